@@ -1,0 +1,2 @@
+//! Hinge Check: hip-hinge form analysis from pose landmarks (crane versus engine).
+pub mod pose;

@@ -1,0 +1,1 @@
+//! Posetrack files (placeholder, being written).
