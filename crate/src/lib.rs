@@ -1,2 +1,3 @@
 //! Hinge Check: hip-hinge form analysis from pose landmarks (crane versus engine).
 pub mod pose;
+pub mod sim;

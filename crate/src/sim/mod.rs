@@ -1,0 +1,1 @@
+//! A kinematic lifter simulator (being written).
