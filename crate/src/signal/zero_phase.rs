@@ -1,0 +1,321 @@
+//! The per-rep, zero-phase signal path (biomechanics.md §2): a rep's raw buffer is resampled to
+//! a uniform grid, short gaps are bridged, a 2nd-order Butterworth low-pass runs forwards and
+//! backwards (no lag: timing metrics must not inherit the live filter's delay), and derivatives
+//! come from a 7-point Savitzky–Golay kernel. Also onset and extremum helpers for events.
+
+use std::f64::consts::PI;
+
+/// Effective −3 dB cutoff of the two passes (Hz); the design cutoff is divided by Winter's
+/// correction 0.802 (§2: 7.48 Hz design for 6 Hz effective).
+pub const EFFECTIVE_CUTOFF_HZ: f64 = 6.0;
+const WINTER_CORRECTION: f64 = 0.802;
+
+/// Longest gap (in samples of the uniform grid at 30 Hz equivalents) bridged by interpolation
+/// (§2 "Dropouts": ≤ 5 frames).
+pub const MAX_BRIDGED_GAP_S: f64 = 5.0 / 30.0;
+
+/// Second-order IIR section coefficients (`a[0]` = 1).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Biquad {
+    pub b: [f64; 3],
+    pub a: [f64; 3],
+}
+
+/// Butterworth 2nd-order low-pass by the bilinear transform with frequency pre-warping.
+pub fn butterworth_lowpass(fc: f64, fs: f64) -> Biquad {
+    let fc = fc.min(0.45 * fs);
+    let k = (PI * fc / fs).tan();
+    let q = std::f64::consts::SQRT_2;
+    let norm = 1.0 / (1.0 + q * k + k * k);
+    let b0 = k * k * norm;
+    Biquad { b: [b0, 2.0 * b0, b0], a: [1.0, 2.0 * (k * k - 1.0) * norm, (1.0 - q * k + k * k) * norm] }
+}
+
+/// The design filter for the per-rep path at sample rate `fs`.
+pub fn rep_filter(fs: f64) -> Biquad {
+    butterworth_lowpass(EFFECTIVE_CUTOFF_HZ / WINTER_CORRECTION, fs)
+}
+
+fn lfilter(f: &Biquad, x: &[f64], out: &mut Vec<f64>) {
+    out.clear();
+    // Start from the steady state for the first value, so no start-up transient.
+    let x0 = x.first().copied().unwrap_or(0.0);
+    let (mut x1, mut x2, mut y1, mut y2) = (x0, x0, x0, x0);
+    for &xi in x {
+        let y = f.b[0] * xi + f.b[1] * x1 + f.b[2] * x2 - f.a[1] * y1 - f.a[2] * y2;
+        x2 = x1;
+        x1 = xi;
+        y2 = y1;
+        y1 = y;
+        out.push(y);
+    }
+}
+
+/// Zero-phase filtering (forward and backward) with odd reflection padding at both ends.
+pub fn filtfilt(f: &Biquad, x: &[f64]) -> Vec<f64> {
+    let n = x.len();
+    if n < 3 {
+        return x.to_vec();
+    }
+    let pad = 15.min(n - 1);
+    let mut ext = Vec::with_capacity(n + 2 * pad);
+    for i in (1..=pad).rev() {
+        ext.push(2.0 * x[0] - x[i]);
+    }
+    ext.extend_from_slice(x);
+    for i in 1..=pad {
+        ext.push(2.0 * x[n - 1] - x[n - 1 - i]);
+    }
+    let mut fwd = Vec::with_capacity(ext.len());
+    lfilter(f, &ext, &mut fwd);
+    fwd.reverse();
+    let mut back = Vec::with_capacity(ext.len());
+    lfilter(f, &fwd, &mut back);
+    back.reverse();
+    back[pad..pad + n].to_vec()
+}
+
+/// First derivative by the 7-point quadratic Savitzky–Golay kernel, `fs · Σ k·x[i+k] / 28`,
+/// with shorter central differences at the ends.
+pub fn derivative(x: &[f64], fs: f64) -> Vec<f64> {
+    let n = x.len();
+    let mut d = vec![0.0; n];
+    if n < 2 {
+        return d;
+    }
+    for i in 0..n {
+        d[i] = if i >= 3 && i + 3 < n {
+            fs * (-3.0 * x[i - 3] - 2.0 * x[i - 2] - x[i - 1] + x[i + 1] + 2.0 * x[i + 2] + 3.0 * x[i + 3]) / 28.0
+        } else if i >= 1 && i + 1 < n {
+            fs * (x[i + 1] - x[i - 1]) / 2.0
+        } else if i == 0 {
+            fs * (x[1] - x[0])
+        } else {
+            fs * (x[n - 1] - x[n - 2])
+        };
+    }
+    d
+}
+
+/// Resamples an irregular series onto a uniform grid `t0, t0 + 1/fs, …` up to `t1`, by linear
+/// interpolation. Samples given as NaN are missing: gaps up to `max_gap_s` are bridged, longer
+/// ones stay NaN. Returns the grid values.
+pub fn resample(t: &[f64], y: &[f64], t0: f64, t1: f64, fs: f64, max_gap_s: f64) -> Vec<f64> {
+    let n = (((t1 - t0) * fs).floor() as usize).saturating_add(1).min(1_000_000);
+    let mut out = Vec::with_capacity(n);
+    // Valid samples only.
+    let mut j = 0usize; // index of the last valid sample with t <= current grid time
+    let valid: Vec<usize> = (0..t.len()).filter(|&i| y[i].is_finite() && t[i].is_finite()).collect();
+    for k in 0..n {
+        let tk = t0 + k as f64 / fs;
+        while j + 1 < valid.len() && t[valid[j + 1]] <= tk {
+            j += 1;
+        }
+        let v = if valid.is_empty() {
+            f64::NAN
+        } else {
+            let a = valid[j];
+            if t[a] > tk {
+                // Before the first valid sample: hold if close enough.
+                if t[a] - tk <= max_gap_s {
+                    y[a]
+                } else {
+                    f64::NAN
+                }
+            } else if j + 1 < valid.len() {
+                let b = valid[j + 1];
+                let gap = t[b] - t[a];
+                if gap > max_gap_s + 1e-9 && (tk - t[a]) > 1e-9 && (t[b] - tk) > 1e-9 {
+                    f64::NAN
+                } else if gap <= 0.0 {
+                    y[a]
+                } else {
+                    let w = (tk - t[a]) / gap;
+                    y[a] + w * (y[b] - y[a])
+                }
+            } else if tk - t[a] <= max_gap_s {
+                y[a]
+            } else {
+                f64::NAN
+            }
+        };
+        out.push(v);
+    }
+    out
+}
+
+/// Fills interior NaN runs by linear interpolation and the ends by holding the nearest value
+/// (used only after the caller decided the gaps were acceptable).
+pub fn fill_nan(y: &mut [f64]) {
+    let n = y.len();
+    let first = match y.iter().position(|v| v.is_finite()) {
+        Some(i) => i,
+        None => return,
+    };
+    for i in 0..first {
+        y[i] = y[first];
+    }
+    let mut last = first;
+    let mut i = first + 1;
+    while i < n {
+        if y[i].is_finite() {
+            if i > last + 1 {
+                for k in last + 1..i {
+                    let w = (k - last) as f64 / (i - last) as f64;
+                    y[k] = y[last] + w * (y[i] - y[last]);
+                }
+            }
+            last = i;
+        }
+        i += 1;
+    }
+    for k in last + 1..n {
+        y[k] = y[last];
+    }
+}
+
+/// Onset time (in fractional samples) of a positive-going signal in `x[from..to]`: the first
+/// sample where `x` exceeds `frac` of its peak over `[peak_from, peak_to)` and stays above for
+/// `hold` samples, linearly interpolated at the crossing (§5.2 A1). `None` if the peak is not
+/// positive or no such run exists.
+pub fn onset(x: &[f64], from: usize, to: usize, peak_from: usize, peak_to: usize, frac: f64, hold: usize) -> Option<f64> {
+    let to = to.min(x.len());
+    let peak_to = peak_to.min(x.len());
+    if from >= to || peak_from >= peak_to {
+        return None;
+    }
+    let peak = x[peak_from..peak_to].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    if !(peak > 0.0) {
+        return None;
+    }
+    let thr = frac * peak;
+    let hold = hold.max(1);
+    let mut i = from;
+    while i + hold <= to {
+        if (i..i + hold).all(|k| x[k] > thr) {
+            if i == 0 || x[i - 1] > thr || i == from {
+                return Some(i as f64);
+            }
+            let a = x[i - 1];
+            let b = x[i];
+            let w = ((thr - a) / (b - a)).clamp(0.0, 1.0);
+            return Some((i - 1) as f64 + w);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Index of the maximum of `x[from..to]`, refined by a parabola through its neighbours
+/// (fractional sample). `None` for an empty range.
+pub fn argmax_refined(x: &[f64], from: usize, to: usize) -> Option<f64> {
+    let to = to.min(x.len());
+    if from >= to {
+        return None;
+    }
+    let mut best = from;
+    for i in from..to {
+        if x[i] > x[best] {
+            best = i;
+        }
+    }
+    Some(parabolic(x, best))
+}
+
+/// Index of the minimum of `x[from..to]`, refined by a parabola.
+pub fn argmin_refined(x: &[f64], from: usize, to: usize) -> Option<f64> {
+    let to = to.min(x.len());
+    if from >= to {
+        return None;
+    }
+    let mut best = from;
+    for i in from..to {
+        if x[i] < x[best] {
+            best = i;
+        }
+    }
+    Some(parabolic(x, best))
+}
+
+fn parabolic(x: &[f64], i: usize) -> f64 {
+    if i == 0 || i + 1 >= x.len() {
+        return i as f64;
+    }
+    let (a, b, c) = (x[i - 1], x[i], x[i + 1]);
+    let den = a - 2.0 * b + c;
+    if den.abs() < 1e-12 {
+        return i as f64;
+    }
+    let off = 0.5 * (a - c) / den;
+    i as f64 + off.clamp(-0.5, 0.5)
+}
+
+/// Linear interpolation of `x` at fractional index `fi`.
+pub fn at(x: &[f64], fi: f64) -> f64 {
+    if x.is_empty() {
+        return f64::NAN;
+    }
+    let fi = fi.clamp(0.0, (x.len() - 1) as f64);
+    let i = fi.floor() as usize;
+    if i + 1 >= x.len() {
+        return x[x.len() - 1];
+    }
+    let w = fi - i as f64;
+    x[i] * (1.0 - w) + x[i + 1] * w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn design_matches_the_published_coefficients() {
+        // §2: fs = 30 Hz, fc = 7.48 Hz → b = [0.29175, 0.58349, 0.29175], a = [1, -0.00459, 0.17158].
+        // (scipy.signal.butter(2, 7.48/15) gives b0 0.29167, a1 −0.00491: the table is rounded.)
+        let f = rep_filter(30.0);
+        assert!((f.b[0] - 0.29175).abs() < 5e-4, "{:?}", f);
+        assert!((f.a[1] + 0.00459).abs() < 5e-4, "{:?}", f);
+        assert!((f.a[2] - 0.17158).abs() < 5e-4, "{:?}", f);
+        let g = butterworth_lowpass(6.0, 30.0);
+        assert!((g.b[0] - 0.20657).abs() < 2e-4 && (g.a[1] + 0.36953).abs() < 2e-4);
+    }
+
+    #[test]
+    fn filtfilt_has_no_lag_on_a_smooth_peak() {
+        let fs = 30.0;
+        let x: Vec<f64> = (0..120).map(|i| (-(((i as f64) - 60.0) / 10.0).powi(2)).exp()).collect();
+        let y = filtfilt(&rep_filter(fs), &x);
+        let p = argmax_refined(&y, 0, y.len()).unwrap();
+        assert!((p - 60.0).abs() < 0.05, "peak moved to {p}");
+    }
+
+    #[test]
+    fn derivative_of_a_ramp() {
+        let x: Vec<f64> = (0..20).map(|i| 2.0 * i as f64).collect();
+        let d = derivative(&x, 30.0);
+        assert!(d.iter().all(|v| (v - 60.0).abs() < 1e-9));
+    }
+
+    #[test]
+    fn resample_bridges_short_gaps_only() {
+        let t: Vec<f64> = (0..10).map(|i| i as f64 / 30.0).collect();
+        let mut y: Vec<f64> = (0..10).map(|i| i as f64).collect();
+        y[4] = f64::NAN;
+        let r = resample(&t, &y, 0.0, 9.0 / 30.0, 30.0, MAX_BRIDGED_GAP_S);
+        assert!((r[4] - 4.0).abs() < 1e-9);
+        for k in 2..8 {
+            y[k] = f64::NAN;
+        }
+        let r = resample(&t, &y, 0.0, 9.0 / 30.0, 30.0, MAX_BRIDGED_GAP_S);
+        assert!(r[4].is_nan());
+        assert!((r[1] - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn onset_is_interpolated() {
+        let x = [0.0, 0.0, 0.0, 0.1, 0.5, 1.0, 1.0, 1.0];
+        // 15 % of 1.0 is crossed between samples 3 (0.1) and 4 (0.5).
+        let o = onset(&x, 0, 8, 0, 8, 0.15, 3).unwrap();
+        assert!((o - 3.125).abs() < 1e-9, "{o}");
+    }
+}
