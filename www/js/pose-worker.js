@@ -1,0 +1,243 @@
+// Pose worker: MediaPipe PoseLandmarker (tasks-vision 1.1.0) in a module Web Worker.
+//
+// Start it as a MODULE worker:  new Worker('/js/pose-worker.js', { type: 'module' })
+// (tasks-vision's wasm loader is loaded with import(): in a module worker importScripts()
+// throws, and tasks-vision then falls back to dynamic import of the ES-module loader
+// `vision_wasm_module_internal.js`, which sets globalThis.ModuleFactory.)
+//
+// Protocol (all messages are plain objects with a `type`):
+//   page → worker
+//     { type: 'init', model: 'lite'|'full', delegate: 'auto'|'CPU'|'GPU',
+//       numPoses?: 2, wasmBase?: URL string, modelBase?: URL string }
+//     { type: 'frame', id, bitmap: ImageBitmap (transferred), timestampMs, width, height }
+//     { type: 'close' }
+//   worker → page
+//     { type: 'ready', model, delegate: 'CPU'|'GPU', loadMs, renderer, note }
+//     { type: 'result', id, timestampMs, width, height, poses: [Float32Array(33*4)],
+//       worldPoses: [Float32Array(33*4)], inferenceMs, timestampAdjusted }
+//     { type: 'error', id?, fatal, message }
+//   poses[i] holds x, y, z, visibility per landmark (x, y normalised to the image, as
+//   MediaPipe gives them); worldPoses[i] the same layout in metres (hip-centred).
+//   Their ArrayBuffers are transferred. The bitmap is always closed by the worker.
+
+const DEFAULT_WASM_BASE = new URL('../vendor/tasks-vision/', import.meta.url).href;
+const DEFAULT_MODEL_BASE = new URL('../models/', import.meta.url).href;
+const MODELS = { lite: 'pose_landmarker_lite.task', full: 'pose_landmarker_full.task' };
+const N_LANDMARKS = 33;
+const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
+
+// tasks-vision 1.1.0 sends usage telemetry (task name, running mode, timings) by fetch() to
+// https://odml.pa.googleapis.com/v1/log, every 60 s and when a task is closed, and has no
+// option to turn it off. Nothing may leave the user's device, so this worker refuses every
+// request to another origin (allowed: this origin and the origins of wasmBase/modelBase).
+// The logger's fetch then fails, and it stops trying.
+const allowedOrigins = new Set([self.location.origin]);
+const blockedOrigins = new Set();
+const nativeFetch = self.fetch.bind(self);
+function offOrigin(input) {
+  let url;
+  try {
+    url = new URL(typeof input === 'object' && input && 'url' in input ? input.url : String(input), self.location.href);
+  } catch {
+    return null; // let fetch report the bad URL itself
+  }
+  if (url.protocol === 'data:' || url.protocol === 'blob:' || allowedOrigins.has(url.origin)) return null;
+  return url.origin;
+}
+self.fetch = function guardedFetch(input, init) {
+  const origin = offOrigin(input);
+  if (origin) {
+    if (!blockedOrigins.has(origin)) {
+      blockedOrigins.add(origin);
+      console.info(`pose worker: blocked a request to ${origin} (nothing leaves this device)`);
+    }
+    return Promise.reject(new TypeError(`pose worker: request to ${origin} blocked`));
+  }
+  return nativeFetch(input, init);
+};
+if (typeof XMLHttpRequest !== 'undefined') {
+  const nativeOpen = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function guardedOpen(method, url, ...rest) {
+    const origin = offOrigin(url);
+    if (origin) throw new TypeError(`pose worker: request to ${origin} blocked`);
+    return nativeOpen.call(this, method, url, ...rest);
+  };
+}
+
+let landmarker = null;
+let initStarted = false;
+let lastMpTs = -Infinity; // last timestamp (ms) handed to MediaPipe
+let tsOffset = 0;         // added to media time to keep MediaPipe's clock strictly increasing
+
+function post(msg, transfer = []) {
+  self.postMessage(msg, transfer);
+}
+
+function errorText(e) {
+  if (e == null) return 'unknown error';
+  if (typeof e === 'string') return e;
+  if (e instanceof Event) return `${e.type} event`;
+  return e.message || String(e);
+}
+
+// Is there a real (hardware) GPU behind WebGL2 here?
+function probeGpu() {
+  try {
+    if (typeof OffscreenCanvas === 'undefined') return { hardware: false, renderer: 'no OffscreenCanvas' };
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    if (!gl) return { hardware: false, renderer: 'no WebGL2' };
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return { hardware: !SOFTWARE_GL.test(renderer), renderer };
+  } catch (e) {
+    return { hardware: false, renderer: `WebGL2 probe failed: ${errorText(e)}` };
+  }
+}
+
+async function fetchModel(url) {
+  let res;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new Error(`cannot fetch pose model ${url}: ${errorText(e)}`);
+  }
+  if (!res.ok) throw new Error(`cannot fetch pose model ${url}: HTTP ${res.status}`);
+  const buf = new Uint8Array(await res.arrayBuffer());
+  // A .task file is a zip: it ends with an end-of-central-directory record "PK\5\6".
+  const tail = buf.subarray(Math.max(0, buf.length - 22 - 0xffff));
+  let isZip = false;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 5 && tail[i + 3] === 6) { isZip = true; break; }
+  }
+  if (!isZip) throw new Error(`pose model ${url} is not a .task (zip) file (${buf.length} bytes)`);
+  return buf;
+}
+
+async function init(msg) {
+  if (initStarted) throw new Error('init sent twice');
+  initStarted = true;
+  const t0 = performance.now();
+  const model = msg.model ?? 'lite';
+  if (!(model in MODELS)) throw new Error(`unknown model "${model}" (expected "lite" or "full")`);
+  const want = msg.delegate ?? 'auto';
+  if (!['auto', 'CPU', 'GPU'].includes(want)) throw new Error(`unknown delegate "${want}" (expected auto, CPU or GPU)`);
+  const numPoses = msg.numPoses ?? 2;
+  const wasmBase = new URL(msg.wasmBase ?? DEFAULT_WASM_BASE, self.location.href).href.replace(/\/?$/, '/');
+  const modelUrl = new URL(MODELS[model], new URL(msg.modelBase ?? DEFAULT_MODEL_BASE, self.location.href).href.replace(/\/?$/, '/')).href;
+  allowedOrigins.add(new URL(wasmBase).origin);
+  allowedOrigins.add(new URL(modelUrl).origin);
+
+  let vision;
+  try {
+    vision = await import(wasmBase + 'vision_bundle.mjs');
+  } catch (e) {
+    throw new Error(`cannot load MediaPipe tasks-vision from ${wasmBase}: ${errorText(e)}`);
+  }
+  const [modelBuffer, fileset] = await Promise.all([
+    fetchModel(modelUrl),
+    vision.FilesetResolver.forVisionTasks(wasmBase + 'wasm', /* useModule= */ true),
+  ]);
+
+  const gpu = probeGpu();
+  let delegate = want === 'auto' ? (gpu.hardware ? 'GPU' : 'CPU') : want;
+  let note = want === 'auto' ? `auto: ${gpu.hardware ? 'hardware' : 'no hardware'} GPU (${gpu.renderer})` : `forced ${want}`;
+
+  const create = (d) => vision.PoseLandmarker.createFromOptions(fileset, {
+    baseOptions: { modelAssetBuffer: modelBuffer, delegate: d },
+    runningMode: 'VIDEO',
+    numPoses,
+    minPoseDetectionConfidence: 0.5,
+    minPosePresenceConfidence: 0.5,
+    minTrackingConfidence: 0.5,
+    outputSegmentationMasks: false,
+  });
+  try {
+    landmarker = await create(delegate);
+  } catch (e) {
+    if (delegate !== 'GPU') throw new Error(`pose model ${model} failed to load: ${errorText(e)}`);
+    // GPU init can fail on odd drivers: fall back to CPU rather than leave the page without a model.
+    note += `; GPU failed (${errorText(e)}), fell back to CPU`;
+    delegate = 'CPU';
+    try {
+      landmarker = await create('CPU');
+    } catch (e2) {
+      throw new Error(`pose model ${model} failed to load: ${errorText(e2)}`);
+    }
+  }
+  post({ type: 'ready', model, delegate, loadMs: performance.now() - t0, renderer: gpu.renderer, note });
+}
+
+function packLandmarks(list) {
+  const out = new Float32Array(N_LANDMARKS * 4).fill(NaN);
+  const n = Math.min(N_LANDMARKS, list.length);
+  for (let i = 0; i < n; i++) {
+    const p = list[i];
+    out[i * 4] = p.x;
+    out[i * 4 + 1] = p.y;
+    out[i * 4 + 2] = p.z;
+    out[i * 4 + 3] = p.visibility ?? NaN;
+  }
+  return out;
+}
+
+function frame(msg) {
+  const { id, bitmap, timestampMs } = msg;
+  try {
+    if (!landmarker) throw new Error('frame before the pose model is ready');
+    if (!(typeof ImageBitmap !== 'undefined' && bitmap instanceof ImageBitmap)) throw new Error('frame.bitmap must be an ImageBitmap');
+    if (!(bitmap.width > 0 && bitmap.height > 0)) throw new Error('frame.bitmap is empty (closed or 0x0)');
+    if (typeof timestampMs !== 'number' || !Number.isFinite(timestampMs)) throw new Error(`frame.timestampMs must be a finite number, got ${timestampMs}`);
+
+    // MediaPipe's VIDEO mode needs strictly increasing timestamps. Media time can repeat
+    // (the same frame twice) or go back (seek, loop): shift our clock so MediaPipe's keeps
+    // rising, by 1 ms after the last one, and report that this happened.
+    let mpTs = timestampMs + tsOffset;
+    let timestampAdjusted = false;
+    if (!(mpTs > lastMpTs)) {
+      tsOffset = lastMpTs + 1 - timestampMs;
+      mpTs = timestampMs + tsOffset;
+      timestampAdjusted = true;
+    }
+    lastMpTs = mpTs;
+
+    const width = bitmap.width;
+    const height = bitmap.height;
+    const t0 = performance.now();
+    const r = landmarker.detectForVideo(bitmap, mpTs);
+    const inferenceMs = performance.now() - t0;
+    const poses = (r.landmarks ?? []).map(packLandmarks);
+    const worldPoses = (r.worldLandmarks ?? []).map(packLandmarks);
+    r.close?.();
+    post({ type: 'result', id, timestampMs, width, height, poses, worldPoses, inferenceMs, timestampAdjusted },
+      [...poses, ...worldPoses].map((a) => a.buffer));
+  } catch (e) {
+    post({ type: 'error', id, fatal: false, message: errorText(e) });
+  } finally {
+    try { bitmap?.close?.(); } catch { /* already closed */ }
+  }
+}
+
+self.onmessage = async (ev) => {
+  const msg = ev.data ?? {};
+  switch (msg.type) {
+    case 'init':
+      try {
+        await init(msg);
+      } catch (e) {
+        post({ type: 'error', fatal: true, message: errorText(e) });
+      }
+      break;
+    case 'frame':
+      frame(msg);
+      break;
+    case 'close':
+      try { landmarker?.close(); } catch { /* ignore */ }
+      landmarker = null;
+      self.close();
+      break;
+    default:
+      msg.bitmap?.close?.();
+      post({ type: 'error', id: msg.id, fatal: false, message: `unknown message type "${msg.type}"` });
+  }
+};
