@@ -1,4 +1,16 @@
-//! Hinge Check: hip-hinge form analysis from pose landmarks (crane versus engine).
+//! Hinge Check: hip-hinge form analysis from pose landmarks — did the hips (the engine) drive
+//! the rep, or did the back (the crane, which should only hold) pull the weight up?
+//!
+//! One pipeline, the same natively (the `hingecheck` CLI) and in the browser (wasm):
+//! `pose` (frames, posetracks) → `signal` (geometry, filters, per-frame signals) → `motion`
+//! (body frame, calibration, view, rep state machine) → `coach` (measure, judge, fatigue,
+//! messages) → `report`. [`analyzer::Analyzer`] runs it frame by frame. `sim` is a kinematic
+//! lifter that gives exact ground truth.
+
+pub mod analyzer;
+pub mod coach;
+pub mod motion;
 pub mod pose;
+pub mod report;
 pub mod signal;
 pub mod sim;

@@ -199,9 +199,14 @@ pub fn read_json(text: &[u8]) -> Result<PoseTrack, TrackError> {
         return Err(TrackError::NoFrames);
     }
     let mut track = PoseTrack { meta: TrackMeta { fps, width, height, format, extra: metadata }, ..Default::default() };
+    // z comes normalised like x (MediaPipe) or, in some tools' files, in pixels like x and y.
+    let z_scale = match frames.iter().find_map(|f| f.keypoints.as_ref().filter(|k| !k.is_empty())) {
+        Some(kps) if kps.iter().filter_map(|k| k.z).any(|z| z.abs() > 3.0) => 1.0 / width,
+        _ => 1.0,
+    };
     let mut last_t = f64::NEG_INFINITY;
     for (i, rf) in frames.into_iter().enumerate() {
-        match convert_frame(&rf, i, fps, width, height, format) {
+        match convert_frame(&rf, i, fps, width, height, format, z_scale) {
             Ok(fr) => {
                 if fr.t_ms <= last_t {
                     track.note(i, &FrameError::Backwards { previous_ms: last_t, this_ms: fr.t_ms }.to_string());
@@ -241,7 +246,7 @@ impl PoseTrack {
     }
 }
 
-fn convert_frame(rf: &RawFrame, i: usize, fps: Option<f64>, w: f64, h: f64, format: KeypointFormat) -> Result<PoseFrame, String> {
+fn convert_frame(rf: &RawFrame, i: usize, fps: Option<f64>, w: f64, h: f64, format: KeypointFormat, z_scale: f64) -> Result<PoseFrame, String> {
     let t_ms = rf
         .timestamp
         .or(rf.video_time.map(|s| s * 1000.0))
@@ -278,7 +283,7 @@ fn convert_frame(rf: &RawFrame, i: usize, fps: Option<f64>, w: f64, h: f64, form
             _ => return Err(format!("landmark \"{}\" has no x or y", BLAZEPOSE_NAMES[slot])),
         };
         let vis = kp.score.or(kp.visibility).unwrap_or(1.0);
-        landmarks[slot] = Landmark::new(x / w, y / h, kp.z.unwrap_or(0.0), vis);
+        landmarks[slot] = Landmark::new(x / w, y / h, kp.z.unwrap_or(0.0) * z_scale, vis);
     }
     let frame = PoseFrame { t_ms, width: w, height: h, format: if is_coco { KeypointFormat::Coco17 } else { KeypointFormat::BlazePose33 }, landmarks };
     frame.validate().map_err(|e| e.to_string())?;
@@ -303,7 +308,7 @@ struct OutKeypoint<'a> {
     score: f64,
 }
 
-/// Writes a posetrack as JSON text (x/y in source pixels, as the format wants).
+/// Writes a posetrack as JSON text (x, y and z in source pixels, as the format wants).
 pub fn to_json(track: &PoseTrack) -> String {
     let mut meta = track.meta.extra.clone();
     if let Some(fps) = track.meta.fps {
@@ -332,7 +337,7 @@ pub fn to_json(track: &PoseTrack) -> String {
                     .iter()
                     .enumerate()
                     .filter(|(slot, _)| f.format.has(*slot))
-                    .map(|(slot, l)| OutKeypoint { name: BLAZEPOSE_NAMES[slot], x: l.x * f.width, y: l.y * f.height, z: l.z, score: l.visibility })
+                    .map(|(slot, l)| OutKeypoint { name: BLAZEPOSE_NAMES[slot], x: l.x * f.width, y: l.y * f.height, z: l.z * f.width, score: l.visibility })
                     .collect()
             },
         })

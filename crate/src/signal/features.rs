@@ -153,8 +153,8 @@ pub struct FrameSig {
     pub elbow: f64,
     /// Near heel height (B) above the standing midfoot.
     pub heel_y: f64,
-    /// Far ankle height minus near ankle height (B): a free leg held off the floor.
-    pub free_ankle_y: f64,
+    /// Horizontal distance between the two ankles (B): a free leg held out in front.
+    pub feet_apart: f64,
     /// Trunk chord length |S − Hm| in B (Tier B hint, §1.6).
     pub chord: f64,
     /// Pelvic line ψ_pel = ang(thumb − index) of the near hand (§1.5); NaN without hands.
@@ -209,7 +209,7 @@ impl FrameSig {
             arm,
             elbow,
             heel_y: up(heel),
-            free_ankle_y: (far_ankle.y - an.y) / b,
+            feet_apart: (far_ankle.x - an.x).abs() / b,
             chord: (s - hm).norm() / b,
             pelvic_line,
             thumb_index: (thumb - index).norm() / b,

@@ -36,6 +36,10 @@ pub fn weighted_mid(a: V2, wa: f64, b: V2, wb: f64) -> V2 {
     let s = wa + wb;
     if s <= 1e-9 {
         (a + b) * 0.5
+    } else if wa <= 0.0 {
+        b
+    } else if wb <= 0.0 {
+        a
     } else {
         (a * wa + b * wb) / s
     }

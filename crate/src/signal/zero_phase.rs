@@ -174,10 +174,11 @@ pub fn fill_nan(y: &mut [f64]) {
     }
 }
 
-/// Onset time (in fractional samples) of a positive-going signal in `x[from..to]`: the first
-/// sample where `x` exceeds `frac` of its peak over `[peak_from, peak_to)` and stays above for
-/// `hold` samples, linearly interpolated at the crossing (§5.2 A1). `None` if the peak is not
-/// positive or no such run exists.
+/// Onset time (in fractional samples) of a positive-going signal in `x[from..to)`: the start
+/// of the run above `frac` of the peak over `[peak_from, peak_to)` that contains the main
+/// peak within `[from, to)`, provided the run lasts `hold` samples; linearly interpolated at the
+/// crossing (§5.2 A1). Searching back from the main peak keeps small early wobbles of a noisy
+/// signal from passing for the onset. `None` if the peak is not positive.
 pub fn onset(x: &[f64], from: usize, to: usize, peak_from: usize, peak_to: usize, frac: f64, hold: usize) -> Option<f64> {
     let to = to.min(x.len());
     let peak_to = peak_to.min(x.len());
@@ -189,21 +190,34 @@ pub fn onset(x: &[f64], from: usize, to: usize, peak_from: usize, peak_to: usize
         return None;
     }
     let thr = frac * peak;
-    let hold = hold.max(1);
-    let mut i = from;
-    while i + hold <= to {
-        if (i..i + hold).all(|k| x[k] > thr) {
-            if i == 0 || x[i - 1] > thr || i == from {
-                return Some(i as f64);
-            }
-            let a = x[i - 1];
-            let b = x[i];
-            let w = ((thr - a) / (b - a)).clamp(0.0, 1.0);
-            return Some((i - 1) as f64 + w);
+    // The main peak inside the search window.
+    let mut top = from;
+    for i in from..to {
+        if x[i] > x[top] {
+            top = i;
         }
-        i += 1;
     }
-    None
+    if x[top] <= thr {
+        return None;
+    }
+    let mut i = top;
+    while i > from && x[i - 1] > thr {
+        i -= 1;
+    }
+    let mut end = top;
+    while end + 1 < x.len() && x[end + 1] > thr {
+        end += 1;
+    }
+    if end + 1 - i < hold.max(1) {
+        return None;
+    }
+    if i == 0 || i == from && x[i - 1] > thr {
+        return Some(i as f64);
+    }
+    let a = x[i - 1];
+    let b = x[i];
+    let w = ((thr - a) / (b - a)).clamp(0.0, 1.0);
+    Some((i - 1) as f64 + w)
 }
 
 /// Index of the maximum of `x[from..to]`, refined by a parabola through its neighbours

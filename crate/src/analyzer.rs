@@ -1,0 +1,463 @@
+//! The analysis pipeline, one frame at a time — the same in the CLI and in the page:
+//!
+//! ```text
+//! pose frame ─▶ validate ─▶ isotropic points ─▶ body frame (side, facing, scale, swap repair)
+//!            ─▶ One Euro (live) ─▶ signals ─▶ calibration, view check, rep state machine
+//!            ─▶ on lockout: zero-phase measure ─▶ judge ─▶ fatigue ─▶ report
+//! ```
+//!
+//! [`Analyzer::push`] takes a frame and updates the [`Live`] state the overlay draws;
+//! [`Analyzer::report`] gives the report so far, [`Analyzer::finish`] the final one (a recording
+//! cut at a lockout still counts that rep). No input makes it panic: bad frames are rejected
+//! with a [`FrameError`] and counted.
+
+use crate::coach::fatigue::{self, RepFeatures};
+use crate::coach::judge::{judge, Judgement, PelvicLimit};
+use crate::coach::lift::{classify, set_lift, Exercise, Guess, Lift};
+use crate::coach::measure::{build_series, measure, RepMeasure, Sample};
+use crate::coach::messages;
+use crate::coach::thresholds::Thresholds;
+use crate::motion::body::{BodyTracker, CalibrationSource, Standing};
+use crate::motion::reps::{Candidate, Event, MachineParams, Phase, RepMachine};
+use crate::motion::view::{self, ViewMonitor, ViewState};
+use crate::pose::{FrameError, PoseFrame, LANDMARKS};
+use crate::report::{CalibrationReport, FrameCounts, Report, RepReport, Summary, Verdict, ViewReport};
+use crate::signal::features::{Frame, FrameSig, Points, Side, VIS_USE};
+use crate::signal::geometry::iso;
+use crate::signal::one_euro::{OneEuro, OneEuroParams};
+use std::collections::VecDeque;
+
+/// Seconds of data after a lockout before the rep is measured (verdict ≤ 300 ms after lockout).
+pub const POST_LOCKOUT_S: f64 = 0.25;
+/// Raw history kept for per-rep analysis.
+const HISTORY_S: f64 = 25.0;
+
+/// What the analysis is told.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Settings {
+    pub exercise: Exercise,
+    /// The drill's pelvic-limit trunk angle, if the lifter has done the drill.
+    pub pelvic_limit: Option<PelvicLimit>,
+}
+
+/// A judged rep and what it was judged from.
+#[derive(Clone, Debug)]
+struct RepRecord {
+    measure: RepMeasure,
+    guess: Guess,
+    judgement: Judgement,
+    lift: Lift,
+}
+
+/// What the overlay draws this frame (all decided here; the overlay only paints it).
+#[derive(Clone, Debug, Default)]
+pub struct Live {
+    pub t: f64,
+    pub phase: Phase,
+    pub rep_count: u32,
+    /// Live (One-Euro-filtered) points in isotropic pixels, and the body frame, once known.
+    pub points: Option<Points>,
+    pub frame: Option<Frame>,
+    pub sig: Option<FrameSig>,
+    pub standing: Option<Standing>,
+    pub view: ViewState,
+    /// 0..1: how hard the hips are driving right now (the engine).
+    pub engine: f64,
+    /// 0..1: how much the trunk is rising without the hips (the crane pulled by hand).
+    pub crane: f64,
+    /// Set on the frame a new rep report arrives.
+    pub new_rep: bool,
+    pub exercise: Option<Lift>,
+    pub calibrated: bool,
+}
+
+/// The frame-by-frame analyser.
+pub struct Analyzer {
+    settings: Settings,
+    body: BodyTracker,
+    euro: Vec<OneEuro>,
+    machine: RepMachine,
+    view: ViewMonitor,
+    history: VecDeque<Sample>,
+    pending: Vec<Candidate>,
+    reps: Vec<RepRecord>,
+    last_t: f64,
+    last_rep_t: f64,
+    counts: FrameCounts,
+    live: Live,
+    prev_live_sig: Option<(f64, FrameSig)>,
+    rejected_first: Option<String>,
+    side_votes: [u32; 2],
+    yaw_hist: Vec<f64>,
+    framing_seen: Vec<(view::FramingIssue, u32)>,
+}
+
+fn euro_params(i: usize) -> OneEuroParams {
+    match i {
+        11 | 12 | 23 | 24 => OneEuroParams::TRUNK,
+        13..=22 => OneEuroParams::ARMS,
+        25..=32 => OneEuroParams::LEGS,
+        _ => OneEuroParams::HEAD,
+    }
+}
+
+impl Analyzer {
+    pub fn new(settings: Settings) -> Self {
+        let params = MachineParams { d_ref0: 70.0, timeout_s: if settings.exercise == Exercise::Swing { 4.0 } else { 10.0 } };
+        Analyzer {
+            settings,
+            body: BodyTracker::default(),
+            euro: (0..LANDMARKS * 2).map(|k| OneEuro::new(euro_params(k / 2))).collect(),
+            machine: RepMachine::new(params),
+            view: ViewMonitor::default(),
+            history: VecDeque::with_capacity(1024),
+            pending: Vec::new(),
+            reps: Vec::new(),
+            last_t: f64::NEG_INFINITY,
+            last_rep_t: f64::NEG_INFINITY,
+            counts: FrameCounts::default(),
+            live: Live::default(),
+            prev_live_sig: None,
+            rejected_first: None,
+            side_votes: [0, 0],
+            yaw_hist: Vec::new(),
+            framing_seen: Vec::new(),
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings
+    }
+
+    pub fn live(&self) -> &Live {
+        &self.live
+    }
+
+    /// The set's lift: what the user chose, or what the reps so far look like.
+    pub fn lift(&self) -> Option<Lift> {
+        Lift::forced(self.settings.exercise).or_else(|| set_lift(&self.reps.iter().map(|r| r.guess).collect::<Vec<_>>()))
+    }
+
+    /// Analyses one frame. A rejected frame changes nothing but the counters.
+    pub fn push(&mut self, frame: &PoseFrame) -> Result<&Live, FrameError> {
+        self.counts.total += 1;
+        self.live.new_rep = false;
+        if let Err(e) = frame.validate().and_then(|_| {
+            if frame.t_ms <= self.last_t * 1000.0 {
+                Err(FrameError::Backwards { previous_ms: self.last_t * 1000.0, this_ms: frame.t_ms })
+            } else {
+                Ok(())
+            }
+        }) {
+            self.counts.rejected += 1;
+            self.rejected_first.get_or_insert_with(|| e.to_string());
+            return Err(e);
+        }
+        let t = frame.t_ms / 1000.0;
+        let dt = if self.last_t.is_finite() { t - self.last_t } else { 1.0 / 30.0 };
+        self.last_t = t;
+        self.live.t = t;
+        if !frame.has_person() {
+            self.counts.no_person += 1;
+            self.view.observe(None, dt);
+            self.live.view = self.view.state();
+            self.live.points = None;
+            self.step_machine(t, None);
+            self.settle(t, false);
+            return Ok(&self.live);
+        }
+        self.counts.analysed += 1;
+        let mut pts = Points::default();
+        let mut z = [0.0; LANDMARKS];
+        for (i, l) in frame.landmarks.iter().enumerate() {
+            pts.p[i] = iso(l.x, l.y, frame.width, frame.height);
+            pts.v[i] = l.visibility.clamp(0.0, 1.0);
+            z[i] = l.z;
+        }
+        self.body.observe(t, &mut pts, &z);
+        let vs = view::sample(&frame.landmarks, &pts, frame.height, self.body.b());
+        self.view.observe(vs, dt);
+        self.live.view = self.view.state();
+        let yaw = vs.map(|v| v.yaw_deg).unwrap_or(f64::NAN);
+        self.history.push_back(Sample { t, pts: pts.clone(), yaw });
+        let Some(fr) = self.body.frame() else {
+            self.step_machine(t, None);
+            self.settle(t, false);
+            return Ok(&self.live);
+        };
+        // Live path: One Euro on every coordinate, β per body unit (§2).
+        let mut live = pts.clone();
+        for i in 0..LANDMARKS {
+            if pts.v[i] <= 0.0 {
+                continue;
+            }
+            for (c, v) in [pts.p[i].x, pts.p[i].y].into_iter().enumerate() {
+                let f = &mut self.euro[2 * i + c];
+                let scaled = f.step(v / fr.b, dt);
+                if c == 0 {
+                    live.p[i].x = scaled * fr.b;
+                } else {
+                    live.p[i].y = scaled * fr.b;
+                }
+            }
+        }
+        let sig = FrameSig::compute(&live, &fr);
+        self.body.seed_standing(&sig);
+        let quiet = self.machine.phase == Phase::Top && self.pending.is_empty() && (self.reps.is_empty() || t - self.last_rep_t > 3.0);
+        self.body.observe_still(t, &sig, &live, quiet);
+        let standing = self.body.standing;
+        let tracked = sig.quality >= 0.5 && sig.hip.is_finite();
+        self.step_machine(t, tracked.then_some(sig.hip - standing.hip));
+        self.update_indicators(t, &sig);
+        if let Some(y) = vs.map(|v| v.yaw_deg) {
+            if self.yaw_hist.len() < 200_000 {
+                self.yaw_hist.push(y);
+            }
+        }
+        self.side_votes[(fr.near == Side::Right) as usize] += 1;
+        for issue in &self.live.view.issues {
+            match self.framing_seen.iter_mut().find(|(i, _)| i == issue) {
+                Some((_, n)) => *n += 1,
+                None => self.framing_seen.push((*issue, 1)),
+            }
+        }
+        self.live.points = Some(live);
+        self.live.frame = Some(fr);
+        self.live.sig = Some(sig);
+        self.live.standing = Some(standing);
+        self.live.calibrated = standing.source != CalibrationSource::Provisional;
+        self.settle(t, false);
+        Ok(&self.live)
+    }
+
+    fn step_machine(&mut self, t: f64, x: Option<f64>) {
+        if let Some(Event::Lockout(c)) = self.machine.step(t, x) {
+            self.pending.push(c);
+        }
+        self.live.phase = self.machine.phase;
+    }
+
+    /// Engine and crane indicators from the live signals: during the ascent, is it the hips
+    /// driving (hip extension and forward drive) or the trunk rising alone?
+    fn update_indicators(&mut self, t: f64, sig: &FrameSig) {
+        let decay = |v: f64| (v - 0.08).max(0.0);
+        if let Some((t0, prev)) = self.prev_live_sig {
+            let dt = (t - t0).max(1e-3);
+            let drive = (sig.hip_x - prev.hip_x) / dt; // B/s
+            let hip_ext = -(sig.hip - prev.hip) / dt; // deg/s
+            let rise = -(sig.trunk - prev.trunk) / dt; // deg/s
+            if self.machine.phase == Phase::Ascent {
+                let engine = ((drive / 0.6).max(0.0) + (hip_ext / 200.0).max(0.0)).min(1.0);
+                let crane = if drive < 0.1 && rise > 40.0 { (rise / 150.0).min(1.0) } else { 0.0 };
+                self.live.engine = engine.max(decay(self.live.engine));
+                self.live.crane = crane.max(decay(self.live.crane));
+            } else {
+                self.live.engine = decay(self.live.engine);
+                self.live.crane = decay(self.live.crane);
+            }
+        }
+        self.prev_live_sig = Some((t, *sig));
+    }
+
+    /// Measures pending reps whose post-lockout window has passed (or all, at the end).
+    fn settle(&mut self, t: f64, all: bool) {
+        let mut i = 0;
+        while i < self.pending.len() {
+            let c = self.pending[i];
+            if all || t >= c.t_lockout + POST_LOCKOUT_S {
+                self.pending.remove(i);
+                self.analyse(c, t);
+            } else {
+                i += 1;
+            }
+        }
+        let keep_from = self.pending.iter().map(|c| c.t_start - 1.0).fold(t - HISTORY_S, f64::min);
+        while self.history.front().is_some_and(|s| s.t < keep_from) {
+            self.history.pop_front();
+        }
+    }
+
+    fn analyse(&mut self, c: Candidate, now: f64) {
+        let Some(fr) = self.body.frame() else { return };
+        let samples: Vec<&Sample> = self.history.iter().collect();
+        let to = (c.t_lockout + 0.6).min(now);
+        let Some(series) = build_series(&samples, c.t_start - 0.5, to, &fr) else { return };
+        let standing = self.body.standing;
+        let Some(m) = measure(&series, &c, &standing) else { return };
+        // No still calibration: this lockout stands in for standing (reported as such).
+        let lock_i = series.index(m.t_lockout);
+        let lock_to = series.index(m.t_lockout + 0.1);
+        self.body.learn_from_lockout(&series.sig[lock_i..=lock_to]);
+        let guess = classify(&m.shape);
+        if std::env::var_os("HINGECHECK_DEBUG").is_some() {
+            eprintln!("{:?} {:?}\n   elbow {:?} neck {:.0} hipflex {:.0} b {:.2} lo {:?} kp {:?} lock {:.2} sp {:?}", guess, m.shape, m.elbow_upswing, m.neck_change_bottom, m.hip_flexion_bottom, m.t_bottom, m.t_liftoff, m.t_knee_pass, m.t_lockout, m.second_pull);
+        }
+        let lift = Lift::forced(self.settings.exercise).unwrap_or(guess.lift());
+        let judgement = judge(&m, lift, &Thresholds::for_lift(lift), self.settings.pelvic_limit);
+        self.last_rep_t = m.t_lockout;
+        self.reps.push(RepRecord { measure: m, guess, judgement, lift });
+        self.rejudge();
+        self.live.new_rep = true;
+        self.live.rep_count = self.counted().count() as u32;
+        self.live.exercise = self.lift();
+    }
+
+    /// Re-judges every rep for the set's lift (auto may settle on a lift after a few reps).
+    fn rejudge(&mut self) {
+        let Some(lift) = self.lift() else { return };
+        let th = Thresholds::for_lift(lift);
+        for r in &mut self.reps {
+            if r.lift != lift {
+                r.lift = lift;
+                r.judgement = judge(&r.measure, lift, &th, self.settings.pelvic_limit);
+            }
+        }
+    }
+
+    /// The reps that count for the set's lift: none for a set that is not a hinge; for the
+    /// swing, only upswings that reached the float (the park does not count).
+    fn counted(&self) -> impl Iterator<Item = &RepRecord> {
+        let lift = self.lift();
+        self.reps.iter().filter(move |r| match lift {
+            Some(Lift::NotHinge) => false,
+            Some(Lift::Swing) => r.guess == Guess::Lift(Lift::Swing) || Lift::forced(self.settings.exercise) == Some(Lift::Swing) && r.measure.shape.arm_top > 40.0,
+            _ => true,
+        })
+    }
+
+    /// Reps seen by the state machine that were not counted (parks, not-hinge movements).
+    pub fn movements_seen(&self) -> usize {
+        self.reps.len()
+    }
+
+    /// Calibrates standing now from the last second (the page's countdown).
+    pub fn calibrate(&mut self) -> Result<(), String> {
+        self.body.try_still(self.last_t).map_err(|e| e.to_string())
+    }
+
+    /// Ends the recording: counts a rep cut at its lockout and measures everything pending.
+    pub fn finish(&mut self) -> Report {
+        if let Some(c) = self.machine.finish(self.last_t) {
+            self.pending.push(c);
+        }
+        self.settle(self.last_t, true);
+        self.report()
+    }
+
+    /// The report so far.
+    pub fn report(&self) -> Report {
+        let lift = self.lift();
+        let reps: Vec<RepReport> = self
+            .counted()
+            .enumerate()
+            .map(|(k, r)| {
+                let m = &r.measure;
+                let j = &r.judgement;
+                RepReport {
+                    index: k as u32 + 1,
+                    start_s: round3(m.t_start),
+                    bottom_s: round3(if r.lift == Lift::Swing { m.t_trunk_max } else { m.t_bottom }),
+                    lockout_s: round3(if r.lift == Lift::Swing { m.t_top } else { m.t_lockout }),
+                    end_s: round3(m.t_end),
+                    verdict: j.verdict,
+                    confidence: j.confidence,
+                    faults: j.faults.clone(),
+                    metrics: j.metrics.clone(),
+                    message: j.message.clone(),
+                }
+            })
+            .collect();
+        let mut summary = Summary { rep_count: reps.len() as u32, ..Default::default() };
+        for r in &reps {
+            match r.verdict {
+                Verdict::Engine => summary.engine += 1,
+                Verdict::Crane => summary.crane += 1,
+                Verdict::Unclear => summary.unclear += 1,
+            }
+        }
+        let feats: Vec<RepFeatures> = self.counted().map(|r| RepFeatures::of(&r.measure, r.judgement.verdict, r.judgement.confidence)).collect();
+        let fatigue = fatigue::assess(&feats);
+        let mut notes = Vec::new();
+        match lift {
+            Some(Lift::NotHinge) => {
+                let pistol = self.reps.iter().filter(|r| r.guess == Guess::Pistol).count();
+                notes.push(if pistol * 2 >= self.reps.len() { messages::NOT_A_HINGE_PISTOL } else { messages::NOT_A_HINGE_SQUAT }.to_string());
+                notes.push(format!("{} squat-pattern movements seen.", self.reps.len()));
+            }
+            Some(_) => {
+                notes.push(messages::TIER_A_NOTE.to_string());
+                if self.settings.pelvic_limit.is_none() {
+                    notes.push(messages::NO_DEPTH_CLAIM.to_string());
+                }
+            }
+            None => notes.push("No hinge reps seen yet.".to_string()),
+        }
+        let skipped = self.reps.len() - reps.len();
+        if skipped > 0 && lift == Some(Lift::Swing) {
+            notes.push(format!("{skipped} movement(s) without a float were not counted (the park or a set-down)."));
+        }
+        match self.body.standing.source {
+            CalibrationSource::FromLockouts => notes.push("No still standing was seen before the set: the lockouts were used as the standing reference.".into()),
+            CalibrationSource::Provisional => {}
+            CalibrationSource::Still => {}
+        }
+        if let Some(e) = &self.rejected_first {
+            notes.push(format!("{} frame(s) were rejected (first: {e}).", self.counts.rejected));
+        }
+        let yaw = {
+            let mut y = self.yaw_hist.clone();
+            crate::motion::body::median(&mut y)
+        };
+        let frames_seen = self.counts.analysed.max(1) as u32;
+        let issues = self.framing_seen.iter().filter(|(_, n)| *n * 3 > frames_seen).map(|(i, _)| i.message().to_string()).collect();
+        let camera_side = self.body.near().map(|_| if self.side_votes[1] > self.side_votes[0] { Side::Right } else { Side::Left });
+        Report {
+            exercise: lift.map(|l| l.name().to_string()).unwrap_or_else(|| if self.settings.exercise == Exercise::Auto { "unknown".into() } else { format!("{:?}", self.settings.exercise).to_lowercase() }),
+            view: ViewReport {
+                kind: serde_json::to_value(yaw.map(view::kind_of).unwrap_or_default()).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_else(|| "unknown".into()),
+                yaw_deg: yaw.map(|y| y.round()),
+                camera_side: camera_side.map(|s| if s == Side::Left { "left".into() } else { "right".into() }),
+                issues,
+            },
+            reps,
+            summary,
+            fatigue,
+            calibration: CalibrationReport {
+                standing: serde_json::to_value(self.body.standing.source).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                pelvic_limit_trunk_deg: self.settings.pelvic_limit.map(|p| p.trunk_deg),
+            },
+            notes,
+            frames: self.counts.clone(),
+            drill: None,
+            version: format!("hingecheck {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// The spoken cue for the latest counted rep.
+    pub fn last_cue(&self) -> Option<&'static str> {
+        let r = self.counted().last()?;
+        Some(messages::spoken_cue(r.judgement.main.or(r.judgement.faults.first().map(|f| f.code)), r.judgement.verdict == Verdict::Engine))
+    }
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// Whether a landmark is usable for drawing.
+pub fn drawable(p: &Points, i: usize) -> bool {
+    p.v[i] >= VIS_USE
+}
+
+/// Runs a whole track through the analyser (the CLI's and the tests' entry point).
+pub fn analyse_track(track: &crate::pose::posetrack::PoseTrack, settings: Settings) -> Report {
+    let mut a = Analyzer::new(settings);
+    for f in &track.frames {
+        let _ = a.push(f);
+    }
+    let mut r = a.finish();
+    if let Some(s) = track.problem_summary() {
+        r.notes.push(s);
+    }
+    r
+}

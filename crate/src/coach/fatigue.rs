@@ -1,0 +1,166 @@
+//! "Did your engine run out of fuel?" (biomechanics.md §7): per-rep features against the
+//! lifter's own baseline (median of reps 2–4), markers that fire on two consecutive reps,
+//! the onset rep n₀ and advice: notice, stop the set, and "build yourself up".
+
+use super::measure::RepMeasure;
+use super::messages;
+use crate::motion::body::median;
+use crate::report::{FatigueReport, Verdict};
+
+/// What one rep contributes (§7.1).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RepFeatures {
+    pub hip_ext_vel: f64,
+    pub hip_drive: f64,
+    /// Swing: bell apex above the shoulders (B); floor lifts: peak bell speed (B/s).
+    pub output: Option<f64>,
+    pub output_is_apex: bool,
+    pub lead_ms: Option<f64>,
+    pub l_asc: Option<f64>,
+    pub trunk_bottom: f64,
+    pub knee_bottom: f64,
+    pub lock_hip: f64,
+    pub crane_fault: bool,
+    pub confident: bool,
+}
+
+impl RepFeatures {
+    pub fn of(m: &RepMeasure, verdict: Verdict, confidence: f64) -> RepFeatures {
+        RepFeatures {
+            hip_ext_vel: m.peak_hip_ext_vel,
+            hip_drive: m.peak_hip_drive,
+            output: m.output,
+            output_is_apex: m.output_is_apex,
+            lead_ms: m.ascent.lead_ms,
+            l_asc: m.ascent.l_asc,
+            trunk_bottom: m.trunk_change_bottom,
+            knee_bottom: m.knee_change_bottom,
+            lock_hip: m.lock_hip_change,
+            crane_fault: verdict == Verdict::Crane,
+            confident: confidence >= 0.6,
+        }
+    }
+}
+
+/// Markers (§7.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    HipDriveLoss,
+    OutputLoss,
+    SequencingDrift,
+    DepthCreep,
+    LockoutDecay,
+}
+
+impl Marker {
+    pub fn name(self) -> &'static str {
+        match self {
+            Marker::HipDriveLoss => "hip_drive_loss",
+            Marker::OutputLoss => "output_loss",
+            Marker::SequencingDrift => "sequencing_drift",
+            Marker::DepthCreep => "depth_creep",
+            Marker::LockoutDecay => "lockout_decay",
+        }
+    }
+}
+
+/// Sets shorter than this have no within-set baseline: report only, never "stop" (§7.3).
+pub const MIN_SET_FOR_STOP: usize = 6;
+
+fn base(xs: impl Iterator<Item = f64>) -> Option<f64> {
+    let mut v: Vec<f64> = xs.filter(|x| x.is_finite()).collect();
+    median(&mut v)
+}
+
+/// Which markers exceed their thresholds on rep `r` against baseline reps 2–4 (§7.3 table).
+fn markers_at(reps: &[RepFeatures], r: usize) -> Vec<Marker> {
+    let b = &reps[1..4.min(reps.len())];
+    let x = &reps[r];
+    let mut out = Vec::new();
+    let bv = base(b.iter().map(|f| f.hip_ext_vel));
+    let bd = base(b.iter().map(|f| f.hip_drive));
+    let loss = |now: f64, basev: Option<f64>| basev.is_some_and(|bv| bv > 0.0 && now < 0.85 * bv);
+    if loss(x.hip_ext_vel, bv) && (bd.is_none() || loss(x.hip_drive, bd)) {
+        out.push(Marker::HipDriveLoss);
+    }
+    if let (Some(o), Some(bo)) = (x.output, base(b.iter().filter_map(|f| f.output))) {
+        // M2: swing apex drop ≥ 0.05 B; floor lifts: peak bell speed ≥ 20 % below baseline.
+        let lost = if x.output_is_apex { o < bo - 0.05 } else { bo > 0.0 && o < 0.8 * bo };
+        if lost {
+            out.push(Marker::OutputLoss);
+        }
+    }
+    let lead = base(b.iter().filter_map(|f| f.lead_ms));
+    let lasc = base(b.iter().filter_map(|f| f.l_asc));
+    if x.lead_ms.zip(lead).is_some_and(|(v, bl)| (v - bl).abs() >= 50.0) || x.l_asc.zip(lasc).is_some_and(|(v, bl)| (v - bl).abs() >= 0.10) {
+        out.push(Marker::SequencingDrift);
+    }
+    if let (Some(bt), Some(bk)) = (base(b.iter().map(|f| f.trunk_bottom)), base(b.iter().map(|f| f.knee_bottom))) {
+        if x.trunk_bottom - bt >= 8.0 && x.knee_bottom - bk <= -5.0 {
+            out.push(Marker::DepthCreep);
+        }
+    }
+    if let Some(bl) = base(b.iter().map(|f| f.lock_hip)) {
+        if x.lock_hip - bl >= 8.0 {
+            out.push(Marker::LockoutDecay);
+        }
+    }
+    out
+}
+
+/// Fatigue over the set so far.
+pub fn assess(reps: &[RepFeatures]) -> FatigueReport {
+    let mut rep = FatigueReport { onset_rep: None, level: "none".into(), markers: Vec::new(), advice: String::new() };
+    if reps.len() < 5 {
+        rep.advice = if reps.is_empty() { String::new() } else { "Too few reps yet to judge fatigue.".into() };
+        return rep;
+    }
+    let per: Vec<Vec<Marker>> = (0..reps.len()).map(|r| if r < 4 { Vec::new() } else { markers_at(reps, r) }).collect();
+    let mut fired: Vec<Marker> = Vec::new();
+    for r in 5..reps.len() {
+        for m in &per[r] {
+            if per[r - 1].contains(m) && reps[r].confident && reps[r - 1].confident {
+                if rep.onset_rep.is_none() {
+                    rep.onset_rep = Some(r as u32); // 1-based index of rep r−1
+                }
+                if !fired.contains(m) {
+                    fired.push(*m);
+                }
+            }
+        }
+    }
+    rep.markers = fired.iter().map(|m| m.name().to_string()).collect();
+    let n = reps.len();
+    let recent_crane = reps[n.saturating_sub(3)..].iter().filter(|f| f.crane_fault && f.confident).count();
+    // Crane reps from the very start are technique, not an engine running out of fuel.
+    let baseline_crane = reps[1..4].iter().filter(|f| f.crane_fault).count() >= 2;
+    if baseline_crane {
+        rep.level = "technique".into();
+        rep.markers = Vec::new();
+        rep.onset_rep = None;
+        rep.advice = "The back did the lifting from the first reps: that is technique, not fatigue. Do the thumb-and-finger drill and practise letting the hips lead before adding reps or weight.".into();
+        return rep;
+    }
+    let engine_loss = fired.contains(&Marker::HipDriveLoss) || fired.contains(&Marker::OutputLoss);
+    let back_takes_over = fired.iter().any(|m| matches!(m, Marker::SequencingDrift | Marker::DepthCreep | Marker::LockoutDecay));
+    let stop = n >= MIN_SET_FOR_STOP && ((engine_loss && back_takes_over) || recent_crane >= 2);
+    if stop {
+        rep.level = "stop".into();
+        let at = rep.onset_rep.map(|r| format!(" from rep {r}")).unwrap_or_default();
+        rep.advice = format!(
+            "The engine is running out of fuel{at}: the back is taking over. Park the bell. {} Next set: {} reps or fewer.",
+            messages::BUILD_UP,
+            rep.onset_rep.map(|r| r.saturating_sub(1).max(1)).unwrap_or(n as u32 - 2)
+        );
+    } else if !fired.is_empty() {
+        rep.level = "notice".into();
+        rep.advice = if fired.contains(&Marker::HipDriveLoss) {
+            "Your hips are slowing — stay crisp.".into()
+        } else {
+            "Your form is drifting from your first reps — stay crisp.".into()
+        };
+    } else {
+        rep.advice = "No sign of the engine tiring in this set.".into();
+    }
+    rep
+}

@@ -1,0 +1,231 @@
+//! Judging a measured rep: the faults of biomechanics.md §5–§6 with the codes of product.md,
+//! the verdict `engine` / `crane` / `unclear`, a confidence, and the message in the seed's
+//! words. Pure: the same measurement judged for another lift gives that lift's answer, so
+//! `auto` can settle on the lift after the fact.
+
+use super::lift::Lift;
+use super::measure::RepMeasure;
+use super::messages::{self, fault_message};
+use super::thresholds::Thresholds;
+use crate::motion::view::view_confidence;
+use crate::report::{Fault, FaultCode, Severity, Verdict};
+use std::collections::BTreeMap;
+
+/// The user's pelvic-limit trunk angle θ_T* from the drill (§1.5), when calibrated.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PelvicLimit {
+    pub trunk_deg: f64,
+}
+
+/// The judgement of one rep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Judgement {
+    pub faults: Vec<Fault>,
+    pub verdict: Verdict,
+    pub confidence: f64,
+    pub message: String,
+    /// The crane fault behind a crane verdict, for the spoken cue.
+    pub main: Option<FaultCode>,
+    pub metrics: BTreeMap<String, f64>,
+}
+
+fn sev(s: u8) -> Option<Severity> {
+    match s {
+        0 => None,
+        1 => Some(Severity::Warning),
+        _ => Some(Severity::Fault),
+    }
+}
+
+struct Findings(Vec<Fault>);
+
+impl Findings {
+    fn add(&mut self, code: FaultCode, s: u8, detail: String) {
+        if let Some(severity) = sev(s) {
+            self.0.push(Fault { code, severity, message: fault_message(code, &detail) });
+        }
+    }
+}
+
+/// Judges a rep for a lift.
+pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLimit>) -> Judgement {
+    let mut f = Findings(Vec::new());
+    let floor = lift.from_floor();
+
+    // ---- Ascent: crane versus engine (§5.2); floor lifts from the knee pass (second pull) ----
+    let asc = if floor { m.second_pull.unwrap_or(m.ascent) } else { m.ascent };
+    let t_asc_ms = m.t_asc * 1000.0;
+    let a1 = asc.lead_ms.map(|lead| {
+        let fault_at = -(th.a1_fault_min_ms.max(th.a1_fault_frac * t_asc_ms));
+        if lead < fault_at && asc.trunk_up_at_hip_onset.unwrap_or(0.0) >= th.a1_trunk_up_deg {
+            2
+        } else if lead < th.a1_good_ms {
+            1
+        } else {
+            0
+        }
+    });
+    let a2 = asc.l_asc.map(|l| th.a2.above(l));
+    let back_leads = match (a1, a2) {
+        (Some(x), Some(y)) if (x == 2 && y >= 1) || (y == 2 && x >= 1) => 2,
+        // Floor lifts: the trunk rises from liftoff on (knee extension lifts hips and chest
+        // together), so the onset race alone is not evidence: only the trunk-lead index warns.
+        (_, y) if floor => y.unwrap_or(0).min(1),
+        (x, y) => x.unwrap_or(0).max(y.unwrap_or(0)).min(1),
+    };
+    if back_leads > 0 {
+        let detail = match (asc.lead_ms, asc.l_asc) {
+            (Some(l), _) if l < 0.0 => format!("chest {:.0} ms ahead of the hips", -l),
+            (_, Some(l)) => format!("trunk-lead index {l:+.2}"),
+            _ => String::new(),
+        };
+        f.add(FaultCode::BackLeadsAscent, back_leads, detail);
+    }
+    if floor {
+        let rise = m.hip_rise.map(|u| th.hip_rise.above(u)).unwrap_or(0);
+        let gain = th.first_pull_deg.above(m.trunk_gain_after_bottom);
+        let s = if rise == 2 || (gain == 2 && rise >= 1) { 2 } else { rise.max(gain).min(1) };
+        let detail = format!("hips rose ahead of the shoulders, index {:+.2}; trunk tipped {:.0}° further forward", m.hip_rise.unwrap_or(0.0), m.trunk_gain_after_bottom.max(0.0));
+        f.add(FaultCode::HipsShootUp, s, detail);
+    }
+
+    // ---- Descent (§5.3) ----
+    let d1 = m.descent.lead_ms.map(|lead| {
+        if lead < th.d1_fault_ms && m.descent.trunk_down_before_hips.unwrap_or(0.0) >= th.d1_trunk_deg {
+            2
+        } else if lead < th.d1_warn_ms {
+            1
+        } else {
+            0
+        }
+    });
+    let d2 = m.descent.l_desc.map(|l| th.d2.above(l));
+    let bows = match (d1, d2) {
+        (Some(x), Some(y)) if (x == 2 && y >= 1) || (y == 2 && x >= 1) => 2,
+        (x, y) => x.unwrap_or(0).max(y.unwrap_or(0)).min(1),
+    };
+    // Only a confirmed pattern is worth saying: a lone warning here is mostly timing noise.
+    if bows == 2 {
+        f.add(FaultCode::TrunkLeadsDescent, bows, m.descent.lead_ms.map(|l| format!("trunk {:.0} ms ahead of the hips", -l)).unwrap_or_default());
+    }
+
+    // ---- Depth from the spine (§5.4) ----
+    if let Some(lim) = limit {
+        let beyond = m.trunk_bottom - lim.trunk_deg;
+        f.add(FaultCode::SpinalFlexionDepth, th.b1_deg.above(beyond), format!("{beyond:.0}° past your pelvic limit of {:.0}°", lim.trunk_deg));
+    }
+    if m.hip_flexion_bottom > th.rounded_hip_deg && m.neck_change_bottom > th.rounded_neck_deg && m.trunk_change_bottom > 45.0 {
+        f.add(FaultCode::RoundedBack, 1, format!("trunk {:.0}° and hip angle {:.0}° with the head dropping", m.trunk_bottom, m.hip_flexion_bottom));
+    }
+
+    // ---- Squat instead of hinge, knees (§6) ----
+    let hi = m.hinge_index.map(|h| th.squat_hi.below(h)).unwrap_or(0);
+    let knee = th.squat_knee.above(m.knee_change_bottom);
+    let shin = th.squat_shin.above(m.shin_bottom);
+    let drop = if lift == Lift::Swing && m.hip_drop_bottom < -0.12 { 2 } else { 0 };
+    let squat = hi.max(knee).max(shin).max(drop);
+    f.add(FaultCode::SquatNotHinge, squat, format!("hinge index {:.0}, knees {:.0}°, trunk {:.0}°", m.hinge_index.unwrap_or(f64::NAN), m.knee_change_bottom, m.trunk_change_bottom));
+    if m.knee_change_bottom < th.knees_locked_deg && m.trunk_change_bottom > 45.0 {
+        f.add(FaultCode::KneesLocked, 1, format!("knees {:.0}°", m.knee_change_bottom));
+    }
+
+    // ---- Lockout (§6) ----
+    let lean = th.lean_back_deg.below(m.lock_trunk_change).max(if m.lock_hip_x > th.lean_back_hip_x { 1 } else { 0 });
+    f.add(FaultCode::LeanBackLockout, lean, format!("trunk {:+.0}° from standing", m.lock_trunk_change));
+    let incomplete = th.incomplete_hip_deg.above(m.lock_hip_change).max(if m.lock_knee_change > th.incomplete_knee_deg { 1 } else { 0 });
+    f.add(FaultCode::IncompleteLockout, incomplete, format!("hips {:.0}° short of standing", m.lock_hip_change));
+
+    // ---- Arms, head, bell, heels, twisting (§6) ----
+    if lift == Lift::Swing {
+        if let Some(e) = m.elbow_upswing {
+            f.add(FaultCode::ArmsLiftBell, th.elbow_deg.below(e), format!("elbows bent to {e:.0}°"));
+        }
+    }
+    let head = m.neck_change_bottom.min(m.neck_change_lock);
+    f.add(FaultCode::HeadCrank, th.head_deg.below(head), format!("head {:.0}° back from the trunk line", -head));
+    if floor {
+        if let Some(d) = m.bar_drift {
+            f.add(FaultCode::BarDrift, th.bar_drift.above(d), format!("{:.0} % of your height forward", d * 90.0));
+        }
+    }
+    if lift != Lift::Clean {
+        if let Some(h) = m.heel_rise {
+            f.add(FaultCode::HeelLift, th.heel.above(h), String::new());
+        }
+    }
+    let twist = m.yaw_change.map(|y| th.twist_deg.above(y)).unwrap_or(0);
+    f.add(FaultCode::Twisting, twist.min(1), String::new());
+
+    // ---- Confidence (§5: view × visibility × gaps) ----
+    let q = ((m.quality - 0.5) / 0.3).clamp(0.3, 1.0);
+    let gaps = if m.gap_critical { 0.5 } else { 1.0 };
+    let twist_factor = if twist >= 2 { 0.7 } else { 1.0 };
+    let measurable = asc.lead_ms.is_some() || asc.l_asc.is_some() || (floor && m.hip_rise.is_some());
+    let evidence = if (asc.lead_ms.is_some() && asc.l_asc.is_some()) || (floor && m.hip_rise.is_some()) { 1.0 } else { 0.85 };
+    let confidence = (view_confidence(m.yaw) * q * gaps * twist_factor * evidence).clamp(0.0, 1.0);
+
+    let mut faults = f.0;
+    faults.sort_by_key(|x| (std::cmp::Reverse(x.severity), std::cmp::Reverse(x.code.is_crane()), x.code));
+    let crane = faults.iter().find(|x| x.severity == Severity::Fault && x.code.is_crane()).map(|x| x.code);
+    let (verdict, message) = if confidence < th.min_confidence {
+        let why = if view_confidence(m.yaw) < 0.8 { messages::UNCLEAR_VIEW } else { messages::UNCLEAR_TRACKING };
+        (Verdict::Unclear, why.to_string())
+    } else if let Some(code) = crane {
+        (Verdict::Crane, faults.iter().find(|x| x.code == code).map(|x| x.message.clone()).unwrap_or_default())
+    } else if !measurable {
+        (Verdict::Unclear, messages::UNCLEAR_SMALL.to_string())
+    } else {
+        let extra = faults.first().map(|x| format!(" Also: {}", x.message)).unwrap_or_default();
+        (Verdict::Engine, format!("{}{}", messages::ENGINE, extra))
+    };
+
+    Judgement { metrics: metrics(m, limit), faults, verdict, confidence: (confidence * 100.0).round() / 100.0, message, main: crane }
+}
+
+/// The named metrics a rep report carries.
+fn metrics(m: &RepMeasure, limit: Option<PelvicLimit>) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    let floor = m.second_pull.is_some();
+    let asc = m.second_pull.unwrap_or(m.ascent);
+    let mut put = |k: &str, v: Option<f64>, digits: i32| {
+        if let Some(v) = v.filter(|v| v.is_finite()) {
+            let p = 10f64.powi(digits);
+            out.insert(k.to_string(), (v * p).round() / p);
+        }
+    };
+    put("lead_ms", asc.lead_ms, 0);
+    put("trunk_lead_index", asc.l_asc, 2);
+    put("f20", asc.f20, 2);
+    if floor {
+        put("lead_from_bottom_ms", m.ascent.lead_ms, 0);
+    }
+    put("hip_rise_index", m.hip_rise, 2);
+    put("trunk_gain_after_bottom_deg", Some(m.trunk_gain_after_bottom), 1);
+    put("first_pull_back_angle_change_deg", m.first_pull, 1);
+    put("descent_lead_ms", m.descent.lead_ms, 0);
+    put("descent_lead_index", m.descent.l_desc, 2);
+    put("hinge_ratio", m.descent.hinge_ratio, 2);
+    put("depth_deg", Some(m.depth), 1);
+    put("trunk_at_bottom_deg", Some(m.trunk_bottom), 1);
+    put("knee_at_bottom_deg", Some(m.knee_change_bottom), 1);
+    put("shin_at_bottom_deg", Some(m.shin_bottom), 1);
+    put("hip_flexion_at_bottom_deg", Some(m.hip_flexion_bottom), 1);
+    put("hinge_index", m.hinge_index, 0);
+    put("lockout_trunk_deg", Some(m.lock_trunk_change), 1);
+    put("lockout_hip_deg", Some(m.lock_hip_change), 1);
+    put("head_at_bottom_deg", Some(m.neck_change_bottom), 1);
+    put("elbow_upswing_deg", m.elbow_upswing, 0);
+    put("bell_drift_b", m.bar_drift, 3);
+    put("heel_rise_b", m.heel_rise, 3);
+    put("ascent_s", Some(m.t_asc), 3);
+    put("peak_hip_extension_deg_s", Some(m.peak_hip_ext_vel), 0);
+    put("peak_hip_drive_b_s", Some(m.peak_hip_drive), 3);
+    put("output", m.output, 3);
+    put("yaw_deg", m.yaw, 0);
+    put("yaw_change_deg", m.yaw_change, 0);
+    put("tracking_quality", Some(m.quality), 2);
+    if let Some(lim) = limit {
+        put("beyond_pelvic_limit_deg", Some(m.trunk_bottom - lim.trunk_deg), 1);
+    }
+    out
+}

@@ -1,0 +1,172 @@
+//! Which lift: the exercises Hinge Check judges, and how `auto` tells them apart from what a
+//! rep looks like (where the hands are at the bottom and the top, knee bend, one leg or two).
+//! A set of one-legged squats is recognised as not a hinge at all (no hinge reps reported).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// What the user asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Exercise {
+    #[default]
+    Auto,
+    Swing,
+    Deadlift,
+    Clean,
+    Rdl,
+    /// The seed's "find your hinge" drill (thumb on the crest, index finger on the trochanter).
+    Drill,
+}
+
+impl FromStr for Exercise {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "auto" => Ok(Exercise::Auto),
+            "swing" | "kettlebell-swing" => Ok(Exercise::Swing),
+            "deadlift" | "dl" => Ok(Exercise::Deadlift),
+            "clean" => Ok(Exercise::Clean),
+            "rdl" | "straight-leg" | "stiff-leg" => Ok(Exercise::Rdl),
+            "drill" => Ok(Exercise::Drill),
+            other => Err(format!("unknown exercise \"{other}\": use auto, swing, deadlift, clean, rdl or drill")),
+        }
+    }
+}
+
+/// A lift as judged (never `auto`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Lift {
+    Swing,
+    Deadlift,
+    Clean,
+    Rdl,
+    /// A squat-pattern exercise with no hinge to judge (pistol or bodyweight squat).
+    NotHinge,
+}
+
+impl Lift {
+    pub fn name(self) -> &'static str {
+        match self {
+            Lift::Swing => "swing",
+            Lift::Deadlift => "deadlift",
+            Lift::Clean => "clean",
+            Lift::Rdl => "rdl",
+            Lift::NotHinge => "not_hinge",
+        }
+    }
+    /// Lifts that start each rep from the floor (first pull, hips-shoot-up check).
+    pub fn from_floor(self) -> bool {
+        matches!(self, Lift::Deadlift | Lift::Clean)
+    }
+    pub fn forced(e: Exercise) -> Option<Lift> {
+        match e {
+            Exercise::Swing => Some(Lift::Swing),
+            Exercise::Deadlift => Some(Lift::Deadlift),
+            Exercise::Clean => Some(Lift::Clean),
+            Exercise::Rdl => Some(Lift::Rdl),
+            Exercise::Auto | Exercise::Drill => None,
+        }
+    }
+}
+
+impl fmt::Display for Lift {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a rep looked like, for telling lifts apart (all heights and distances in B).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Shape {
+    /// Wrist proxy height and forward position at the bottom.
+    pub bell_y_bottom: f64,
+    pub bell_x_bottom: f64,
+    /// Knee height at the bottom (the deadlift's "floor" test).
+    pub knee_y_bottom: f64,
+    /// Hip height at the bottom.
+    pub hip_y_bottom: f64,
+    /// Highest wrist point over the ascent and float, and the arm–trunk angle there.
+    pub bell_y_top: f64,
+    pub arm_top: f64,
+    pub elbow_top: f64,
+    pub hip_y_top: f64,
+    pub shoulder_y_top: f64,
+    /// Knee flexion change at the bottom (deg).
+    pub knee_bottom: f64,
+    /// Trunk inclination change at the bottom (deg).
+    pub trunk_bottom: f64,
+    /// Horizontal ankle separation at the bottom (a free leg held out in front).
+    pub feet_apart: f64,
+}
+
+/// Why a rep was taken for a given lift (for the report's honesty).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guess {
+    Lift(Lift),
+    /// A one-legged squat (pistol).
+    Pistol,
+    /// A two-legged squat with the arms out front (no implement at the hips).
+    BodyweightSquat,
+}
+
+impl Guess {
+    pub fn lift(self) -> Lift {
+        match self {
+            Guess::Lift(l) => l,
+            Guess::Pistol | Guess::BodyweightSquat => Lift::NotHinge,
+        }
+    }
+}
+
+/// Hinge index (after Schmid's stoop–squat index, §1.4; not the SSI itself): 100 = pure hinge.
+pub fn hinge_index(trunk_change: f64, knee_change: f64) -> Option<f64> {
+    let t = trunk_change.max(0.0);
+    let k = knee_change.max(0.0);
+    (t + k > 10.0).then(|| 100.0 * t / (t + k))
+}
+
+/// Classifies one rep (all thresholds EST, from the body proportions in biomechanics.md §1.5
+/// and what each lift's hands do).
+pub fn classify(s: &Shape) -> Guess {
+    let squat = hinge_index(s.trunk_bottom, s.knee_bottom).is_some_and(|hi| hi < 35.0) && s.trunk_bottom < 45.0;
+    // Arms held out front at about shoulder level at the bottom: a counterbalance, no implement.
+    let arms_forward = s.bell_x_bottom > 0.25 && s.bell_y_bottom > s.hip_y_bottom;
+    if s.feet_apart > 0.25 && squat {
+        return Guess::Pistol;
+    }
+    if squat && arms_forward {
+        return Guess::BodyweightSquat;
+    }
+    // Rack: the hands at the shoulders with the elbows bent at the top.
+    if s.bell_y_top > s.shoulder_y_top - 0.15 && s.elbow_top < 110.0 {
+        return Guess::Lift(Lift::Clean);
+    }
+    // Float: the arms swing forward, away from the trunk, hands above the hips.
+    if s.arm_top > 40.0 && s.bell_y_top > s.hip_y_top + 0.08 {
+        return Guess::Lift(Lift::Swing);
+    }
+    if s.bell_y_bottom < s.knee_y_bottom + 0.06 && s.knee_bottom >= 30.0 {
+        return Guess::Lift(Lift::Deadlift);
+    }
+    if s.knee_bottom < 30.0 {
+        return Guess::Lift(Lift::Rdl);
+    }
+    Guess::Lift(Lift::Deadlift)
+}
+
+/// The set's lift from its reps' guesses: the most common, the latest on a tie.
+pub fn set_lift(guesses: &[Guess]) -> Option<Lift> {
+    let mut best: Option<(Lift, usize)> = None;
+    // Latest first, so a tie keeps the latest.
+    for g in guesses.iter().rev() {
+        let l = g.lift();
+        let n = guesses.iter().filter(|h| h.lift() == l).count();
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((l, n));
+        }
+    }
+    best.map(|(l, _)| l)
+}

@@ -1,0 +1,58 @@
+//! What the coach says, in the seed's language: the crane (pelvis and spine, held rigid by
+//! the back) and the engine (glutes and hamstrings, which hoist). One place for every
+//! sentence the lifter reads or hears, so wording stays consistent and honest about what a
+//! camera can see.
+
+use crate::report::FaultCode;
+
+/// The message for a fault, given the measured value that triggered it (already formatted).
+pub fn fault_message(code: FaultCode, detail: &str) -> String {
+    let text = match code {
+        FaultCode::BackLeadsAscent => "Your chest came up before your hips drove — let the engine hoist: drive the hips through, the back only holds the crane.",
+        FaultCode::HipsShootUp => "Your hips shot up first and the back finished the lift — the crane pulled up by hand. Push the floor away so hips and chest rise together.",
+        FaultCode::TrunkLeadsDescent => "Your trunk bowed before your hips went back — send the hips back first and let the chest follow.",
+        FaultCode::SpinalFlexionDepth => "You went past where your pelvis stops — that extra depth came from bending the spine. Stop where the pelvis stops.",
+        FaultCode::RoundedBack => "Your back looked rounded at the bottom — keep the steel crane rigid: chest proud, spine long. (The camera sees the trunk line, not the spine itself: do the drill to check your pelvic limit.)",
+        FaultCode::SquatNotHinge => "That was a squat, not a hinge — knees forward and trunk upright. Sit the hips back and keep the shins more vertical.",
+        FaultCode::KneesLocked => "Knees locked straight at the bottom — soften them a little.",
+        FaultCode::LeanBackLockout => "You leaned back at the top — stand tall with the hips through; no extra tilt.",
+        FaultCode::IncompleteLockout => "You did not finish the lockout — stand all the way up and squeeze the glutes.",
+        FaultCode::ArmsLiftBell => "Your arms lifted the bell — let the hip snap float it; the arms are just ropes.",
+        FaultCode::HeadCrank => "You cranked your head up — keep the neck long, in line with the trunk.",
+        FaultCode::BarDrift => "The bell drifted away from you — keep it close, over the middle of the foot.",
+        FaultCode::HeelLift => "Your heels came up — keep your weight through the whole foot.",
+        FaultCode::Twisting => "You turned toward the camera during the rep — stay side-on; this rep is less certain.",
+    };
+    if detail.is_empty() {
+        text.to_string()
+    } else {
+        format!("{text} ({detail})")
+    }
+}
+
+/// A short spoken cue for a verdict (the page speaks it after each rep).
+pub fn spoken_cue(code: Option<FaultCode>, engine: bool) -> &'static str {
+    match code {
+        Some(FaultCode::BackLeadsAscent) => "Crane. Chest came up first. Hips drive.",
+        Some(FaultCode::HipsShootUp) => "Crane. Hips shot up. Chest and hips together.",
+        Some(FaultCode::RoundedBack) => "Back rounding. Keep the crane rigid.",
+        Some(FaultCode::SpinalFlexionDepth) => "Too deep. Stop where the pelvis stops.",
+        Some(FaultCode::LeanBackLockout) => "Don't lean back. Stand tall.",
+        Some(FaultCode::SquatNotHinge) => "Squat, not hinge. Hips back.",
+        Some(FaultCode::TrunkLeadsDescent) => "Hips back first.",
+        Some(FaultCode::IncompleteLockout) => "Finish the lockout.",
+        Some(FaultCode::ArmsLiftBell) => "Arms are ropes. Snap the hips.",
+        _ if engine => "Engine. Good rep.",
+        _ => "Rep counted.",
+    }
+}
+
+pub const ENGINE: &str = "Engine: your hips drove the rep and the back held the crane.";
+pub const UNCLEAR_VIEW: &str = "Can't judge this rep: turn side-on to the camera so hips and chest can be told apart.";
+pub const UNCLEAR_TRACKING: &str = "Can't judge this rep: the camera lost you around the bottom or the lockout.";
+pub const UNCLEAR_SMALL: &str = "Can't judge who led this rep: the hips and chest moved too little to time.";
+pub const NO_DEPTH_CLAIM: &str = "Depth is reported as the trunk angle only: do the thumb-and-finger drill so depth beyond your pelvic limit can be checked.";
+pub const TIER_A_NOTE: &str = "Crane vs engine is judged from the trunk line (hip to shoulder) and the hips' drive: the camera sees the chest rise before the hips, not the spine or the pelvis themselves.";
+pub const NOT_A_HINGE_PISTOL: &str = "This looks like one-legged squats (pistols), not a hip hinge: no hinge reps are judged. Hinge Check judges swings, deadlifts, cleans and RDLs.";
+pub const NOT_A_HINGE_SQUAT: &str = "This looks like squats with the arms out front, not a hip hinge: no hinge reps are judged. Hinge Check judges swings, deadlifts, cleans and RDLs.";
+pub const BUILD_UP: &str = "Build yourself up: fewer reps, a lighter bell or more rest, and add volume only when the engine lasts longer.";

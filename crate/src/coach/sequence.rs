@@ -1,0 +1,202 @@
+//! Crane versus engine: the hinge-sequence metrics (biomechanics.md §5). Did the hips (the
+//! engine) drive the rep, or did the back (the crane, which should only hold) pull it up?
+//!
+//! All functions take a rep's zero-phase filtered series on a uniform grid (`fs` Hz) and index
+//! ranges; they return `None` when the movement is too small to measure honestly.
+
+use crate::signal::zero_phase::{derivative, onset};
+
+/// Onsets are taken at this fraction of the phase's peak velocity (§5.2 A1, Appendix A).
+pub const ONSET_FRACTION: f64 = 0.15;
+
+/// Samples a condition must hold for an onset: 100 ms (3 samples at 30 Hz).
+pub fn hold_samples(fs: f64) -> usize {
+    (0.1 * fs).round().max(2.0) as usize
+}
+
+/// A1 / D1: lead time between two drivers, in ms. `first` and `second` are velocities that
+/// are positive in the movement's direction (e.g. trunk rise −ω_T and hip drive u_H). Onsets
+/// are searched in `[from, to)`, peaks over `[peak_from, peak_to)`. Returns
+/// `t_on(first) − t_on(second)` in ms, with the two onset indices.
+pub fn lead_ms(first: &[f64], second: &[f64], from: usize, to: usize, peak_from: usize, peak_to: usize, fs: f64) -> Option<(f64, f64, f64)> {
+    let hold = hold_samples(fs);
+    let a = onset(first, from, to, peak_from, peak_to, ONSET_FRACTION, hold)?;
+    let b = onset(second, from, to, peak_from, peak_to, ONSET_FRACTION, hold)?;
+    Some(((a - b) * 1000.0 / fs, a, b))
+}
+
+/// Normalised progress of `x` from its value at `i0` to its value at `i1`, clamped to 0..1.
+/// Returns `None` if the total change is smaller than `min_change`.
+pub fn progress(x: &[f64], i0: usize, i1: usize, min_change: f64) -> Option<Vec<f64>> {
+    if i1 <= i0 || i1 >= x.len() {
+        return None;
+    }
+    let total = x[i1] - x[i0];
+    if !(total.abs() >= min_change) {
+        return None;
+    }
+    Some(x[i0..=i1].iter().map(|v| ((v - x[i0]) / total).clamp(0.0, 1.0)).collect())
+}
+
+/// A2 / D2: mean of (first − second) progress over normalised time. Positive = `first`
+/// ran ahead (for the ascent: the chest came up before the hips drove).
+pub fn lead_index(first: &[f64], second: &[f64]) -> Option<f64> {
+    if first.len() != second.len() || first.len() < 3 {
+        return None;
+    }
+    Some(first.iter().zip(second).map(|(a, b)| a - b).sum::<f64>() / first.len() as f64)
+}
+
+/// A3 F20: the progress of `first` at the moment `second` first reaches `at` (0.20).
+pub fn progress_at(first: &[f64], second: &[f64], at: f64) -> Option<f64> {
+    let i = second.iter().position(|&v| v >= at)?;
+    Some(first[i])
+}
+
+/// The ascent's crane-versus-engine measurements.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Ascent {
+    /// A1 Δt_lead (ms), positive = hips lead.
+    pub lead_ms: Option<f64>,
+    /// Trunk recovery (deg) already done when the hip drive began (A1 fault condition).
+    pub trunk_up_at_hip_onset: Option<f64>,
+    /// A2 L_asc: positive = chest up first.
+    pub l_asc: Option<f64>,
+    /// A3 F20: trunk recovery fraction when the hips had done 20 % of their drive.
+    pub f20: Option<f64>,
+}
+
+/// Computes A1–A3 over the ascent `[ib, il]` (bottom to lockout) from the trunk inclination
+/// θ_T (deg) and the hip's forward position d_H (B).
+pub fn ascent(trunk: &[f64], hip_x: &[f64], ib: usize, il: usize, fs: f64) -> Ascent {
+    let mut out = Ascent::default();
+    if il <= ib + 2 || il >= trunk.len() {
+        return out;
+    }
+    // Validity (§5.1): the trunk recovers ≥ 15° and the hips travel ≥ 0.03 B.
+    let r_t = progress(trunk, ib, il, 15.0);
+    let r_h = progress(hip_x, ib, il, 0.03);
+    if let (Some(rt), Some(rh)) = (&r_t, &r_h) {
+        // r_T counts recovery, i.e. the fall of θ_T: progress() is signed by the total change.
+        out.l_asc = lead_index(rt, rh);
+        out.f20 = progress_at(rt, rh, 0.20);
+    }
+    let trunk_rise: Vec<f64> = derivative(trunk, fs).iter().map(|v| -v).collect();
+    let hip_drive = derivative(hip_x, fs);
+    let from = ib.saturating_sub((0.3 * fs) as usize);
+    let to = (ib + (0.6 * fs) as usize).min(il + 1);
+    if r_h.is_some() || progress(hip_x, ib, il, 0.02).is_some() {
+        if let Some((lead_trunk_first, _a, b)) = lead_ms(&trunk_rise, &hip_drive, from, to.max(ib + 3), ib, il + 1, fs) {
+            // lead = t_on(trunk) − t_on(hip): positive = the trunk came later = hips led.
+            out.lead_ms = Some(lead_trunk_first);
+            let ib_f = b.floor() as usize;
+            out.trunk_up_at_hip_onset = Some(trunk[ib] - trunk[ib_f.min(trunk.len() - 1)]);
+        }
+    }
+    out
+}
+
+/// The descent's measurements (§5.3).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Descent {
+    /// D1 Δt_desc (ms): t_on(trunk incline) − t_on(hips back); positive = hips back first.
+    pub lead_ms: Option<f64>,
+    /// Trunk inclination (deg) already done when the hips had moved back 0.02 B.
+    pub trunk_down_before_hips: Option<f64>,
+    /// D2 L_desc: positive = the trunk bowed ahead of the hips.
+    pub l_desc: Option<f64>,
+    /// D3 hinge ratio: hips back (% B) per degree of trunk over the first half of the descent.
+    pub hinge_ratio: Option<f64>,
+}
+
+/// Computes D1–D3 over the descent `[is, ib]` (start to bottom).
+pub fn descent(trunk: &[f64], hip_x: &[f64], is: usize, ib: usize, fs: f64) -> Descent {
+    let mut out = Descent::default();
+    if ib <= is + 2 || ib >= trunk.len() {
+        return out;
+    }
+    let q_t = progress(trunk, is, ib, 15.0);
+    let q_h = progress(hip_x, is, ib, 0.03);
+    if let (Some(qt), Some(qh)) = (&q_t, &q_h) {
+        out.l_desc = lead_index(qt, qh);
+    }
+    if q_h.is_some() {
+        let incline = derivative(trunk, fs);
+        let back: Vec<f64> = derivative(hip_x, fs).iter().map(|v| -v).collect();
+        let from = is.saturating_sub((0.2 * fs) as usize);
+        if let Some((lead, _a, _b)) = lead_ms(&incline, &back, from, ib + 1, is, ib + 1, fs) {
+            out.lead_ms = Some(lead);
+        }
+        // Trunk inclination done before the hips had moved back 0.02 B.
+        if let Some(k) = (is..=ib).find(|&k| hip_x[is] - hip_x[k] >= 0.02) {
+            out.trunk_down_before_hips = Some(trunk[k] - trunk[is]);
+        }
+    }
+    let mid = is + (ib - is) / 2;
+    let d_trunk = trunk[mid] - trunk[is];
+    if d_trunk > 10.0 {
+        out.hinge_ratio = Some(100.0 * (hip_x[is] - hip_x[mid]) / d_trunk);
+    }
+    out
+}
+
+/// Floor lifts: did the hips shoot up? The mean over the ascent of (hip-rise progress −
+/// shoulder-rise progress). 0 = hips and shoulders rise together (a constant back angle, the
+/// crane held rigid); positive = the hips rose first and the back finished the lift.
+pub fn hip_rise_index(hip_y: &[f64], shoulder_y: &[f64], ib: usize, il: usize) -> Option<f64> {
+    let rh = progress(hip_y, ib, il, 0.05)?;
+    let rs = progress(shoulder_y, ib, il, 0.05)?;
+    lead_index(&rh, &rs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minjerk(t: f64, t0: f64, d: f64) -> f64 {
+        let s = ((t - t0) / d).clamp(0.0, 1.0);
+        s * s * s * (10.0 - 15.0 * s + 6.0 * s * s)
+    }
+
+    /// An ascent where the hips start `lag` s before the trunk.
+    fn ascent_series(lag: f64, fs: f64) -> (Vec<f64>, Vec<f64>) {
+        let n = (2.0 * fs) as usize;
+        let trunk: Vec<f64> = (0..n).map(|i| 60.0 - 60.0 * minjerk(i as f64 / fs, 0.5 + lag.max(0.0), 0.6)).collect();
+        let hip: Vec<f64> = (0..n).map(|i| -0.15 + 0.15 * minjerk(i as f64 / fs, 0.5 + (-lag).max(0.0), 0.6)).collect();
+        (trunk, hip)
+    }
+
+    #[test]
+    fn lead_time_sign_and_size() {
+        let fs = 30.0;
+        for lag in [-0.2, -0.1, 0.0, 0.06, 0.15] {
+            let (trunk, hip) = ascent_series(lag, fs);
+            let a = ascent(&trunk, &hip, 15, 59, fs);
+            let lead = a.lead_ms.unwrap();
+            assert!((lead - lag * 1000.0).abs() < 20.0, "lag {lag}: lead {lead}");
+            let l = a.l_asc.unwrap();
+            assert_eq!(l > 0.02, lag < -0.05, "lag {lag}: L_asc {l}");
+        }
+    }
+
+    #[test]
+    fn too_small_a_movement_is_not_measured() {
+        let trunk = vec![10.0; 60];
+        let hip = vec![0.0; 60];
+        let a = ascent(&trunk, &hip, 10, 50, 30.0);
+        assert_eq!(a, Ascent::default());
+    }
+
+    #[test]
+    fn hips_shooting_up_shows_in_the_rise_index() {
+        let fs = 30.0;
+        let n = 60;
+        let together: Vec<f64> = (0..n).map(|i| minjerk(i as f64 / fs, 0.2, 1.0)).collect();
+        let early: Vec<f64> = (0..n).map(|i| minjerk(i as f64 / fs, 0.2, 0.5)).collect();
+        let late: Vec<f64> = (0..n).map(|i| minjerk(i as f64 / fs, 0.6, 0.6)).collect();
+        assert!(hip_rise_index(&together, &together, 3, 50).unwrap().abs() < 1e-9);
+        // The hips finish 0.45 s ahead over a 1.6 s window: about 0.28 of the way on average.
+        assert!(hip_rise_index(&early, &late, 3, 50).unwrap() > 0.2);
+        assert!(hip_rise_index(&late, &early, 3, 50).unwrap() < -0.2);
+    }
+}

@@ -1,0 +1,399 @@
+//! The lifter's body frame: which side is nearer the camera, which way they face, the body
+//! scale B, the standing midfoot, left/right swap repair, and the standing calibration that
+//! every "change from standing" threshold refers to (biomechanics.md §1.2, §1.3).
+//!
+//! Estimates start provisional and firm up: a still, upright stretch of ≥ 1 s calibrates
+//! ("still"); without one (a clip that starts mid-set) the lockouts of the first reps stand in
+//! ("from lockouts"), and the report says which.
+
+use crate::pose::idx;
+use crate::signal::features::{Frame, FrameSig, Points, Side, VIS_MISSING, VIS_USE};
+use crate::signal::V2;
+use std::collections::VecDeque;
+
+/// Where the standing reference came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalibrationSource {
+    /// Nothing yet: neutral defaults.
+    Provisional,
+    /// Taken from the lifter's lockouts (no still standing was seen).
+    FromLockouts,
+    /// A still, upright stretch (the set-up's standing calibration).
+    Still,
+}
+
+/// The standing posture that "changes from standing" are measured against (§1.3).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Standing {
+    pub trunk: f64,
+    pub hip: f64,
+    pub knee: f64,
+    pub neck: f64,
+    pub hip_y: f64,
+    pub shoulder_y: f64,
+    pub heel_y: f64,
+    pub chord: f64,
+    pub source: CalibrationSource,
+}
+
+impl Default for Standing {
+    fn default() -> Self {
+        Standing { trunk: 0.0, hip: 0.0, knee: 5.0, neck: 30.0, hip_y: 0.55, shoulder_y: 0.85, heel_y: 0.0, chord: 0.3, source: CalibrationSource::Provisional }
+    }
+}
+
+impl Standing {
+    fn from_sigs(sigs: &[FrameSig], source: CalibrationSource) -> Standing {
+        let med = |f: fn(&FrameSig) -> f64, default: f64| {
+            let mut v: Vec<f64> = sigs.iter().map(f).filter(|x| x.is_finite()).collect();
+            median(&mut v).unwrap_or(default)
+        };
+        let d = Standing::default();
+        Standing {
+            trunk: med(|s| s.trunk, d.trunk),
+            hip: med(|s| s.hip, d.hip),
+            knee: med(|s| s.knee, d.knee),
+            neck: med(|s| s.neck, d.neck),
+            hip_y: med(|s| s.hip_y, d.hip_y),
+            shoulder_y: med(|s| s.shoulder_y, d.shoulder_y),
+            heel_y: med(|s| s.heel_y, d.heel_y),
+            chord: med(|s| s.chord, d.chord),
+            source,
+        }
+    }
+}
+
+/// Median of finite values (sorts in place).
+pub fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    Some(if n % 2 == 1 { v[n / 2] } else { 0.5 * (v[n / 2 - 1] + v[n / 2]) })
+}
+
+/// A frame counts as "upright" for body-scale and calibration purposes (EST).
+pub fn is_upright(s: &FrameSig) -> bool {
+    s.trunk.abs() < 15.0 && s.knee.is_finite() && s.knee < 25.0 && s.hip.abs() < 25.0
+}
+
+const LEG_CHAIN: [usize; 5] = [idx::LEFT_HIP, idx::LEFT_KNEE, idx::LEFT_ANKLE, idx::LEFT_HEEL, idx::LEFT_FOOT_INDEX];
+const STILL_WINDOW_S: f64 = 1.0;
+/// Largest spread of hip, shoulder and knee positions over the still window (B, EST).
+const STILL_SPREAD_B: f64 = 0.04;
+
+/// Tracks the body frame over time.
+#[derive(Clone, Debug)]
+pub struct BodyTracker {
+    near: Option<Side>,
+    vis_left: f64,
+    vis_right: f64,
+    z_bias: f64,
+    switch_since: Option<f64>,
+    facing_vote: f64,
+    facing: f64,
+    b_samples: VecDeque<f64>,
+    b: f64,
+    midfoot_samples: VecDeque<V2>,
+    midfoot: V2,
+    prev: Option<Points>,
+    last_t: f64,
+    /// Recent (t, signals) for still detection.
+    recent: VecDeque<(f64, FrameSig, [V2; 3])>,
+    pub standing: Standing,
+    pub swaps_repaired: usize,
+}
+
+impl Default for BodyTracker {
+    fn default() -> Self {
+        BodyTracker {
+            near: None,
+            vis_left: 0.0,
+            vis_right: 0.0,
+            z_bias: 0.0,
+            switch_since: None,
+            facing_vote: 0.0,
+            facing: 0.0,
+            b_samples: VecDeque::with_capacity(64),
+            b: 0.0,
+            midfoot_samples: VecDeque::with_capacity(64),
+            midfoot: V2::zeros(),
+            prev: None,
+            last_t: f64::NEG_INFINITY,
+            recent: VecDeque::with_capacity(128),
+            standing: Standing::default(),
+            swaps_repaired: 0,
+        }
+    }
+}
+
+fn side_vis(p: &Points, s: Side) -> f64 {
+    let k = [s.shoulder(), s.hip(), s.knee(), s.ankle(), s.heel(), s.toe()];
+    k.iter().map(|&i| p.v[i]).sum::<f64>() / k.len() as f64
+}
+
+impl BodyTracker {
+    pub fn near(&self) -> Option<Side> {
+        self.near
+    }
+    pub fn facing(&self) -> f64 {
+        self.facing
+    }
+    pub fn b(&self) -> f64 {
+        self.b
+    }
+
+    /// The current body frame, once side, facing and scale are known.
+    pub fn frame(&self) -> Option<Frame> {
+        let near = self.near?;
+        if self.facing == 0.0 || !(self.b > 1.0) {
+            return None;
+        }
+        Some(Frame { near, facing: self.facing, b: self.b, midfoot: self.midfoot })
+    }
+
+    /// Takes one frame's raw points (isotropic px), repairs left/right swaps in place, and
+    /// updates side, facing, scale and midfoot. `z` holds the landmarks' relative depth.
+    pub fn observe(&mut self, t: f64, pts: &mut Points, z: &[f64; 33]) {
+        let dt = if self.last_t.is_finite() { (t - self.last_t).clamp(1e-3, 1.0) } else { 1.0 / 30.0 };
+        self.last_t = t;
+        self.repair_swap(pts);
+        self.update_side(pts, z, dt, t);
+        let Some(near) = self.near else { return };
+        self.update_facing(pts, near, dt);
+        self.update_scale(pts, near);
+    }
+
+    /// §1.2: if the near and far leg exchange image positions within one frame, swap back.
+    fn repair_swap(&mut self, pts: &mut Points) {
+        if let Some(prev) = &self.prev {
+            let scale = if self.b > 1.0 { self.b } else { 200.0 };
+            let (mut same, mut swapped, mut n) = (0.0, 0.0, 0);
+            for &l in &LEG_CHAIN[1..] {
+                let r = l + 1;
+                if pts.v[l] < VIS_MISSING || pts.v[r] < VIS_MISSING || prev.v[l] < VIS_MISSING || prev.v[r] < VIS_MISSING {
+                    continue;
+                }
+                same += (pts.p[l] - prev.p[l]).norm() + (pts.p[r] - prev.p[r]).norm();
+                swapped += (pts.p[l] - prev.p[r]).norm() + (pts.p[r] - prev.p[l]).norm();
+                n += 1;
+            }
+            if n >= 2 && same > 0.10 * scale * n as f64 && swapped < 0.4 * same {
+                for &l in &LEG_CHAIN {
+                    pts.p.swap(l, l + 1);
+                    pts.v.swap(l, l + 1);
+                }
+                self.swaps_repaired += 1;
+            }
+        }
+        self.prev = Some(pts.clone());
+    }
+
+    fn update_side(&mut self, pts: &Points, z: &[f64; 33], dt: f64, t: f64) {
+        let a = (dt / 1.0).min(1.0);
+        let (vl, vr) = (side_vis(pts, Side::Left), side_vis(pts, Side::Right));
+        let zl = (z[idx::LEFT_HIP] + z[idx::LEFT_KNEE] + z[idx::LEFT_ANKLE]) / 3.0;
+        let zr = (z[idx::RIGHT_HIP] + z[idx::RIGHT_KNEE] + z[idx::RIGHT_ANKLE]) / 3.0;
+        if self.near.is_none() {
+            self.vis_left = vl;
+            self.vis_right = vr;
+            self.z_bias = (zr - zl).signum();
+        } else {
+            self.vis_left += a * (vl - self.vis_left);
+            self.vis_right += a * (vr - self.vis_right);
+            self.z_bias += a * ((zr - zl).signum() - self.z_bias);
+        }
+        // Evidence that the left side is nearer: visibility, or (when close) depth.
+        let diff = self.vis_left - self.vis_right;
+        let preferred = if diff.abs() >= 0.10 {
+            if diff > 0.0 {
+                Side::Left
+            } else {
+                Side::Right
+            }
+        } else if self.z_bias >= 0.0 {
+            Side::Left
+        } else {
+            Side::Right
+        };
+        match self.near {
+            None => {
+                if vl.max(vr) >= VIS_USE {
+                    self.near = Some(preferred);
+                }
+            }
+            Some(cur) if cur != preferred => {
+                // Hysteresis: the other side must lead clearly for over a second.
+                let clear = diff.abs() > 0.15 || (diff.abs() < 0.10 && self.z_bias.abs() > 0.8);
+                if clear {
+                    let since = *self.switch_since.get_or_insert(t);
+                    if t - since > 1.0 {
+                        self.near = Some(preferred);
+                        self.switch_since = None;
+                    }
+                } else {
+                    self.switch_since = None;
+                }
+            }
+            _ => self.switch_since = None,
+        }
+    }
+
+    fn update_facing(&mut self, pts: &Points, near: Side, dt: f64) {
+        let mut vote = 0.0;
+        let mut weight = 0.0;
+        for s in [near, near.other()] {
+            let w = if s == near { 1.0 } else { 0.4 };
+            if pts.v[s.toe()] >= VIS_USE && pts.v[s.heel()] >= VIS_USE {
+                let dx = pts.p[s.toe()].x - pts.p[s.heel()].x;
+                vote += w * dx.signum();
+                weight += w;
+            }
+        }
+        // The nose is ahead of the ears (the only cue for COCO-17 tracks).
+        if pts.v[idx::NOSE] >= VIS_USE && pts.v[near.ear()] >= VIS_USE {
+            let dx = pts.p[idx::NOSE].x - pts.p[near.ear()].x;
+            vote += 0.5 * dx.signum();
+            weight += 0.5;
+        }
+        if weight == 0.0 {
+            return;
+        }
+        let a = (dt / 0.5).min(1.0);
+        self.facing_vote += a * (vote / weight - self.facing_vote);
+        if self.facing == 0.0 {
+            if self.facing_vote.abs() > 0.05 {
+                self.facing = self.facing_vote.signum();
+            }
+        } else if self.facing_vote * self.facing < -0.5 {
+            self.facing = -self.facing;
+        }
+    }
+
+    fn update_scale(&mut self, pts: &Points, near: Side) {
+        let ear = if pts.v[near.ear()] >= VIS_MISSING { near.ear() } else { near.other().ear() };
+        let heel = if pts.v[near.heel()] >= VIS_MISSING { near.heel() } else { near.ankle() };
+        let foot_ok = pts.v[heel] >= VIS_MISSING;
+        if foot_ok {
+            let mid = if pts.v[near.toe()] >= VIS_MISSING && heel == near.heel() { (pts.p[near.heel()] + pts.p[near.toe()]) * 0.5 } else { pts.p[heel] };
+            push_bounded(&mut self.midfoot_samples, mid, 61);
+            let mut xs: Vec<f64> = self.midfoot_samples.iter().map(|p| p.x).collect();
+            let mut ys: Vec<f64> = self.midfoot_samples.iter().map(|p| p.y).collect();
+            self.midfoot = V2::new(median(&mut xs).unwrap_or(mid.x), median(&mut ys).unwrap_or(mid.y));
+        }
+        if pts.v[ear] < VIS_MISSING || !foot_ok {
+            return;
+        }
+        let height = pts.p[ear].y - pts.p[heel].y;
+        if !(height > 20.0) {
+            return;
+        }
+        // Scale only from upright frames once any exist; before that, the running maximum.
+        let upright = self.frame().map(|fr| is_upright(&FrameSig::compute(pts, &fr))).unwrap_or(false);
+        if upright {
+            if self.b_samples.is_empty() {
+                self.b = 0.0;
+            }
+            push_bounded(&mut self.b_samples, height, 31);
+            let mut v: Vec<f64> = self.b_samples.iter().copied().collect();
+            self.b = median(&mut v).unwrap_or(height);
+        } else if self.b_samples.is_empty() && height > self.b {
+            self.b = height;
+        }
+    }
+
+    /// Feeds the live signals for still detection. Returns true when a still, upright
+    /// stretch just (re)calibrated the standing reference. `allow` gates when this may happen
+    /// (before the first rep and between sets).
+    pub fn observe_still(&mut self, t: f64, sig: &FrameSig, pts: &Points, allow: bool) -> bool {
+        let s = V2::new(f64::NAN, f64::NAN);
+        let key = match self.near {
+            Some(n) => [pts.get(n.hip()), pts.get(n.shoulder()), pts.get(n.knee())],
+            None => [s, s, s],
+        };
+        self.recent.push_back((t, *sig, key));
+        while let Some(&(t0, _, _)) = self.recent.front() {
+            if t - t0 > STILL_WINDOW_S + 0.05 {
+                self.recent.pop_front();
+            } else {
+                break;
+            }
+        }
+        // The first still stretch calibrates; later ones only when asked (`try_still`).
+        if !allow || self.standing.source == CalibrationSource::Still {
+            return false;
+        }
+        self.try_still(t).is_ok()
+    }
+
+    /// Calibrates from the last second if the lifter stood still and upright (the page's
+    /// "stand tall for 2 s" step); otherwise says what was wrong.
+    pub fn try_still(&mut self, t: f64) -> Result<(), &'static str> {
+        let (Some(&(t0, _, _)), true) = (self.recent.front(), self.b > 1.0) else {
+            return Err("no one is in view yet");
+        };
+        if t - t0 < STILL_WINDOW_S - 0.1 || self.recent.len() < 8 {
+            return Err("hold still a moment longer");
+        }
+        if self.recent.iter().any(|(_, s, _)| s.quality < 0.6 || !s.trunk.is_finite()) {
+            return Err("the whole body must be visible: step back or turn side-on");
+        }
+        if !self.recent.iter().all(|(_, s, _)| is_upright(s)) {
+            return Err("stand tall: upright, knees straight");
+        }
+        for k in 0..3 {
+            let (mut lo, mut hi) = (V2::new(f64::MAX, f64::MAX), V2::new(f64::MIN, f64::MIN));
+            for (_, _, p) in &self.recent {
+                lo = lo.inf(&p[k]);
+                hi = hi.sup(&p[k]);
+            }
+            if !((hi - lo).norm() < STILL_SPREAD_B * self.b) {
+                return Err("hold still");
+            }
+        }
+        let sigs: Vec<FrameSig> = self.recent.iter().map(|(_, s, _)| *s).collect();
+        self.standing = Standing::from_sigs(&sigs, CalibrationSource::Still);
+        Ok(())
+    }
+
+    /// Without a still calibration, a lockout posture stands in for standing.
+    pub fn learn_from_lockout(&mut self, lockout: &[FrameSig]) {
+        if self.standing.source == CalibrationSource::Still || lockout.is_empty() {
+            return;
+        }
+        let new = Standing::from_sigs(lockout, CalibrationSource::FromLockouts);
+        if self.standing.source == CalibrationSource::Provisional {
+            self.standing = new;
+        } else {
+            // Blend, so one odd lockout does not move the reference much.
+            let s = &mut self.standing;
+            let w = 0.3;
+            s.trunk += w * (new.trunk - s.trunk);
+            s.hip += w * (new.hip - s.hip);
+            s.knee += w * (new.knee - s.knee);
+            s.neck += w * (new.neck - s.neck);
+            s.hip_y += w * (new.hip_y - s.hip_y);
+            s.shoulder_y += w * (new.shoulder_y - s.shoulder_y);
+            s.heel_y += w * (new.heel_y - s.heel_y);
+            s.chord += w * (new.chord - s.chord);
+        }
+    }
+
+    /// Sets the provisional reference from the first usable frame if it looks upright.
+    pub fn seed_standing(&mut self, sig: &FrameSig) {
+        if self.standing.source == CalibrationSource::Provisional && is_upright(sig) {
+            let mut s = Standing::from_sigs(std::slice::from_ref(sig), CalibrationSource::Provisional);
+            s.source = CalibrationSource::Provisional;
+            self.standing = s;
+        }
+    }
+}
+
+fn push_bounded<T>(q: &mut VecDeque<T>, v: T, cap: usize) {
+    if q.len() == cap {
+        q.pop_front();
+    }
+    q.push_back(v);
+}

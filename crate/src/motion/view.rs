@@ -1,0 +1,219 @@
+//! The camera view check (biomechanics.md §3): side-on, oblique or front, an estimate of the
+//! yaw away from a pure side view, whole body in frame, distance, camera height and light.
+//! Oblique and front views lower confidence and turn sequencing verdicts `unclear`.
+
+use crate::pose::{idx, Landmark};
+use crate::signal::features::{Points, VIS_USE};
+use serde::{Deserialize, Serialize};
+
+/// What kind of view the camera has of the lifter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ViewKind {
+    Side,
+    Oblique,
+    Front,
+    #[default]
+    Unknown,
+}
+
+/// Yaw limits (§3 and Appendix A): metrics valid ≤ 25°, approximate 25–40°, blocked > 40°.
+pub const YAW_VALID_DEG: f64 = 25.0;
+pub const YAW_BLOCKED_DEG: f64 = 40.0;
+/// Shoulder separation / trunk length in a front view (§3, r_front, EST).
+const R_FRONT_SHOULDER: f64 = 0.68;
+/// Hip separation / trunk length in a front view (EST: hip breadth ≈ 0.19 H over trunk ≈ 0.31 H).
+const R_FRONT_HIP: f64 = 0.55;
+
+/// Framing problems the set-up coach speaks about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FramingIssue {
+    TurnSideOn,
+    NotWholeBody,
+    MoveCloser,
+    MoveBack,
+    CameraTooHigh,
+    CameraTooLow,
+    MoreLight,
+    NoPerson,
+}
+
+impl FramingIssue {
+    pub fn message(self) -> &'static str {
+        match self {
+            FramingIssue::TurnSideOn => "Turn so your side faces the camera",
+            FramingIssue::NotWholeBody => "Whole body in view: step back or tilt the camera down",
+            FramingIssue::MoveCloser => "Move closer to the camera",
+            FramingIssue::MoveBack => "Move back from the camera",
+            FramingIssue::CameraTooHigh => "Lower the camera to about hip height",
+            FramingIssue::CameraTooLow => "Raise the camera to about hip height",
+            FramingIssue::MoreLight => "More light, please: the camera is losing you",
+            FramingIssue::NoPerson => "Step into view",
+        }
+    }
+}
+
+/// One frame's view estimate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ViewSample {
+    /// Estimated yaw away from a pure side view (0 = side, 90 = front), degrees.
+    pub yaw_deg: f64,
+    pub whole_body: bool,
+    /// Ear-to-heel height as a fraction of the frame height.
+    pub size: f64,
+    /// Hip height in the image, 0 = top, 1 = bottom.
+    pub hip_level: f64,
+    pub light: f64,
+}
+
+/// Estimates the view from one frame (raw normalised landmarks and isotropic points).
+/// `b_px` is the body scale B (standing ear-to-heel height, isotropic px) when known.
+pub fn sample(lm: &[Landmark], pts: &Points, height_px: f64, b_px: f64) -> Option<ViewSample> {
+    if lm.len() != 33 {
+        return None;
+    }
+    let s = pts.mid(idx::LEFT_SHOULDER);
+    let h = pts.mid(idx::LEFT_HIP);
+    let trunk = (s - h).norm();
+    if !(trunk > 1.0) {
+        return None;
+    }
+    let sep = |l: usize| {
+        if pts.v[l] >= 0.2 && pts.v[l + 1] >= 0.2 {
+            Some((pts.p[l].x - pts.p[l + 1].x).abs() / trunk)
+        } else {
+            None
+        }
+    };
+    let mut est = Vec::with_capacity(3);
+    if let Some(r) = sep(idx::LEFT_SHOULDER) {
+        est.push((r / R_FRONT_SHOULDER).min(1.0).asin().to_degrees());
+    }
+    if let Some(r) = sep(idx::LEFT_HIP) {
+        est.push((r / R_FRONT_HIP).min(1.0).asin().to_degrees());
+    }
+    // Relative depth of the shoulders (same scale as x): side-on they differ by a shoulder width.
+    let (l, r) = (lm[idx::LEFT_SHOULDER], lm[idx::RIGHT_SHOULDER]);
+    let dz = (l.z - r.z).abs();
+    let dx = (l.x - r.x).abs();
+    if dz + dx > 1e-3 && l.z != 0.0 {
+        est.push(dx.atan2(dz).to_degrees());
+    }
+    if est.is_empty() {
+        return None;
+    }
+    est.sort_by(|a, b| a.total_cmp(b));
+    let yaw_deg = est[est.len() / 2];
+    let needed = [idx::NOSE, idx::LEFT_SHOULDER, idx::LEFT_HIP, idx::LEFT_KNEE, idx::LEFT_ANKLE];
+    let whole_body = needed.iter().all(|&i| {
+        [i, if i == idx::NOSE { i } else { i + 1 }].iter().any(|&k| lm[k].visibility >= VIS_USE && (0.0..=1.0).contains(&lm[k].x) && (-0.02..=1.02).contains(&lm[k].y))
+    });
+    let size = if b_px > 1.0 && height_px > 1.0 { b_px / height_px } else { f64::NAN };
+    let hip_level = (lm[idx::LEFT_HIP].y + lm[idx::RIGHT_HIP].y) / 2.0;
+    // Mean over shoulders, hips, knees and ankles of the better-seen side's visibility.
+    let light = [idx::LEFT_SHOULDER, idx::LEFT_HIP, idx::LEFT_KNEE, idx::LEFT_ANKLE].iter().map(|&i| lm[i].visibility.max(lm[i + 1].visibility)).sum::<f64>() / 4.0;
+    Some(ViewSample { yaw_deg, whole_body, size, hip_level, light })
+}
+
+/// The running view state: smoothed yaw, kind and current framing issues.
+#[derive(Clone, Debug, Default)]
+pub struct ViewMonitor {
+    yaw: Option<f64>,
+    size: Option<f64>,
+    hip_level: Option<f64>,
+    light: Option<f64>,
+    whole_body: f64,
+    no_person_s: f64,
+}
+
+/// What the view check says now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct ViewState {
+    pub kind: ViewKind,
+    pub yaw_deg: Option<f64>,
+    pub issues: Vec<FramingIssue>,
+}
+
+impl ViewMonitor {
+    pub fn observe(&mut self, s: Option<ViewSample>, dt: f64) {
+        let Some(s) = s else {
+            self.no_person_s += dt;
+            return;
+        };
+        self.no_person_s = 0.0;
+        let a = (dt / 0.5).clamp(0.0, 1.0);
+        let ema = |cur: &mut Option<f64>, v: f64| {
+            if v.is_finite() {
+                *cur = Some(match *cur {
+                    Some(c) => c + a * (v - c),
+                    None => v,
+                })
+            }
+        };
+        ema(&mut self.yaw, s.yaw_deg);
+        ema(&mut self.size, s.size);
+        ema(&mut self.hip_level, s.hip_level);
+        ema(&mut self.light, s.light);
+        self.whole_body += a * ((s.whole_body as u8 as f64) - self.whole_body);
+    }
+
+    pub fn yaw(&self) -> Option<f64> {
+        self.yaw
+    }
+
+    pub fn state(&self) -> ViewState {
+        let mut issues = Vec::new();
+        if self.no_person_s > 0.5 || self.yaw.is_none() {
+            issues.push(FramingIssue::NoPerson);
+            return ViewState { kind: ViewKind::Unknown, yaw_deg: None, issues };
+        }
+        let yaw = self.yaw.unwrap_or(0.0);
+        let kind = kind_of(yaw);
+        if yaw > YAW_VALID_DEG {
+            issues.push(FramingIssue::TurnSideOn);
+        }
+        if self.whole_body < 0.5 {
+            issues.push(FramingIssue::NotWholeBody);
+        }
+        if let Some(sz) = self.size {
+            if sz < 0.45 {
+                issues.push(FramingIssue::MoveCloser);
+            } else if sz > 0.92 {
+                issues.push(FramingIssue::MoveBack);
+            }
+        }
+        if let Some(h) = self.hip_level {
+            if h > 0.75 {
+                issues.push(FramingIssue::CameraTooHigh);
+            } else if h < 0.25 {
+                issues.push(FramingIssue::CameraTooLow);
+            }
+        }
+        if self.light.is_some_and(|l| l < 0.55) {
+            issues.push(FramingIssue::MoreLight);
+        }
+        ViewState { kind, yaw_deg: Some(yaw), issues }
+    }
+}
+
+/// The view kind for a yaw estimate.
+pub fn kind_of(yaw: f64) -> ViewKind {
+    if yaw <= YAW_VALID_DEG {
+        ViewKind::Side
+    } else if yaw <= 60.0 {
+        ViewKind::Oblique
+    } else {
+        ViewKind::Front
+    }
+}
+
+/// Confidence factor from the view (1 in a side view, falling to 0 at the blocked yaw).
+pub fn view_confidence(yaw: Option<f64>) -> f64 {
+    match yaw {
+        None => 0.5,
+        Some(y) if y <= YAW_VALID_DEG => 1.0,
+        Some(y) if y >= YAW_BLOCKED_DEG => 0.0,
+        Some(y) => 1.0 - (y - YAW_VALID_DEG) / (YAW_BLOCKED_DEG - YAW_VALID_DEG) * 0.6,
+    }
+}
