@@ -21,7 +21,9 @@ use crate::motion::body::{BodyTracker, CalibrationSource, Standing};
 use crate::motion::reps::{Candidate, Event, MachineParams, Phase, RepMachine};
 use crate::motion::view::{self, ViewMonitor, ViewState};
 use crate::pose::{FrameError, PoseFrame, LANDMARKS};
-use crate::report::{CalibrationReport, FrameCounts, Report, RepReport, Summary, Verdict, ViewReport};
+use crate::report::{
+    CalibrationReport, FrameCounts, RepReport, Report, Summary, Verdict, ViewReport,
+};
 use crate::signal::features::{Frame, FrameSig, Points, Side, VIS_USE};
 use crate::signal::geometry::iso;
 use crate::signal::one_euro::{OneEuro, OneEuroParams};
@@ -69,6 +71,8 @@ pub struct Live {
     pub new_rep: bool,
     pub exercise: Option<Lift>,
     pub calibrated: bool,
+    /// The image size the landmarks refer to (px).
+    pub image: Option<(f64, f64)>,
 }
 
 /// The frame-by-frame analyser.
@@ -103,11 +107,20 @@ fn euro_params(i: usize) -> OneEuroParams {
 
 impl Analyzer {
     pub fn new(settings: Settings) -> Self {
-        let params = MachineParams { d_ref0: 70.0, timeout_s: if settings.exercise == Exercise::Swing { 4.0 } else { 10.0 } };
+        let params = MachineParams {
+            d_ref0: 70.0,
+            timeout_s: if settings.exercise == Exercise::Swing {
+                4.0
+            } else {
+                10.0
+            },
+        };
         Analyzer {
             settings,
             body: BodyTracker::default(),
-            euro: (0..LANDMARKS * 2).map(|k| OneEuro::new(euro_params(k / 2))).collect(),
+            euro: (0..LANDMARKS * 2)
+                .map(|k| OneEuro::new(euro_params(k / 2)))
+                .collect(),
             machine: RepMachine::new(params),
             view: ViewMonitor::default(),
             history: VecDeque::with_capacity(1024),
@@ -135,7 +148,8 @@ impl Analyzer {
 
     /// The set's lift: what the user chose, or what the reps so far look like.
     pub fn lift(&self) -> Option<Lift> {
-        Lift::forced(self.settings.exercise).or_else(|| set_lift(&self.reps.iter().map(|r| r.guess).collect::<Vec<_>>()))
+        Lift::forced(self.settings.exercise)
+            .or_else(|| set_lift(&self.reps.iter().map(|r| r.guess).collect::<Vec<_>>()))
     }
 
     /// Analyses one frame. A rejected frame changes nothing but the counters.
@@ -144,7 +158,10 @@ impl Analyzer {
         self.live.new_rep = false;
         if let Err(e) = frame.validate().and_then(|_| {
             if frame.t_ms <= self.last_t * 1000.0 {
-                Err(FrameError::Backwards { previous_ms: self.last_t * 1000.0, this_ms: frame.t_ms })
+                Err(FrameError::Backwards {
+                    previous_ms: self.last_t * 1000.0,
+                    this_ms: frame.t_ms,
+                })
             } else {
                 Ok(())
             }
@@ -154,9 +171,14 @@ impl Analyzer {
             return Err(e);
         }
         let t = frame.t_ms / 1000.0;
-        let dt = if self.last_t.is_finite() { t - self.last_t } else { 1.0 / 30.0 };
+        let dt = if self.last_t.is_finite() {
+            t - self.last_t
+        } else {
+            1.0 / 30.0
+        };
         self.last_t = t;
         self.live.t = t;
+        self.live.image = Some((frame.width, frame.height));
         if !frame.has_person() {
             self.counts.no_person += 1;
             self.view.observe(None, dt);
@@ -179,7 +201,11 @@ impl Analyzer {
         self.view.observe(vs, dt);
         self.live.view = self.view.state();
         let yaw = vs.map(|v| v.yaw_deg).unwrap_or(f64::NAN);
-        self.history.push_back(Sample { t, pts: pts.clone(), yaw });
+        self.history.push_back(Sample {
+            t,
+            pts: pts.clone(),
+            yaw,
+        });
         let Some(fr) = self.body.frame() else {
             self.step_machine(t, None);
             self.settle(t, false);
@@ -203,7 +229,9 @@ impl Analyzer {
         }
         let sig = FrameSig::compute(&live, &fr);
         self.body.seed_standing(&sig);
-        let quiet = self.machine.phase == Phase::Top && self.pending.is_empty() && (self.reps.is_empty() || t - self.last_rep_t > 3.0);
+        let quiet = self.machine.phase == Phase::Top
+            && self.pending.is_empty()
+            && (self.reps.is_empty() || t - self.last_rep_t > 3.0);
         self.body.observe_still(t, &sig, &live, quiet);
         let standing = self.body.standing;
         let tracked = sig.quality >= 0.5 && sig.hip.is_finite();
@@ -248,7 +276,11 @@ impl Analyzer {
             let rise = -(sig.trunk - prev.trunk) / dt; // deg/s
             if self.machine.phase == Phase::Ascent {
                 let engine = ((drive / 0.6).max(0.0) + (hip_ext / 200.0).max(0.0)).min(1.0);
-                let crane = if drive < 0.1 && rise > 40.0 { (rise / 150.0).min(1.0) } else { 0.0 };
+                let crane = if drive < 0.1 && rise > 40.0 {
+                    (rise / 150.0).min(1.0)
+                } else {
+                    0.0
+                };
                 self.live.engine = engine.max(decay(self.live.engine));
                 self.live.crane = crane.max(decay(self.live.crane));
             } else {
@@ -271,7 +303,11 @@ impl Analyzer {
                 i += 1;
             }
         }
-        let keep_from = self.pending.iter().map(|c| c.t_start - 1.0).fold(t - HISTORY_S, f64::min);
+        let keep_from = self
+            .pending
+            .iter()
+            .map(|c| c.t_start - 1.0)
+            .fold(t - HISTORY_S, f64::min);
         while self.history.front().is_some_and(|s| s.t < keep_from) {
             self.history.pop_front();
         }
@@ -281,9 +317,13 @@ impl Analyzer {
         let Some(fr) = self.body.frame() else { return };
         let samples: Vec<&Sample> = self.history.iter().collect();
         let to = (c.t_lockout + 0.6).min(now);
-        let Some(series) = build_series(&samples, c.t_start - 0.5, to, &fr) else { return };
+        let Some(series) = build_series(&samples, c.t_start - 0.5, to, &fr) else {
+            return;
+        };
         let standing = self.body.standing;
-        let Some(m) = measure(&series, &c, &standing) else { return };
+        let Some(m) = measure(&series, &c, &standing) else {
+            return;
+        };
         // No still calibration: this lockout stands in for standing (reported as such).
         let lock_i = series.index(m.t_lockout);
         let lock_to = series.index(m.t_lockout + 0.1);
@@ -293,9 +333,19 @@ impl Analyzer {
             eprintln!("{:?} {:?}\n   elbow {:?} neck {:.0} hipflex {:.0} b {:.2} lo {:?} kp {:?} lock {:.2} sp {:?}", guess, m.shape, m.elbow_upswing, m.neck_change_bottom, m.hip_flexion_bottom, m.t_bottom, m.t_liftoff, m.t_knee_pass, m.t_lockout, m.second_pull);
         }
         let lift = Lift::forced(self.settings.exercise).unwrap_or(guess.lift());
-        let judgement = judge(&m, lift, &Thresholds::for_lift(lift), self.settings.pelvic_limit);
+        let judgement = judge(
+            &m,
+            lift,
+            &Thresholds::for_lift(lift),
+            self.settings.pelvic_limit,
+        );
         self.last_rep_t = m.t_lockout;
-        self.reps.push(RepRecord { measure: m, guess, judgement, lift });
+        self.reps.push(RepRecord {
+            measure: m,
+            guess,
+            judgement,
+            lift,
+        });
         self.rejudge();
         self.live.new_rep = true;
         self.live.rep_count = self.counted().count() as u32;
@@ -320,7 +370,11 @@ impl Analyzer {
         let lift = self.lift();
         self.reps.iter().filter(move |r| match lift {
             Some(Lift::NotHinge) => false,
-            Some(Lift::Swing) => r.guess == Guess::Lift(Lift::Swing) || Lift::forced(self.settings.exercise) == Some(Lift::Swing) && r.measure.shape.arm_top > 40.0,
+            Some(Lift::Swing) => {
+                r.guess == Guess::Lift(Lift::Swing)
+                    || Lift::forced(self.settings.exercise) == Some(Lift::Swing)
+                        && r.measure.shape.arm_top > 40.0
+            }
             _ => true,
         })
     }
@@ -356,8 +410,16 @@ impl Analyzer {
                 RepReport {
                     index: k as u32 + 1,
                     start_s: round3(m.t_start),
-                    bottom_s: round3(if r.lift == Lift::Swing { m.t_trunk_max } else { m.t_bottom }),
-                    lockout_s: round3(if r.lift == Lift::Swing { m.t_top } else { m.t_lockout }),
+                    bottom_s: round3(if r.lift == Lift::Swing {
+                        m.t_trunk_max
+                    } else {
+                        m.t_bottom
+                    }),
+                    lockout_s: round3(if r.lift == Lift::Swing {
+                        m.t_top
+                    } else {
+                        m.t_lockout
+                    }),
                     end_s: round3(m.t_end),
                     verdict: j.verdict,
                     confidence: j.confidence,
@@ -367,7 +429,10 @@ impl Analyzer {
                 }
             })
             .collect();
-        let mut summary = Summary { rep_count: reps.len() as u32, ..Default::default() };
+        let mut summary = Summary {
+            rep_count: reps.len() as u32,
+            ..Default::default()
+        };
         for r in &reps {
             match r.verdict {
                 Verdict::Engine => summary.engine += 1,
@@ -375,13 +440,27 @@ impl Analyzer {
                 Verdict::Unclear => summary.unclear += 1,
             }
         }
-        let feats: Vec<RepFeatures> = self.counted().map(|r| RepFeatures::of(&r.measure, r.judgement.verdict, r.judgement.confidence)).collect();
+        let feats: Vec<RepFeatures> = self
+            .counted()
+            .map(|r| RepFeatures::of(&r.measure, r.judgement.verdict, r.judgement.confidence))
+            .collect();
         let fatigue = fatigue::assess(&feats);
         let mut notes = Vec::new();
         match lift {
             Some(Lift::NotHinge) => {
-                let pistol = self.reps.iter().filter(|r| r.guess == Guess::Pistol).count();
-                notes.push(if pistol * 2 >= self.reps.len() { messages::NOT_A_HINGE_PISTOL } else { messages::NOT_A_HINGE_SQUAT }.to_string());
+                let pistol = self
+                    .reps
+                    .iter()
+                    .filter(|r| r.guess == Guess::Pistol)
+                    .count();
+                notes.push(
+                    if pistol * 2 >= self.reps.len() {
+                        messages::NOT_A_HINGE_PISTOL
+                    } else {
+                        messages::NOT_A_HINGE_SQUAT
+                    }
+                    .to_string(),
+                );
                 notes.push(format!("{} squat-pattern movements seen.", self.reps.len()));
             }
             Some(_) => {
@@ -394,7 +473,9 @@ impl Analyzer {
         }
         let skipped = self.reps.len() - reps.len();
         if skipped > 0 && lift == Some(Lift::Swing) {
-            notes.push(format!("{skipped} movement(s) without a float were not counted (the park or a set-down)."));
+            notes.push(format!(
+                "{skipped} movement(s) without a float were not counted (the park or a set-down)."
+            ));
         }
         match self.body.standing.source {
             CalibrationSource::FromLockouts => notes.push("No still standing was seen before the set: the lockouts were used as the standing reference.".into()),
@@ -402,28 +483,60 @@ impl Analyzer {
             CalibrationSource::Still => {}
         }
         if let Some(e) = &self.rejected_first {
-            notes.push(format!("{} frame(s) were rejected (first: {e}).", self.counts.rejected));
+            notes.push(format!(
+                "{} frame(s) were rejected (first: {e}).",
+                self.counts.rejected
+            ));
         }
         let yaw = {
             let mut y = self.yaw_hist.clone();
             crate::motion::body::median(&mut y)
         };
         let frames_seen = self.counts.analysed.max(1) as u32;
-        let issues = self.framing_seen.iter().filter(|(_, n)| *n * 3 > frames_seen).map(|(i, _)| i.message().to_string()).collect();
-        let camera_side = self.body.near().map(|_| if self.side_votes[1] > self.side_votes[0] { Side::Right } else { Side::Left });
+        let issues = self
+            .framing_seen
+            .iter()
+            .filter(|(_, n)| *n * 3 > frames_seen)
+            .map(|(i, _)| i.message().to_string())
+            .collect();
+        let camera_side = self.body.near().map(|_| {
+            if self.side_votes[1] > self.side_votes[0] {
+                Side::Right
+            } else {
+                Side::Left
+            }
+        });
         Report {
-            exercise: lift.map(|l| l.name().to_string()).unwrap_or_else(|| if self.settings.exercise == Exercise::Auto { "unknown".into() } else { format!("{:?}", self.settings.exercise).to_lowercase() }),
+            exercise: lift.map(|l| l.name().to_string()).unwrap_or_else(|| {
+                if self.settings.exercise == Exercise::Auto {
+                    "unknown".into()
+                } else {
+                    format!("{:?}", self.settings.exercise).to_lowercase()
+                }
+            }),
             view: ViewReport {
-                kind: serde_json::to_value(yaw.map(view::kind_of).unwrap_or_default()).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_else(|| "unknown".into()),
+                kind: serde_json::to_value(yaw.map(view::kind_of).unwrap_or_default())
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_else(|| "unknown".into()),
                 yaw_deg: yaw.map(|y| y.round()),
-                camera_side: camera_side.map(|s| if s == Side::Left { "left".into() } else { "right".into() }),
+                camera_side: camera_side.map(|s| {
+                    if s == Side::Left {
+                        "left".into()
+                    } else {
+                        "right".into()
+                    }
+                }),
                 issues,
             },
             reps,
             summary,
             fatigue,
             calibration: CalibrationReport {
-                standing: serde_json::to_value(self.body.standing.source).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                standing: serde_json::to_value(self.body.standing.source)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
                 pelvic_limit_trunk_deg: self.settings.pelvic_limit.map(|p| p.trunk_deg),
             },
             notes,
@@ -436,7 +549,12 @@ impl Analyzer {
     /// The spoken cue for the latest counted rep.
     pub fn last_cue(&self) -> Option<&'static str> {
         let r = self.counted().last()?;
-        Some(messages::spoken_cue(r.judgement.main.or(r.judgement.faults.first().map(|f| f.code)), r.judgement.verdict == Verdict::Engine))
+        Some(messages::spoken_cue(
+            r.judgement
+                .main
+                .or(r.judgement.faults.first().map(|f| f.code)),
+            r.judgement.verdict == Verdict::Engine,
+        ))
     }
 }
 

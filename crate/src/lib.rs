@@ -10,7 +10,10 @@
 pub mod analyzer;
 pub mod coach;
 pub mod motion;
+pub mod overlay;
 pub mod pose;
 pub mod report;
 pub mod signal;
 pub mod sim;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

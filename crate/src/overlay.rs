@@ -1,0 +1,512 @@
+//! The overlay as a scene: what to paint over the video this frame, decided from the live
+//! state and the last rep's report. Pure data (lines, circles, text in canvas pixels), so it
+//! is tested natively; `web::paint` only turns it into canvas calls and decides nothing.
+//!
+//! What it shows: the skeleton; the crane (pelvis and spine drawn as a steel boom, flashing
+//! red when the back pulls) and the engine (a glowing disc at the hips, lit when the hips
+//! drive); the thumb and index-finger points with the pelvic line between them (the real
+//! hand landmarks in the drill, estimated crest and trochanter points otherwise, marked
+//! "est."); the pelvic-limit angle when the drill calibrated it; phase, rep counter, the last
+//! verdict, and framing warnings.
+
+use crate::analyzer::Live;
+use crate::pose::idx;
+use crate::report::{RepReport, Verdict};
+use crate::signal::features::{Side, VIS_USE};
+use crate::signal::V2;
+
+/// CSS colours of the product.
+pub mod color {
+    pub const ENGINE: &str = "#22c55e";
+    pub const ENGINE_DIM: &str = "rgba(34,197,94,0.25)";
+    pub const CRANE: &str = "#94a3b8";
+    pub const CRANE_ALARM: &str = "#ef4444";
+    pub const THUMB: &str = "#f59e0b";
+    pub const INDEX: &str = "#38bdf8";
+    pub const LIMIT: &str = "#facc15";
+    pub const NEAR: &str = "rgba(255,255,255,0.95)";
+    pub const FAR: &str = "rgba(255,255,255,0.35)";
+    pub const TEXT: &str = "#ffffff";
+    pub const PANEL: &str = "rgba(15,23,42,0.72)";
+    pub const WARN: &str = "#fbbf24";
+    pub const UNCLEAR: &str = "#cbd5e1";
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// One thing to paint, in canvas pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Line {
+        a: (f64, f64),
+        b: (f64, f64),
+        width: f64,
+        color: &'static str,
+        dashed: bool,
+    },
+    Circle {
+        c: (f64, f64),
+        r: f64,
+        fill: Option<&'static str>,
+        stroke: Option<(&'static str, f64)>,
+    },
+    Text {
+        at: (f64, f64),
+        text: String,
+        size: f64,
+        color: &'static str,
+        align: Align,
+        bold: bool,
+    },
+    Rect {
+        x: f64,
+        y: f64,
+        w: f64,
+        h: f64,
+        fill: &'static str,
+    },
+}
+
+/// How to draw.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Options {
+    /// Canvas size in pixels (the canvas covers the video's picture exactly).
+    pub width: f64,
+    pub height: f64,
+    /// Mirror horizontally (a selfie preview); the analysis is never mirrored.
+    pub mirror: bool,
+    /// Text scale: 1 normally, about 2 for the workshop mode readable from 10 m.
+    pub text_scale: f64,
+    /// Seconds, for flashing.
+    pub clock: f64,
+    /// In the drill the hands are on the pelvis: draw the real thumb and index landmarks.
+    pub drill: bool,
+    /// The drill's pelvic-limit trunk angle, if calibrated.
+    pub pelvic_limit_deg: Option<f64>,
+    /// Draw the heads-up text (rep counter, phase, verdict); the page may show them in HTML.
+    pub hud: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            width: 640.0,
+            height: 480.0,
+            mirror: false,
+            text_scale: 1.0,
+            clock: 0.0,
+            drill: false,
+            pelvic_limit_deg: None,
+            hud: true,
+        }
+    }
+}
+
+/// A painted scene.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scene {
+    pub items: Vec<Item>,
+}
+
+const BONES: [(usize, usize); 14] = [
+    (idx::LEFT_SHOULDER, idx::RIGHT_SHOULDER),
+    (idx::LEFT_HIP, idx::RIGHT_HIP),
+    (idx::LEFT_SHOULDER, idx::LEFT_ELBOW),
+    (idx::LEFT_ELBOW, idx::LEFT_WRIST),
+    (idx::LEFT_HIP, idx::LEFT_KNEE),
+    (idx::LEFT_KNEE, idx::LEFT_ANKLE),
+    (idx::LEFT_ANKLE, idx::LEFT_HEEL),
+    (idx::LEFT_HEEL, idx::LEFT_FOOT_INDEX),
+    (idx::LEFT_ANKLE, idx::LEFT_FOOT_INDEX),
+    (idx::LEFT_SHOULDER, idx::LEFT_HIP),
+    (idx::LEFT_EAR, idx::LEFT_SHOULDER),
+    (idx::LEFT_WRIST, idx::LEFT_INDEX),
+    (idx::LEFT_WRIST, idx::LEFT_THUMB),
+    (idx::LEFT_WRIST, idx::LEFT_PINKY),
+];
+
+/// Crest above trochanter, in B (§1.5: 0.092 H = 0.102 B).
+pub const CREST_ABOVE_TROCHANTER_B: f64 = 0.102;
+
+struct Mapper {
+    w: f64,
+    h: f64,
+    iw: f64,
+    ih: f64,
+    mirror: bool,
+}
+
+impl Mapper {
+    /// Isotropic image pixels (y up) → canvas pixels.
+    fn map(&self, p: V2) -> (f64, f64) {
+        let x = p.x / self.iw * self.w;
+        let y = -p.y / self.ih * self.h;
+        (if self.mirror { self.w - x } else { x }, y)
+    }
+    fn scale(&self) -> f64 {
+        self.w / self.iw
+    }
+}
+
+/// Builds the scene for the current live state.
+pub fn scene(live: &Live, last: Option<&RepReport>, o: &Options) -> Scene {
+    let mut items = Vec::with_capacity(64);
+    let ts = o.text_scale * (o.height / 480.0).max(0.6);
+    if let (Some(pts), Some(fr), Some((iw, ih))) = (&live.points, &live.frame, live.image) {
+        let m = Mapper {
+            w: o.width,
+            h: o.height,
+            iw,
+            ih,
+            mirror: o.mirror,
+        };
+        let px = m.scale();
+        let near = fr.near;
+        let ok = |i: usize| pts.v[i] >= VIS_USE && pts.p[i].x.is_finite();
+        // Skeleton: far side first, dim; near side bright.
+        for side in [near.other(), near] {
+            let shift = if side == Side::Right { 1 } else { 0 };
+            for &(a, b) in &BONES {
+                let (a, b) = if a == idx::LEFT_SHOULDER && b == idx::RIGHT_SHOULDER
+                    || a == idx::LEFT_HIP && b == idx::RIGHT_HIP
+                {
+                    if side != near {
+                        continue;
+                    }
+                    (a, b)
+                } else {
+                    (a + shift, b + shift)
+                };
+                if ok(a) && ok(b) {
+                    let color = if side == near {
+                        color::NEAR
+                    } else {
+                        color::FAR
+                    };
+                    items.push(Item::Line {
+                        a: m.map(pts.p[a]),
+                        b: m.map(pts.p[b]),
+                        width: (if side == near { 3.0 } else { 2.0 }) * ts,
+                        color,
+                        dashed: false,
+                    });
+                }
+            }
+        }
+        let hip = pts.p[near.hip()];
+        let shoulder_mid = pts.mid(idx::LEFT_SHOULDER);
+        let last_recent = last.filter(|r| live.t - r.lockout_s < 2.5);
+        // The crane: pelvis and spine as one steel boom, hip to shoulders.
+        if ok(near.hip()) && shoulder_mid.x.is_finite() {
+            let flashing =
+                live.crane > 0.25 || last_recent.is_some_and(|r| r.verdict == Verdict::Crane);
+            let on = (o.clock * 4.0).fract() < 0.5;
+            let c = if flashing && on {
+                color::CRANE_ALARM
+            } else {
+                color::CRANE
+            };
+            let w = (0.03 * fr.b * px).max(6.0);
+            items.push(Item::Line {
+                a: m.map(hip),
+                b: m.map(shoulder_mid),
+                width: w,
+                color: c,
+                dashed: false,
+            });
+            // Lattice marks along the boom so it reads as a crane.
+            let dir = shoulder_mid - hip;
+            let normal = V2::new(-dir.y, dir.x).normalize() * (0.018 * fr.b);
+            for k in 1..6 {
+                let p = hip + dir * (k as f64 / 6.0);
+                items.push(Item::Line {
+                    a: m.map(p - normal),
+                    b: m.map(p + normal),
+                    width: 2.0 * ts,
+                    color: if flashing && on {
+                        color::CRANE_ALARM
+                    } else {
+                        "#475569"
+                    },
+                    dashed: false,
+                });
+            }
+            // The engine: the hips, lit while they drive.
+            let lit =
+                live.engine > 0.2 || last_recent.is_some_and(|r| r.verdict == Verdict::Engine);
+            let r = (0.065 * fr.b * px).max(10.0);
+            items.push(Item::Circle {
+                c: m.map(hip),
+                r,
+                fill: Some(if lit {
+                    color::ENGINE
+                } else {
+                    color::ENGINE_DIM
+                }),
+                stroke: Some((color::ENGINE, 3.0 * ts)),
+            });
+        }
+        // Thumb and index finger: the pelvic line.
+        let (thumb, index, estimated) = if o.drill && ok(near.thumb()) && ok(near.index()) {
+            (pts.p[near.thumb()], pts.p[near.index()], false)
+        } else {
+            let tilt = live.sig.map(|s| s.trunk).unwrap_or(0.0)
+                - live.standing.map(|s| s.trunk).unwrap_or(0.0);
+            let a = tilt.to_radians();
+            let crest =
+                hip + V2::new(fr.facing * a.sin(), a.cos()) * (CREST_ABOVE_TROCHANTER_B * fr.b);
+            (crest, hip, true)
+        };
+        if ok(near.hip()) || !estimated {
+            let r = (0.018 * fr.b * px).max(5.0);
+            items.push(Item::Line {
+                a: m.map(index),
+                b: m.map(thumb),
+                width: 3.0 * ts,
+                color: color::THUMB,
+                dashed: estimated,
+            });
+            let fill = |c| if estimated { None } else { Some(c) };
+            items.push(Item::Circle {
+                c: m.map(thumb),
+                r,
+                fill: fill(color::THUMB),
+                stroke: Some((color::THUMB, 2.0 * ts)),
+            });
+            items.push(Item::Circle {
+                c: m.map(index),
+                r,
+                fill: fill(color::INDEX),
+                stroke: Some((color::INDEX, 2.0 * ts)),
+            });
+            let (tx, ty) = m.map(thumb);
+            let label = if estimated {
+                "crest (est.)"
+            } else {
+                "thumb · crest"
+            };
+            let side_off = if (fr.facing > 0.0) != o.mirror {
+                -1.0
+            } else {
+                1.0
+            };
+            let align = if side_off < 0.0 {
+                Align::Right
+            } else {
+                Align::Left
+            };
+            items.push(Item::Text {
+                at: (tx + side_off * 1.6 * r, ty),
+                text: label.into(),
+                size: 13.0 * ts,
+                color: color::THUMB,
+                align,
+                bold: false,
+            });
+            let (ix, iy) = m.map(index);
+            let label = if estimated {
+                "trochanter (est.)"
+            } else {
+                "index · trochanter"
+            };
+            items.push(Item::Text {
+                at: (ix + side_off * 1.6 * r, iy + 16.0 * ts),
+                text: label.into(),
+                size: 13.0 * ts,
+                color: color::INDEX,
+                align,
+                bold: false,
+            });
+        }
+        // The pelvic limit from the drill.
+        if let Some(limit) = o.pelvic_limit_deg {
+            let a = limit.to_radians();
+            let tip = hip + V2::new(fr.facing * a.sin(), a.cos()) * (0.33 * fr.b);
+            items.push(Item::Line {
+                a: m.map(hip),
+                b: m.map(tip),
+                width: 2.0 * ts,
+                color: color::LIMIT,
+                dashed: true,
+            });
+            let (x, y) = m.map(tip);
+            items.push(Item::Text {
+                at: (x, y - 6.0 * ts),
+                text: format!("pelvic limit {limit:.0}°"),
+                size: 13.0 * ts,
+                color: color::LIMIT,
+                align: Align::Center,
+                bold: false,
+            });
+        }
+    }
+    if o.hud {
+        hud(&mut items, live, last, o, ts);
+    }
+    Scene { items }
+}
+
+fn hud(items: &mut Vec<Item>, live: &Live, last: Option<&RepReport>, o: &Options, ts: f64) {
+    let pad = 10.0 * ts;
+    let big = 30.0 * ts;
+    items.push(Item::Rect {
+        x: pad * 0.5,
+        y: pad * 0.5,
+        w: 150.0 * ts,
+        h: big * 2.1,
+        fill: color::PANEL,
+    });
+    items.push(Item::Text {
+        at: (pad, pad + big * 0.9),
+        text: format!("Reps {}", live.rep_count),
+        size: big,
+        color: color::TEXT,
+        align: Align::Left,
+        bold: true,
+    });
+    items.push(Item::Text {
+        at: (pad, pad + big * 1.75),
+        text: live.phase.label().to_string(),
+        size: big * 0.55,
+        color: color::UNCLEAR,
+        align: Align::Left,
+        bold: false,
+    });
+    if let Some(r) = last {
+        let (word, c) = match r.verdict {
+            Verdict::Engine => ("ENGINE", color::ENGINE),
+            Verdict::Crane => ("CRANE", color::CRANE_ALARM),
+            Verdict::Unclear => ("UNCLEAR", color::UNCLEAR),
+        };
+        let y = o.height - pad - big * 0.4;
+        items.push(Item::Rect {
+            x: 0.0,
+            y: y - big * 1.1,
+            w: o.width,
+            h: big * 1.6,
+            fill: color::PANEL,
+        });
+        items.push(Item::Text {
+            at: (o.width / 2.0, y),
+            text: format!("Rep {}: {word}", r.index),
+            size: big,
+            color: c,
+            align: Align::Center,
+            bold: true,
+        });
+    }
+    if let Some(issue) = live.view.issues.first() {
+        items.push(Item::Rect {
+            x: o.width * 0.15,
+            y: pad * 0.5,
+            w: o.width * 0.7,
+            h: big * 1.2,
+            fill: color::PANEL,
+        });
+        items.push(Item::Text {
+            at: (o.width / 2.0, pad * 0.5 + big * 0.85),
+            text: issue.message().to_string(),
+            size: big * 0.6,
+            color: color::WARN,
+            align: Align::Center,
+            bold: true,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyzer::{Analyzer, Settings};
+    use crate::sim::{simulate, SimConfig};
+
+    fn live_after(preset: &str, seconds: f64) -> (Live, Option<RepReport>) {
+        let cfg = SimConfig::from_preset(preset).expect("preset");
+        let track = simulate(&cfg);
+        let mut a = Analyzer::new(Settings::default());
+        for f in track
+            .frames
+            .iter()
+            .take_while(|f| f.t_ms <= seconds * 1000.0)
+        {
+            let _ = a.push(f);
+        }
+        let last = a.report().reps.last().cloned();
+        (a.live().clone(), last)
+    }
+
+    #[test]
+    fn estimated_pelvic_points_are_marked_and_sit_on_the_hip() {
+        let (live, _) = live_after("deadlift-good", 1.5);
+        let s = scene(
+            &live,
+            None,
+            &Options {
+                width: 640.0,
+                height: 480.0,
+                ..Default::default()
+            },
+        );
+        let labels: Vec<&String> = s
+            .items
+            .iter()
+            .filter_map(|i| {
+                if let Item::Text { text, .. } = i {
+                    Some(text)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert!(
+            labels.iter().any(|t| t.contains("crest (est.)")),
+            "{labels:?}"
+        );
+        assert!(labels.iter().any(|t| t.contains("trochanter (est.)")));
+        // The engine disc is centred on the near hip.
+        let fr = live.frame.unwrap();
+        let (iw, ih) = live.image.unwrap();
+        let hip = live.points.as_ref().unwrap().p[fr.near.hip()];
+        let want = (hip.x / iw * 640.0, -hip.y / ih * 480.0);
+        let disc = s
+            .items
+            .iter()
+            .find_map(|i| {
+                if let Item::Circle {
+                    c,
+                    fill: Some(_),
+                    stroke: Some((color::ENGINE, _)),
+                    ..
+                } = i
+                {
+                    Some(*c)
+                } else {
+                    None
+                }
+            })
+            .unwrap();
+        assert!((disc.0 - want.0).abs() < 1e-6 && (disc.1 - want.1).abs() < 1e-6);
+    }
+
+    #[test]
+    fn mirroring_flips_x_only() {
+        let (live, _) = live_after("swing-good", 2.0);
+        let o = Options {
+            width: 400.0,
+            height: 300.0,
+            hud: false,
+            ..Default::default()
+        };
+        let a = scene(&live, None, &o);
+        let b = scene(&live, None, &Options { mirror: true, ..o });
+        let (Item::Line { a: p, .. }, Item::Line { a: q, .. }) = (&a.items[0], &b.items[0]) else {
+            panic!("first item is a bone")
+        };
+        assert!((p.0 + q.0 - 400.0).abs() < 1e-9 && (p.1 - q.1).abs() < 1e-9);
+    }
+}

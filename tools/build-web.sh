@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the Rust analysis core to wasm for the page: cargo → wasm-bindgen → wasm-opt, and
+# copies the pinned MediaPipe runtime into www/vendor so everything is served from our origin.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=www/pkg
+mkdir -p "$out" www/vendor
+cargo build --lib --release --target wasm32-unknown-unknown --quiet
+wasm-bindgen --target web --no-typescript --out-dir "$out" target/wasm32-unknown-unknown/release/hingecheck.wasm
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  -o "$out/hingecheck_bg.wasm" "$out/hingecheck_bg.wasm"
+rm -rf www/vendor/tasks-vision
+mkdir -p www/vendor/tasks-vision
+cp -r node_modules/@mediapipe/tasks-vision/vision_bundle.mjs node_modules/@mediapipe/tasks-vision/wasm www/vendor/tasks-vision/
+cp node_modules/@mediapipe/tasks-vision/LICENSE www/vendor/tasks-vision/ 2>/dev/null || true
+printf '== built %s (%s bytes wasm, %s gzipped)\n' "$out" "$(stat -c %s $out/hingecheck_bg.wasm)" "$(gzip -9 -c $out/hingecheck_bg.wasm | wc -c)"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what is missing on a fresh machine and builds the web app into www/pkg.
+#   tools/setup.sh          toolchain + npm packages + wasm build
+#   tools/setup.sh --browsers   also Chromium, ChromeDriver and ffmpeg (for the tests)
+# Safe to re-run: every step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m== %s\033[0m\n' "$*"; }
+
+if [[ "${1:-}" == "--browsers" ]]; then
+  need=()
+  command -v chromium >/dev/null || need+=(chromium)
+  command -v chromedriver >/dev/null || need+=(chromium-driver)
+  command -v ffmpeg >/dev/null || need+=(ffmpeg)
+  if ((${#need[@]})); then
+    say "installing ${need[*]} (apt)"
+    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen CLI must match the library version in Cargo.lock exactly.
+want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [[ "$have" != "$want" ]]; then
+  say "installing wasm-bindgen-cli $want (a few minutes, once)"
+  # Not --locked: a pinned transitive crate is not served here (toolchain.md).
+  cargo install wasm-bindgen-cli --version "$want" >/dev/null
+fi
+
+if [[ ! -x node_modules/.bin/wasm-opt || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "installing npm packages (pinned by package-lock.json)"
+  npm ci --no-audit --no-fund >/dev/null
+fi
+
+bash tools/build-web.sh
