@@ -200,7 +200,11 @@ impl Default for Body {
 impl Body {
     /// A body of the given stature in metres (values outside 1.0–2.3 m are clamped).
     pub fn new(stature_m: f64) -> Body {
-        let h = if stature_m.is_finite() { stature_m.clamp(1.0, 2.3) } else { 1.75 };
+        let h = if stature_m.is_finite() {
+            stature_m.clamp(1.0, 2.3)
+        } else {
+            1.75
+        };
         let foot = 0.152 * h;
         let ankle_height = 0.039 * h;
         // Ankle a quarter of the foot in front of the heel; the midfoot is the origin.
@@ -278,8 +282,20 @@ impl Body {
     pub fn trunk_angle(&self, pelvis: f64, lumbar: f64, thoracic: f64) -> f64 {
         let v = rot(self.pelvis_seg, pelvis)
             .add(rot(self.lumbar_seg, pelvis + lumbar))
-            .add(rot(self.thoracic_seg.add(self.shoulder_off), pelvis + lumbar + thoracic));
+            .add(rot(
+                self.thoracic_seg.add(self.shoulder_off),
+                pelvis + lumbar + thoracic,
+            ));
         ang(v)
+    }
+
+    /// The hip joint's actual forward position for a posture's hip drive and knee flexion (the
+    /// programmed one unless the leg cannot reach it); the cheap part of [`Body::signals`].
+    pub(crate) fn hip_x(&self, hip_x: f64, knee_deg: f64) -> f64 {
+        let (l1, l2) = (self.thigh_p, self.shank_p);
+        let phi = knee_deg.clamp(0.0, 170.0).to_radians();
+        let d = (l1 * l1 + l2 * l2 + 2.0 * l1 * l2 * phi.cos()).sqrt();
+        self.ankle.x + (hip_x - self.ankle.x).clamp(-0.999 * d, 0.999 * d)
     }
 
     /// The pelvic tilt ψ that gives trunk angle `trunk` with the given spinal flexion.
@@ -358,7 +374,11 @@ impl Body {
             out[s(idx::LEFT_EYE)] = Point3::sag(face(0.088, 0.035), sign * 0.032 * k);
             out[s(idx::LEFT_EYE_OUTER)] = Point3::sag(face(0.078, 0.035), sign * 0.048 * k);
             let mouth = Point3::sag(face(0.088, -0.045), sign * 0.025 * k);
-            out[if side == Side::Left { idx::MOUTH_LEFT } else { idx::MOUTH_RIGHT }] = mouth;
+            out[if side == Side::Left {
+                idx::MOUTH_LEFT
+            } else {
+                idx::MOUTH_RIGHT
+            }] = mouth;
             // Legs.
             let hip3 = Point3::sag(hip, sign * self.hip_half_width_m);
             out[s(idx::LEFT_HIP)] = hip3;
@@ -409,7 +429,12 @@ impl Body {
         let thumb = hip.add(up(pelvis).scale(self.crest_above_trochanter_m));
         let mid = index.lerp(thumb, 0.5);
         let back = up(pelvis - 90.0);
-        [mid.add(back.scale(0.045 * h)), mid.add(back.scale(0.022 * h)), index, thumb]
+        [
+            mid.add(back.scale(0.045 * h)),
+            mid.add(back.scale(0.022 * h)),
+            index,
+            thumb,
+        ]
     }
 
     /// Elbow, wrist, pinky, index, thumb of one arm.
@@ -428,9 +453,15 @@ impl Body {
         let hw = sign * p.hand_half_width;
         let e3 = Point3::sag(elbow, sign * (self.shoulder_half_width_m - dw * lu / l));
         let w3 = Point3::sag(wrist, hw);
-        let pinky = wrist.add(dir.scale(0.65 * self.hand_m)).add(ant.scale(-0.008 * h));
-        let index = wrist.add(dir.scale(0.85 * self.hand_m)).add(ant.scale(0.006 * h));
-        let thumb = wrist.add(dir.scale(0.45 * self.hand_m)).add(ant.scale(0.016 * h));
+        let pinky = wrist
+            .add(dir.scale(0.65 * self.hand_m))
+            .add(ant.scale(-0.008 * h));
+        let index = wrist
+            .add(dir.scale(0.85 * self.hand_m))
+            .add(ant.scale(0.006 * h));
+        let thumb = wrist
+            .add(dir.scale(0.45 * self.hand_m))
+            .add(ant.scale(0.016 * h));
         let free = [
             e3,
             w3,
@@ -454,7 +485,13 @@ impl Body {
         let pref = free[0].sub(sh).lerp(back_out, b);
         let (elbow3, wrist3) = elbow_ik(sh, hand[0], lu, lf, pref);
         let shift = wrist3.sub(hand[0]);
-        [elbow3, wrist3, hand[1].add(shift), hand[2].add(shift), hand[3].add(shift)]
+        [
+            elbow3,
+            wrist3,
+            hand[1].add(shift),
+            hand[2].add(shift),
+            hand[3].add(shift),
+        ]
     }
 }
 
@@ -641,7 +678,13 @@ impl Camera {
     /// 360×640 portrait (a phone held upright), the lifter filling 50 % of the height so that a
     /// deep hinge and the swing's float stay in frame.
     pub fn portrait() -> Camera {
-        Camera { width: 360.0, height: 640.0, fill: 0.5, anchor_y: 0.85, ..Camera::landscape() }
+        Camera {
+            width: 360.0,
+            height: 640.0,
+            fill: 0.5,
+            anchor_y: 0.85,
+            ..Camera::landscape()
+        }
     }
 
     /// Pixels per metre for a lifter of the given stature.

@@ -44,9 +44,9 @@ mod tests;
 pub use body::{is_near, pose_at, Body, Camera, Facing, Point3, Posture, Sagittal, Side};
 pub use plan::{DrillKind, Plan};
 pub use program::{
-    DrillProgram, FatigueDrift, Finish, Noise, RepOverride, RepPattern, RepProgram,
-    RepVariability, SimConfig, SimLift, FATIGUE_DEPTH_CREEP_DEG, FATIGUE_LEAD_DRIFT_MS,
-    FATIGUE_SPEED_LOSS, PRESETS,
+    DrillProgram, FatigueDrift, Finish, Noise, RepOverride, RepPattern, RepProgram, RepVariability,
+    SimConfig, SimLift, FATIGUE_DEPTH_CREEP_DEG, FATIGUE_LEAD_DRIFT_MS, FATIGUE_SPEED_LOSS,
+    PRESETS,
 };
 pub use truth::{
     DrillMovement, DrillTruth, Fault, RepTruth, SimTruth, Verdict, ENGINE_MIN_LEAD_MS,

@@ -15,10 +15,9 @@ use serde::{Deserialize, Serialize};
 /// The posture groups whose motion defines the body's ascent (lockout = all of them done).
 pub(crate) const BODY_GROUPS: [usize; 4] = [G_HIP, G_KNEE, G_PELVIS, G_SPINE];
 
-/// Hand half-widths as fractions of stature: both hands on one bell handle, hands hanging at
-/// the sides, a shoulder-width grip, arms reaching forward.
+/// Hand half-widths as fractions of stature: both hands on one bell handle, a shoulder-width
+/// grip, arms reaching forward (hanging at the sides is `Posture::standing`).
 const HANDS_BELL: f64 = 0.015;
-const HANDS_SIDES: f64 = 0.10;
 const HANDS_BAR: f64 = 0.11;
 const HANDS_FORWARD: f64 = 0.08;
 
@@ -46,7 +45,10 @@ impl Sched {
         Sched([Timing { onset: 0.0, dur }; GROUPS])
     }
     pub(crate) fn set(mut self, g: usize, onset: f64, dur: f64) -> Sched {
-        self.0[g] = Timing { onset, dur: dur.max(0.0) };
+        self.0[g] = Timing {
+            onset,
+            dur: dur.max(0.0),
+        };
         self
     }
     fn span(&self) -> f64 {
@@ -107,7 +109,9 @@ pub(crate) struct Move {
 impl Move {
     /// When the last of `groups` finishes (absolute time).
     pub(crate) fn end(&self, groups: &[usize]) -> f64 {
-        let e = groups.iter().map(|&g| self.sched.0[g].onset + self.sched.0[g].dur);
+        let e = groups
+            .iter()
+            .map(|&g| self.sched.0[g].onset + self.sched.0[g].dur);
         self.t0 + e.fold(0.0, f64::max)
     }
 }
@@ -137,7 +141,13 @@ impl Builder {
         let (sched, _) = sched.normalized();
         let span = sched.span().max(1e-3);
         let m = Move { t0: self.t, sched };
-        self.segs.push(Segment { t0: self.t, t1: self.t + span, from: self.cur, to, sched });
+        self.segs.push(Segment {
+            t0: self.t,
+            t1: self.t + span,
+            from: self.cur,
+            to,
+            sched,
+        });
         self.t += span;
         self.cur = to;
         m
@@ -152,6 +162,12 @@ pub(crate) struct RepPlan {
     pub start_s: f64,
     /// Start of the ascent transition (end of the descent and of any pause at the bottom).
     pub turn_s: f64,
+    /// Where the search for the bottom (max hip flexion) starts: 0.3 s before the turn, or the
+    /// turn itself after the swing's hike (which starts from a deeper setup).
+    pub bottom_from_s: f64,
+    /// The swing's first rep, out of the hike: the hike itself moves the hips and trunk, so the
+    /// ascent onset search starts at the turn.
+    pub hike: bool,
     /// All body groups (hip, knee, pelvis, spine) have reached the lockout posture.
     pub lockout_s: f64,
     /// End of the rep (the next rep's descent, or the park / set-down, starts here).
@@ -217,7 +233,11 @@ impl Plan {
         let start = Posture::standing(&body);
         let mut cx = Ctx {
             cfg,
-            b: Builder { t: 0.0, cur: start, segs: Vec::new() },
+            b: Builder {
+                t: 0.0,
+                cur: start,
+                segs: Vec::new(),
+            },
             reps: Vec::new(),
             drill: Vec::new(),
             calibration: None,
@@ -251,6 +271,15 @@ impl Plan {
         &self.body
     }
 
+    pub fn lift(&self) -> SimLift {
+        self.lift
+    }
+
+    /// Number of counted reps in the plan.
+    pub fn rep_count(&self) -> usize {
+        self.reps.len()
+    }
+
     /// Length of the clip (s).
     pub fn duration_s(&self) -> f64 {
         self.segs.last().map(|s| s.t1).unwrap_or(0.0)
@@ -259,8 +288,19 @@ impl Plan {
     /// The exact posture at time `t_s` (clamped to the clip).
     pub fn posture_at(&self, t_s: f64) -> Posture {
         let i = self.segs.partition_point(|s| s.t0 <= t_s);
-        let seg = &self.segs[i.saturating_sub(1)];
-        seg.eval(t_s)
+        self.segs[i.saturating_sub(1)].eval(t_s)
+    }
+
+    /// `posture_at` for times visited in increasing order: `cursor` remembers the segment.
+    pub(crate) fn posture_seq(&self, t_s: f64, cursor: &mut usize) -> Posture {
+        let segs = &self.segs;
+        if *cursor >= segs.len() || segs[*cursor].t0 > t_s {
+            *cursor = segs.partition_point(|s| s.t0 <= t_s).saturating_sub(1);
+        }
+        while *cursor + 1 < segs.len() && segs[*cursor + 1].t0 <= t_s {
+            *cursor += 1;
+        }
+        segs[*cursor].eval(t_s)
     }
 }
 
@@ -285,7 +325,11 @@ fn ascent_sched(p: &RepProgram) -> Sched {
     let lead = p.lead_ms / 1000.0;
     let pelvis_with_hips =
         p.pattern == RepPattern::BackLed && p.lumbar_deg + p.thoracic_deg >= 10.0;
-    let (po, pd) = if pelvis_with_hips { (0.0, ah) } else { (lead, a) };
+    let (po, pd) = if pelvis_with_hips {
+        (0.0, ah)
+    } else {
+        (lead, a)
+    };
     Sched::all(a)
         .set(G_HIP, 0.0, ah)
         .set(G_KNEE, 0.0, ah)
@@ -316,12 +360,18 @@ fn descent_sched(p: &RepProgram, delay: f64, d: f64, arms: Timing) -> Sched {
 
 /// A plain hinge down (setups, set-downs): hips back first, the trunk just after.
 fn hinge_down(d: f64) -> Sched {
-    Sched::all(d).set(G_PELVIS, 0.08, d).set(G_SPINE, 0.08, d).set(G_HEAD, 0.08, d)
+    Sched::all(d)
+        .set(G_PELVIS, 0.08, d)
+        .set(G_SPINE, 0.08, d)
+        .set(G_HEAD, 0.08, d)
 }
 
 /// A plain stand-up (after the set-down or the park): hips first.
 fn stand_up(d: f64) -> Sched {
-    Sched::all(d).set(G_PELVIS, 0.06, d).set(G_SPINE, 0.06, d).set(G_HEAD, 0.06, d)
+    Sched::all(d)
+        .set(G_PELVIS, 0.06, d)
+        .set(G_SPINE, 0.06, d)
+        .set(G_HEAD, 0.06, d)
 }
 
 impl Ctx<'_> {
@@ -335,7 +385,12 @@ impl Ctx<'_> {
                     f.apply(r, &mut p);
                 }
                 let v = &cfg.variability;
-                let z = [self.rng.normal(), self.rng.normal(), self.rng.normal(), self.rng.normal()];
+                let z = [
+                    self.rng.normal(),
+                    self.rng.normal(),
+                    self.rng.normal(),
+                    self.rng.normal(),
+                ];
                 p.lead_ms += v.lead_sd_ms * z[0];
                 p.depth_deg += v.depth_sd_deg * z[1];
                 p.descent_s *= (1.0 + v.tempo_sd * z[2]).clamp(0.5, 1.5);
@@ -460,7 +515,15 @@ impl Ctx<'_> {
             let bottom = self.swing_bottom(p);
             let sched = if i == 0 && !mid_set {
                 // The hike: the bell is pulled back between the legs.
-                descent_sched(p, 0.0, 0.55, Timing { onset: 0.0, dur: 0.55 })
+                descent_sched(
+                    p,
+                    0.0,
+                    0.55,
+                    Timing {
+                        onset: 0.0,
+                        dur: 0.55,
+                    },
+                )
             } else {
                 // The drop: the arms fall first, the hinge comes late.
                 let d = p.descent_s;
@@ -472,11 +535,16 @@ impl Ctx<'_> {
             let top = self.swing_top(p);
             let arm_onset = if p.arms_lift { -0.05 } else { 0.10 };
             let arm_dur = p.ascent_s + p.pause_top_s - arm_onset;
-            let m = self.b.go(top, ascent_sched(p).set(G_ARMS, arm_onset, arm_dur));
+            let m = self
+                .b
+                .go(top, ascent_sched(p).set(G_ARMS, arm_onset, arm_dur));
+            let hike = i == 0 && !mid_set;
             self.reps.push(RepPlan {
                 index: i + 1,
                 start_s: start,
                 turn_s: turn,
+                bottom_from_s: if hike { turn } else { (turn - 0.3).max(start) },
+                hike,
                 lockout_s: m.end(&BODY_GROUPS),
                 end_s: self.b.t,
                 program: p.clone(),
@@ -486,10 +554,18 @@ impl Ctx<'_> {
         if let Some(p) = progs.last() {
             let d = p.descent_s;
             let bottom = self.swing_bottom(p);
-            self.b.go(bottom, descent_sched(p, 0.35 * d, 0.65 * d, Timing { onset: 0.0, dur: d }));
+            self.b.go(
+                bottom,
+                descent_sched(p, 0.35 * d, 0.65 * d, Timing { onset: 0.0, dur: d }),
+            );
         }
         let park = self.swing_setup();
-        self.b.go(park, Sched::all(0.9).set(G_PELVIS, 0.1, 0.8).set(G_SPINE, 0.1, 0.8));
+        self.b.go(
+            park,
+            Sched::all(0.9)
+                .set(G_PELVIS, 0.1, 0.8)
+                .set(G_SPINE, 0.1, 0.8),
+        );
         self.b.hold(0.6);
         self.b.go(empty, stand_up(1.4));
         self.b.hold(self.cfg.end_still_s);
@@ -520,7 +596,15 @@ impl Ctx<'_> {
         let d = p.descent_s;
         if clean && from_top {
             // From the rack: the arms lower the bell to the hang first, then the hinge.
-            descent_sched(p, 0.4, d, Timing { onset: 0.0, dur: 0.7 })
+            descent_sched(
+                p,
+                0.4,
+                d,
+                Timing {
+                    onset: 0.0,
+                    dur: 0.7,
+                },
+            )
         } else {
             descent_sched(p, 0.0, d, Timing { onset: 0.0, dur: d })
         }
@@ -549,6 +633,8 @@ impl Ctx<'_> {
                 index: i + 1,
                 start_s: start,
                 turn_s: turn,
+                bottom_from_s: (turn - 0.3).max(start),
+                hike: false,
                 lockout_s: lockout,
                 end_s: self.b.t,
                 program: p.clone(),
@@ -582,14 +668,21 @@ impl Ctx<'_> {
             let mut mid = *bottom;
             mid.knee = 0.4 * bottom.knee;
             mid.pelvis = bottom.pelvis + 4.0;
-            let a1 = 0.3 * a;
-            self.b.go(mid, Sched::all(a1).set(G_PELVIS, 0.05 * a1, 0.95 * a1).set(G_ARMS, 0.0, a1));
+            let a1 = 0.25 * a;
+            self.b.go(
+                mid,
+                Sched::all(a1)
+                    .set(G_PELVIS, 0.05 * a1, 0.95 * a1)
+                    .set(G_ARMS, 0.0, a1),
+            );
             // ...then the back finishes the lift, the hips coming through late.
             let a2 = 0.75 * a;
             let hip_delay = (-p.lead_ms / 1000.0).max(0.0);
-            let s = Sched::all(a2)
-                .set(G_HIP, hip_delay, a2 / p.hip_speed)
-                .set(G_KNEE, hip_delay, a2 / p.hip_speed);
+            let s = Sched::all(a2).set(G_HIP, hip_delay, a2 / p.hip_speed).set(
+                G_KNEE,
+                hip_delay,
+                a2 / p.hip_speed,
+            );
             self.b.go(*top, arms(s)).end(&BODY_GROUPS)
         } else {
             self.b.go(*top, arms(ascent_sched(p))).end(&BODY_GROUPS)
@@ -600,7 +693,10 @@ impl Ctx<'_> {
 
     fn rdl(&mut self) {
         let progs = self.programs();
-        let first = progs.first().cloned().unwrap_or_else(|| self.cfg.rep.clone());
+        let first = progs
+            .first()
+            .cloned()
+            .unwrap_or_else(|| self.cfg.rep.clone());
         self.b.cur = self.floor_top(&first, false);
         self.start_still();
         for (i, p) in progs.iter().enumerate() {
@@ -611,7 +707,10 @@ impl Ctx<'_> {
             let (_, knee) = self.body.leg(bottom.hip_x, bottom.knee);
             self.reach(&mut bottom, knee.x + 0.02 * self.h());
             let d = p.descent_s;
-            self.b.go(bottom, descent_sched(p, 0.0, d, Timing { onset: 0.0, dur: d }));
+            self.b.go(
+                bottom,
+                descent_sched(p, 0.0, d, Timing { onset: 0.0, dur: d }),
+            );
             self.b.hold(p.pause_bottom_s);
             let turn = self.b.t;
             let top = self.floor_top(p, false);
@@ -621,6 +720,8 @@ impl Ctx<'_> {
                 index: i + 1,
                 start_s: start,
                 turn_s: turn,
+                bottom_from_s: (turn - 0.3).max(start),
+                hike: false,
                 lockout_s: lockout,
                 end_s: self.b.t,
                 program: p.clone(),
@@ -636,8 +737,8 @@ impl Ctx<'_> {
         self.arms(&mut q, 75.0, 5.0, HANDS_FORWARD);
         if pistol {
             q.one_leg = true;
-            q.free_thigh = 30.0;
-            q.free_knee = 40.0;
+            q.free_thigh = 45.0;
+            q.free_knee = 45.0;
         }
         q
     }
@@ -645,7 +746,10 @@ impl Ctx<'_> {
     fn squat(&mut self, pistol: bool) {
         let progs = self.programs();
         let empty = Posture::standing(&self.body);
-        let first = progs.first().cloned().unwrap_or_else(|| self.cfg.rep.clone());
+        let first = progs
+            .first()
+            .cloned()
+            .unwrap_or_else(|| self.cfg.rep.clone());
         let top0 = self.squat_top(&first, pistol);
         if self.start_still() {
             // Arms forward (and the free leg up) before the first rep.
@@ -663,7 +767,10 @@ impl Ctx<'_> {
                 bottom.free_knee = 5.0;
             }
             let d = p.descent_s;
-            self.b.go(bottom, descent_sched(p, 0.0, d, Timing { onset: 0.0, dur: d }));
+            self.b.go(
+                bottom,
+                descent_sched(p, 0.0, d, Timing { onset: 0.0, dur: d }),
+            );
             self.b.hold(p.pause_bottom_s);
             let turn = self.b.t;
             let top = self.squat_top(p, pistol);
@@ -673,6 +780,8 @@ impl Ctx<'_> {
                 index: i + 1,
                 start_s: start,
                 turn_s: turn,
+                bottom_from_s: (turn - 0.3).max(start),
+                hike: false,
                 lockout_s: m.end(&BODY_GROUPS),
                 end_s: self.b.t,
                 program: p.clone(),
@@ -702,7 +811,10 @@ impl Ctx<'_> {
         let body = self.body.clone();
         let empty = Posture::standing(&body);
         let mut hands = 1.0;
-        let upright = |hands: f64| Posture { hands_on_pelvis: hands, ..empty };
+        let upright = |hands: f64| Posture {
+            hands_on_pelvis: hands,
+            ..empty
+        };
         let hang_of = |hands: f64| {
             let mut q = upright(hands);
             q.knee = d.knee_deg;
@@ -714,7 +826,9 @@ impl Ctx<'_> {
         };
         let l = d.lift_s.max(0.3);
         let engine_up = |l: f64| {
-            Sched::all(l).set(G_SPINE, 0.3 * l, 0.8 * l).set(G_HEAD, 0.3 * l, 0.8 * l)
+            Sched::all(l)
+                .set(G_SPINE, 0.3 * l, 0.8 * l)
+                .set(G_HEAD, 0.3 * l, 0.8 * l)
         };
         let crane_up = |l: f64| {
             Sched::all(l)
@@ -725,7 +839,10 @@ impl Ctx<'_> {
                 .set(G_KNEE, 0.35 * l, l)
         };
         let back_down = |l: f64| {
-            Sched::all(l).set(G_PELVIS, 0.05, l).set(G_SPINE, 0.3 * l, 0.8 * l).set(G_HEAD, 0.3 * l, 0.8 * l)
+            Sched::all(l)
+                .set(G_PELVIS, 0.05, l)
+                .set(G_SPINE, 0.3 * l, 0.8 * l)
+                .set(G_HEAD, 0.3 * l, 0.8 * l)
         };
 
         let t0 = self.b.t;
@@ -778,7 +895,11 @@ impl Ctx<'_> {
                     self.b.go(hang, back_down(2.0));
                     self.b.hold(0.8);
                 }
-                let kind = if crane { DrillKind::Crane } else { DrillKind::Engine };
+                let kind = if crane {
+                    DrillKind::Crane
+                } else {
+                    DrillKind::Engine
+                };
                 self.push_drill(kind, s, top_s, from, upright(hands));
                 if let Some(m) = self.drill.last_mut() {
                     m.to_upright = true;
@@ -844,7 +965,11 @@ fn sanitize(p: &mut RepProgram) {
     p.ascent_s = p.ascent_s.clamp(0.2, 20.0);
     p.pause_bottom_s = p.pause_bottom_s.clamp(0.0, 30.0);
     p.pause_top_s = p.pause_top_s.clamp(0.0, 30.0);
-    p.hip_speed = if p.hip_speed.is_finite() { p.hip_speed.clamp(0.2, 3.0) } else { 1.0 };
+    p.hip_speed = if p.hip_speed.is_finite() {
+        p.hip_speed.clamp(0.2, 3.0)
+    } else {
+        1.0
+    };
     p.knee_deg = p.knee_deg.clamp(0.0, 150.0);
     p.lead_ms = p.lead_ms.clamp(-2000.0, 2000.0);
     p.descent_lead_ms = p.descent_lead_ms.clamp(-2000.0, 2000.0);

@@ -67,7 +67,10 @@ pub enum RepPattern {
 impl RepPattern {
     /// Patterns whose expected verdict is "crane" whatever the measured lead.
     pub fn is_crane(self) -> bool {
-        matches!(self, RepPattern::BackLed | RepPattern::HipsShootUp | RepPattern::RoundedBack)
+        matches!(
+            self,
+            RepPattern::BackLed | RepPattern::HipsShootUp | RepPattern::RoundedBack
+        )
     }
 }
 
@@ -164,9 +167,10 @@ impl RepProgram {
                 ascent_s: 1.5,
                 pause_bottom_s: 0.2,
                 pause_top_s: 0.8,
-                depth_deg: 78.0,
-                knee_deg: 16.0,
+                depth_deg: 82.0,
+                knee_deg: 18.0,
                 shin_deg: -3.0,
+                thoracic_deg: 8.0,
                 ..base
             },
             SimLift::Clean => RepProgram {
@@ -392,7 +396,10 @@ impl Noise {
         if sigma_px <= 0.0 {
             Noise::none()
         } else {
-            Noise { sigma_px, ..Noise::typical() }
+            Noise {
+                sigma_px,
+                ..Noise::typical()
+            }
         }
     }
 
@@ -506,18 +513,48 @@ impl Default for SimConfig {
 
 /// The named presets: (name, what it simulates).
 pub const PRESETS: &[(&str, &str)] = &[
-    ("swing-good", "10 two-hand swings, hips lead by 50 ms (engine), hike and park"),
-    ("swing-back-led", "10 swings, rounded at the bottom, chest rises ~220 ms before the hips"),
-    ("deadlift-good", "5 kettlebell deadlifts from the floor, hips lead by 60 ms"),
-    ("deadlift-hips-shoot-up", "5 deadlifts: knees straighten first, trunk stays, back finishes"),
-    ("deadlift-rounded", "5 deadlifts with λ 25°, κ 15° at the bottom (depth from the spine)"),
-    ("deadlift-squat", "5 deadlifts done as squats: knees ~120°, trunk ~33°"),
-    ("rdl-good", "6 Romanian deadlifts: knees ~16°, trunk to ~78°"),
+    (
+        "swing-good",
+        "10 two-hand swings, hips lead by 50 ms (engine), hike and park",
+    ),
+    (
+        "swing-back-led",
+        "10 swings, rounded at the bottom, chest rises ~220 ms before the hips",
+    ),
+    (
+        "deadlift-good",
+        "5 kettlebell deadlifts from the floor, hips lead by 60 ms",
+    ),
+    (
+        "deadlift-hips-shoot-up",
+        "5 deadlifts: knees straighten first, trunk stays, back finishes",
+    ),
+    (
+        "deadlift-rounded",
+        "5 deadlifts with λ 25°, κ 15° at the bottom (depth from the spine)",
+    ),
+    (
+        "deadlift-squat",
+        "5 deadlifts done as squats: knees ~120°, trunk ~33°",
+    ),
+    (
+        "rdl-good",
+        "6 Romanian deadlifts: knees 18°, trunk to 82°, wrists below the knees",
+    ),
     ("clean-good", "5 cleans floor → rack"),
-    ("pistol", "5 one-leg pistol squats, free leg forward (not a hinge)"),
+    (
+        "pistol",
+        "5 one-leg pistol squats, free leg forward (not a hinge)",
+    ),
     ("squat", "8 bodyweight squats, arms forward (not a hinge)"),
-    ("drill", "the hands-on-pelvis drill: hang, back-only lifts, crane and engine lifts, slow hinge"),
-    ("swing-fatigue", "20 swings; from rep 9 the hips slow 4 %/rep and the lead drifts −30 ms/rep"),
+    (
+        "drill",
+        "the hands-on-pelvis drill: hang, back-only lifts, crane and engine lifts, slow hinge",
+    ),
+    (
+        "swing-fatigue",
+        "20 swings; from rep 9 the hips slow 4 %/rep and the lead drifts −30 ms/rep",
+    ),
 ];
 
 impl SimConfig {
@@ -551,7 +588,25 @@ impl SimConfig {
         }
     }
 
-    /// A named preset (see [`PRESETS`]); all use `Noise::typical()`. `None` if unknown.
+    /// A named preset (see [`PRESETS`]); `None` if unknown. All use `Noise::typical()`
+    /// (1.5 px, hands 3.75 px, 0.5 % dropped frames in bursts of ≤ 3, rare visibility dips,
+    /// 2 ms timestamp jitter), a 1280×720 side view facing right at yaw 0, 30 fps, a 1.75 m
+    /// lifter, 2.5 s standing still first, seed 1.
+    ///
+    /// | preset | lift, reps | programme |
+    /// |---|---|---|
+    /// | `swing-good` | swing, 10 | engine: lead +50 ms, descent lead +40 ms; drop 0.75 s, upswing 0.45 s, float 0.35 s; bottom θ_T 65°, knee 28°, arms −40° (between the legs); float 85°; lockout −2° (plank) |
+    /// | `swing-back-led` | swing, 10 | back-led: λ 15°, κ 10° at the bottom, the spine un-rounds from −220 ms (programmed), the pelvis with the hips; measured lead ≈ −170 ms |
+    /// | `swing-fatigue` | swing, 20 | `swing-good` plus `FatigueDrift::default()`: after rep 8, hip speed −4 %/rep, lead −30 ms/rep, depth +1.5°/rep, knee −1°/rep; fatigue onset rep 10 |
+    /// | `deadlift-good` | deadlift, 5 | engine: lead +60 ms, descent lead +60 ms; descent 1.5 s, 0.6 s on the floor, ascent 1.2 s, 1.0 s at lockout; bottom θ_T 55°, knee 90°, shin 20°, κ 6°; then set-down, 1 s down, stand up empty-handed |
+    /// | `deadlift-hips-shoot-up` | deadlift, 5 | knees 90° → 36° with the hips staying back and the trunk 4° deeper (0.3 s), then the back finishes with the hips 150 ms late |
+    /// | `deadlift-rounded` | deadlift, 5 | λ 25°, κ 15° at the bottom (rounding late in the descent), lead −40 ms |
+    /// | `deadlift-squat` | deadlift, 5 | squat-not-hinge: knee 120°, shin 35°, θ_T 33°, lead +20 ms |
+    /// | `rdl-good` | rdl, 6 | from standing with the bell: θ_T 82°, knee 18°, shin −3°, κ 8°, wrists below the knees; descent 1.8 s, ascent 1.5 s |
+    /// | `clean-good` | clean, 5 | floor → rack: bottom θ_T 50°, knee 85°; pull 0.9 s, elbows bend after the hips extend; 1.2 s in the rack (wrists at shoulder height, elbows forward); lowering arms first |
+    /// | `squat` | squat, 8 | bodyweight, arms forward: θ_T 35°, knee 115°, shin 35°; not a hinge |
+    /// | `pistol` | pistol, 5 | one leg, free (far) leg forward off the floor, arms forward: θ_T 40°, knee 120°; not a hinge |
+    /// | `drill` | drill | `DrillProgram::default()`: hands placed, hang at θ_T 50° (λ 12°, κ 4°), 3 back-only lifts (λ −11°), 2 crane and 5 engine lifts to upright, a 6 s slow hinge to ψ_max 48° then λ 30°; hand noise 1.5 % of stature, hand dropouts |
     pub fn from_preset(name: &str) -> Option<SimConfig> {
         let lift = match name {
             "swing-good" | "swing-back-led" | "swing-fatigue" => SimLift::Swing,
@@ -659,6 +714,11 @@ impl SimConfig {
 
     /// The programme of rep `rep` (1-based) before fatigue and variability.
     pub fn program_for(&self, rep: usize) -> &RepProgram {
-        self.per_rep.iter().rev().find(|o| o.rep == rep).map(|o| &o.program).unwrap_or(&self.rep)
+        self.per_rep
+            .iter()
+            .rev()
+            .find(|o| o.rep == rep)
+            .map(|o| &o.program)
+            .unwrap_or(&self.rep)
     }
 }

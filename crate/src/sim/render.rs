@@ -13,11 +13,36 @@ use crate::pose::{idx, KeypointFormat, PoseFrame, LANDMARKS};
 fn dip_groups(near: Side) -> [[usize; 4]; 5] {
     let (n, f) = (near, near.other());
     [
-        [n.slot(idx::LEFT_WRIST), n.slot(idx::LEFT_PINKY), n.slot(idx::LEFT_INDEX), n.slot(idx::LEFT_THUMB)],
-        [f.slot(idx::LEFT_WRIST), f.slot(idx::LEFT_PINKY), f.slot(idx::LEFT_INDEX), f.slot(idx::LEFT_THUMB)],
-        [f.slot(idx::LEFT_KNEE), f.slot(idx::LEFT_ANKLE), f.slot(idx::LEFT_HEEL), f.slot(idx::LEFT_FOOT_INDEX)],
-        [f.slot(idx::LEFT_SHOULDER), f.slot(idx::LEFT_ELBOW), f.slot(idx::LEFT_WRIST), f.slot(idx::LEFT_HIP)],
-        [n.slot(idx::LEFT_ELBOW), n.slot(idx::LEFT_WRIST), n.slot(idx::LEFT_EAR), idx::NOSE],
+        [
+            n.slot(idx::LEFT_WRIST),
+            n.slot(idx::LEFT_PINKY),
+            n.slot(idx::LEFT_INDEX),
+            n.slot(idx::LEFT_THUMB),
+        ],
+        [
+            f.slot(idx::LEFT_WRIST),
+            f.slot(idx::LEFT_PINKY),
+            f.slot(idx::LEFT_INDEX),
+            f.slot(idx::LEFT_THUMB),
+        ],
+        [
+            f.slot(idx::LEFT_KNEE),
+            f.slot(idx::LEFT_ANKLE),
+            f.slot(idx::LEFT_HEEL),
+            f.slot(idx::LEFT_FOOT_INDEX),
+        ],
+        [
+            f.slot(idx::LEFT_SHOULDER),
+            f.slot(idx::LEFT_ELBOW),
+            f.slot(idx::LEFT_WRIST),
+            f.slot(idx::LEFT_HIP),
+        ],
+        [
+            n.slot(idx::LEFT_ELBOW),
+            n.slot(idx::LEFT_WRIST),
+            n.slot(idx::LEFT_EAR),
+            idx::NOSE,
+        ],
     ]
 }
 
@@ -31,7 +56,11 @@ pub(crate) fn render(cfg: &SimConfig, plan: &Plan) -> (Vec<PoseFrame>, usize) {
     let cam = &cfg.camera;
     let near = cam.facing.near_side();
     let noise = &cfg.noise;
-    let fps = if cfg.fps.is_finite() { cfg.fps.clamp(1.0, 1000.0) } else { 30.0 };
+    let fps = if cfg.fps.is_finite() {
+        cfg.fps.clamp(1.0, 1000.0)
+    } else {
+        30.0
+    };
     let period = 1.0 / fps;
     let duration = plan.duration_s();
     let n = (duration * fps).floor() as usize + 1;
@@ -42,16 +71,26 @@ pub(crate) fn render(cfg: &SimConfig, plan: &Plan) -> (Vec<PoseFrame>, usize) {
     let mut r_drop = Rng::new(cfg.seed, 3);
     let mut r_vis = Rng::new(cfg.seed, 4);
 
-    // Dropouts: bursts of 1..=max frames started with probability p on a non-empty frame, so
-    // that the long-run empty fraction equals `dropout_rate`.
-    let rate = noise.dropout_rate.clamp(0.0, 0.9);
+    // Dropouts: bursts of 1..=max frames, separated by at least one frame with a person; a
+    // burst starts with probability p on any frame after that one. Per cycle that is E[L]
+    // empty and 1/p non-empty frames, so p = r / (E[L]·(1 − r)) gives the empty fraction r.
+    let rate = noise.dropout_rate.clamp(0.0, 0.5);
     let burst_max = noise.dropout_burst_max.max(1);
     let mean_burst = 0.5 * (1.0 + burst_max as f64);
-    let p_start = if rate > 0.0 { rate / (mean_burst * (1.0 - rate) + rate) } else { 0.0 };
+    let p_start = if rate > 0.0 {
+        (rate / (mean_burst * (1.0 - rate))).min(1.0)
+    } else {
+        0.0
+    };
     let mut burst_left = 0usize;
+    let mut after_burst = false;
 
     // First-order autoregressive noise: a = exp(−Δt/τ), innovations keep the variance.
-    let a = if noise.correlation_s > 0.0 { (-period / noise.correlation_s).exp() } else { 0.0 };
+    let a = if noise.correlation_s > 0.0 {
+        (-period / noise.correlation_s).exp()
+    } else {
+        0.0
+    };
     let innov = (1.0 - a * a).sqrt();
     let mut state = [[0.0f64; 3]; LANDMARKS];
     let mut primed = false;
@@ -62,6 +101,7 @@ pub(crate) fn render(cfg: &SimConfig, plan: &Plan) -> (Vec<PoseFrame>, usize) {
     let mut dips = [(0usize, 1.0f64); 5];
     let mut hand_drop = 0usize;
 
+    let mut cursor = 0;
     let mut frames = Vec::with_capacity(n);
     let mut empty = 0usize;
     for k in 0..n {
@@ -73,17 +113,21 @@ pub(crate) fn render(cfg: &SimConfig, plan: &Plan) -> (Vec<PoseFrame>, usize) {
         let t_ms = t * 1000.0;
         if burst_left > 0 {
             burst_left -= 1;
+            after_burst = burst_left == 0;
             frames.push(PoseFrame::empty(t_ms, w, h));
             empty += 1;
             continue;
         }
-        if r_drop.chance(p_start) {
+        // The frame after a burst always has the person (bursts stay within their length).
+        let eligible = !std::mem::take(&mut after_burst);
+        if eligible && r_drop.chance(p_start) {
             burst_left = r_drop.int(1, burst_max) - 1;
+            after_burst = burst_left == 0;
             frames.push(PoseFrame::empty(t_ms, w, h));
             empty += 1;
             continue;
         }
-        let posture = plan.posture_at(t.min(duration));
+        let posture = plan.posture_seq(t.min(duration), &mut cursor);
         let pts = body.skeleton(&posture, near);
         let mut lm = landmarks_from(body, &pts, cam, near);
 

@@ -24,7 +24,11 @@ impl Rng {
     pub(crate) fn new(seed: u64, stream: u64) -> Rng {
         let s = splitmix64(seed ^ splitmix64(stream.wrapping_add(0x5EED)));
         let inc = (splitmix64(s ^ 0xDA3E_39CB_94B9_5BDB) << 1) | 1;
-        let mut r = Rng { state: 0, inc, spare: None };
+        let mut r = Rng {
+            state: 0,
+            inc,
+            spare: None,
+        };
         r.next_u32();
         r.state = r.state.wrapping_add(s);
         r.next_u32();
@@ -33,7 +37,9 @@ impl Rng {
 
     pub(crate) fn next_u32(&mut self) -> u32 {
         let old = self.state;
-        self.state = old.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(self.inc);
+        self.state = old
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(self.inc);
         let xorshifted = (((old >> 18) ^ old) >> 27) as u32;
         let rot = (old >> 59) as u32;
         xorshifted.rotate_right(rot)

@@ -76,7 +76,8 @@ pub struct RepTruth {
     /// Start of the rep's descent (rep 1 of a swing: the hike; of a floor lift: the reach down).
     pub start_s: f64,
     /// Time of the maximum landmark hip flexion φ_H within [turn − 0.3 s, lockout] (the latest
-    /// sample on a plateau), where "turn" is the end of the descent and of any bottom pause.
+    /// sample on a plateau), where "turn" is the end of the descent and of any bottom pause
+    /// (after the swing's hike the window starts at the turn: the hike starts deeper).
     pub bottom_s: f64,
     /// Hip drive, knees, pelvis and spine have all reached the lockout posture.
     pub lockout_s: f64,
@@ -86,9 +87,12 @@ pub struct RepTruth {
     /// The programmed lead times (after fatigue drift and variability).
     pub programmed_lead_ms: f64,
     pub programmed_descent_lead_ms: f64,
-    /// A1: t_on(trunk rise) − t_on(hip drive), ms, measured (positive = hips lead).
+    /// A1: t_on(trunk rise) − t_on(hip drive), ms, measured (positive = hips lead). For the
+    /// swing's first rep the search starts at the turn, not 300 ms before the bottom: the hike
+    /// that precedes it moves the hips and trunk too.
     pub lead_ms: Option<f64>,
-    /// D1: t_on(trunk incline) − t_on(hips back), ms, measured (positive = hips back first).
+    /// D1: t_on(trunk incline) − t_on(hips back), ms, measured (positive = hips back first);
+    /// `None` when the descent has no trunk incline to time (the swing's hike).
     pub descent_lead_ms: Option<f64>,
     pub hip_drive_onset_s: Option<f64>,
     pub trunk_rise_onset_s: Option<f64>,
@@ -181,12 +185,12 @@ pub struct SimTruth {
     pub seed: u64,
 }
 
-/// Dense noise-free signals over a time window.
+/// Dense noise-free signals over a time window: the trunk chord angle θ_T and the hip joint's
+/// forward position (what the onsets are timed on), and the pelvic tilt ψ.
 struct Dense {
     t0: f64,
     trunk: Vec<f64>,
     hip_x: Vec<f64>,
-    hip_flex: Vec<f64>,
     pelvis: Vec<f64>,
 }
 
@@ -197,16 +201,23 @@ impl Dense {
             t0,
             trunk: Vec::with_capacity(n),
             hip_x: Vec::with_capacity(n),
-            hip_flex: Vec::with_capacity(n),
             pelvis: Vec::with_capacity(n),
         };
         let body = plan.body();
+        // θ_T = ψ + θ_T(0, λ, κ): the spinal part only changes while the spine moves.
+        let mut spine = (f64::NAN, f64::NAN, 0.0);
+        let mut cursor = 0;
         for i in 0..n {
-            let p = plan.posture_at(t0 + i as f64 * TRUTH_DT_S);
-            let s = body.signals(&p);
-            d.trunk.push(s.trunk_deg);
-            d.hip_x.push(s.hip_x_m);
-            d.hip_flex.push(s.hip_flexion_deg);
+            let p = plan.posture_seq(t0 + i as f64 * TRUTH_DT_S, &mut cursor);
+            if p.lumbar != spine.0 || p.thoracic != spine.1 {
+                spine = (
+                    p.lumbar,
+                    p.thoracic,
+                    body.trunk_angle(0.0, p.lumbar, p.thoracic),
+                );
+            }
+            d.trunk.push(p.pelvis + spine.2);
+            d.hip_x.push(body.hip_x(p.hip_x, p.knee));
             d.pelvis.push(p.pelvis);
         }
         d
@@ -217,6 +228,34 @@ impl Dense {
     fn i(&self, t: f64) -> usize {
         (((t - self.t0) / TRUTH_DT_S).round().max(0.0) as usize).min(self.trunk.len() - 1)
     }
+}
+
+/// The bottom: the time of the maximum landmark hip flexion φ_H in [lo, hi] on the 1 kHz grid
+/// anchored at `t0`, the latest sample on a plateau. A 10 ms scan finds the region, 1 ms
+/// samples around it settle it (φ_H is smooth).
+fn bottom_time(plan: &Plan, t0: f64, lo: f64, hi: f64) -> f64 {
+    let body = plan.body();
+    let mut cursor = 0;
+    let mut phi = |t: f64| {
+        body.signals(&plan.posture_seq(t, &mut cursor))
+            .hip_flexion_deg
+    };
+    let grid = |t: f64| t0 + ((t - t0) / TRUTH_DT_S).round() * TRUTH_DT_S;
+    let (lo, hi) = (grid(lo), grid(hi));
+    let mut best_in = |a: f64, b: f64, step: f64| {
+        let n = ((b - a) / step).round().max(0.0) as usize;
+        let mut best = (a, phi(a));
+        for k in 1..=n {
+            let t = a + k as f64 * step;
+            let v = phi(t);
+            if v >= best.1 - 1e-7 {
+                best = (t, v.max(best.1));
+            }
+        }
+        best.0
+    };
+    let coarse = best_in(lo, hi, 10.0 * TRUTH_DT_S);
+    best_in((coarse - 0.02).max(lo), (coarse + 0.02).min(hi), TRUTH_DT_S)
 }
 
 /// Central-difference derivative per second.
@@ -233,7 +272,7 @@ fn deriv(x: &[f64]) -> Vec<f64> {
 /// t_on(X): the first time in samples [lo, hi] at which `x` exceeds `ONSET_FRACTION` of `peak`
 /// and stays above it for `ONSET_HOLD_S`, linearly interpolated between samples.
 fn onset(d: &Dense, x: &[f64], peak: f64, lo: usize, hi: usize) -> Option<f64> {
-    if !(peak > 0.0) {
+    if peak.is_nan() || peak <= 0.0 {
         return None;
     }
     let thr = ONSET_FRACTION * peak;
@@ -261,32 +300,34 @@ fn onset(d: &Dense, x: &[f64], peak: f64, lo: usize, hi: usize) -> Option<f64> {
 }
 
 fn peak(x: &[f64], lo: usize, hi: usize) -> f64 {
-    x[lo..=hi.max(lo)].iter().copied().fold(f64::NEG_INFINITY, f64::max)
+    x[lo..=hi.max(lo)]
+        .iter()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max)
 }
 
 /// Measures one rep.
 fn rep_truth(cfg: &SimConfig, plan: &Plan, r: &RepPlan) -> RepTruth {
     let body = plan.body();
     let t0 = r.start_s - ONSET_BEFORE_S;
-    let t1 = r.end_s.max(r.lockout_s + ONSET_AFTER_S + ONSET_HOLD_S) + 0.1;
-    let d = Dense::sample(plan, t0, t1);
     // Bottom: max φ_H in [turn − 0.3 s, lockout], the latest sample on a plateau.
-    let (lo, hi) = (d.i((r.turn_s - 0.3).max(r.start_s)), d.i(r.lockout_s));
-    let mut ib = lo;
-    for i in lo..=hi {
-        if d.hip_flex[i] >= d.hip_flex[ib] - 1e-7 {
-            ib = i;
-        }
-    }
-    let bottom_s = d.t(ib);
-    let il = hi;
+    let bottom_s = bottom_time(plan, t0, r.bottom_from_s, r.lockout_s);
+    let t1 = r.lockout_s.max(bottom_s + ONSET_AFTER_S) + ONSET_HOLD_S + 0.01;
+    let d = Dense::sample(plan, t0, t1);
+    let ib = d.i(bottom_s);
+    let il = d.i(r.lockout_s);
     let trunk_rate = deriv(&d.trunk);
     let hip_vel = deriv(&d.hip_x);
     let rise: Vec<f64> = trunk_rate.iter().map(|v| -v).collect();
     let back: Vec<f64> = hip_vel.iter().map(|v| -v).collect();
 
     // Ascent (A1): trunk rise −dθ_T/dt versus hip drive (forward hip velocity).
-    let (wlo, whi) = (d.i(bottom_s - ONSET_BEFORE_S), d.i(bottom_s + ONSET_AFTER_S));
+    let wlo = d.i(if r.hike {
+        r.turn_s
+    } else {
+        bottom_s - ONSET_BEFORE_S
+    });
+    let whi = d.i(bottom_s + ONSET_AFTER_S);
     let peak_rise = peak(&rise, ib, il);
     let peak_drive = peak(&hip_vel, ib, il);
     let t_trunk = onset(&d, &rise, peak_rise, wlo, whi);
@@ -327,10 +368,16 @@ fn rep_truth(cfg: &SimConfig, plan: &Plan, r: &RepPlan) -> RepTruth {
         let lift = cfg.lift;
         let descent = descent_lead_ms.unwrap_or(p.descent_lead_ms);
         let checks = [
-            (Fault::BackLeadsAscent, p.pattern == RepPattern::BackLed || back_led_measured),
+            (
+                Fault::BackLeadsAscent,
+                p.pattern == RepPattern::BackLed || back_led_measured,
+            ),
             (Fault::HipsShootUp, p.pattern == RepPattern::HipsShootUp),
             (Fault::TrunkLeadsDescent, descent < -100.0),
-            (Fault::RoundedBack, p.pattern == RepPattern::RoundedBack || p.lumbar_deg >= 20.0),
+            (
+                Fault::RoundedBack,
+                p.pattern == RepPattern::RoundedBack || p.lumbar_deg >= 20.0,
+            ),
             (Fault::SquatNotHinge, p.pattern == RepPattern::SquatNotHinge),
             (
                 Fault::KneesLocked,
@@ -386,7 +433,11 @@ fn pelvic_limit(plan: &Plan, t0: f64, t1: f64) -> Option<f64> {
     let k = moving.iter().rposition(|&i| ratio(i) >= 0.2)?;
     let (i, j) = (moving[k], *moving.get(k + 1)?);
     let (ri, rj) = (ratio(i), ratio(j));
-    let f = if ri > rj { ((ri - 0.2) / (ri - rj)).clamp(0.0, 1.0) } else { 0.0 };
+    let f = if ri > rj {
+        ((ri - 0.2) / (ri - rj)).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     Some(d.trunk[i] + f * (d.trunk[j] - d.trunk[i]))
 }
 
