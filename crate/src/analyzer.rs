@@ -321,17 +321,23 @@ impl Analyzer {
             return;
         };
         let standing = self.body.standing;
-        let Some(m) = measure(&series, &c, &standing) else {
+        // Measure as a generic hinge first; a swing is measured again with its own bottom rule.
+        let Some(mut m) = measure(&series, &c, &standing, false) else {
             return;
         };
+        let mut guess = classify(&m.shape);
+        let swing = Lift::forced(self.settings.exercise)
+            .map_or(guess == Guess::Lift(Lift::Swing), |l| l == Lift::Swing);
+        if swing {
+            if let Some(m2) = measure(&series, &c, &standing, true) {
+                m = m2;
+                guess = classify(&m.shape);
+            }
+        }
         // No still calibration: this lockout stands in for standing (reported as such).
         let lock_i = series.index(m.t_lockout);
         let lock_to = series.index(m.t_lockout + 0.1);
         self.body.learn_from_lockout(&series.sig[lock_i..=lock_to]);
-        let guess = classify(&m.shape);
-        if std::env::var_os("HINGECHECK_DEBUG").is_some() {
-            eprintln!("{:?} {:?}\n   elbow {:?} neck {:.0} hipflex {:.0} b {:.2} lo {:?} kp {:?} lock {:.2} sp {:?}", guess, m.shape, m.elbow_upswing, m.neck_change_bottom, m.hip_flexion_bottom, m.t_bottom, m.t_liftoff, m.t_knee_pass, m.t_lockout, m.second_pull);
-        }
         let lift = Lift::forced(self.settings.exercise).unwrap_or(guess.lift());
         let judgement = judge(
             &m,

@@ -8,6 +8,7 @@
 //! lifter that gives exact ground truth.
 
 pub mod analyzer;
+pub mod bench;
 pub mod coach;
 pub mod motion;
 pub mod overlay;

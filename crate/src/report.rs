@@ -40,7 +40,14 @@ pub enum FaultCode {
 impl FaultCode {
     /// Codes whose fault severity means the back did the hips' work (product.md).
     pub fn is_crane(self) -> bool {
-        matches!(self, FaultCode::BackLeadsAscent | FaultCode::HipsShootUp | FaultCode::RoundedBack | FaultCode::SpinalFlexionDepth | FaultCode::LeanBackLockout)
+        matches!(
+            self,
+            FaultCode::BackLeadsAscent
+                | FaultCode::HipsShootUp
+                | FaultCode::RoundedBack
+                | FaultCode::SpinalFlexionDepth
+                | FaultCode::LeanBackLockout
+        )
     }
     pub fn as_str(self) -> &'static str {
         match self {
@@ -99,7 +106,9 @@ impl RepReport {
         self.faults.iter().any(|f| f.code == code)
     }
     pub fn has_fault(&self, code: FaultCode) -> bool {
-        self.faults.iter().any(|f| f.code == code && f.severity == Severity::Fault)
+        self.faults
+            .iter()
+            .any(|f| f.code == code && f.severity == Severity::Fault)
     }
 }
 

@@ -13,8 +13,12 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   hingecheck analyze FILE [--exercise auto|swing|deadlift|clean|rdl|drill] [--json]
   hingecheck simulate --preset NAME [--reps N] [--yaw DEG] [--noise PX] [--fps F] [--seed S] -o FILE
+  hingecheck show REPORT.json        (print a saved report, e.g. one exported by the page)
   hingecheck bench [--minutes M]
-  hingecheck help";
+  hingecheck help
+
+presets: swing-good swing-back-led swing-fatigue deadlift-good deadlift-hips-shoot-up
+         deadlift-rounded deadlift-squat rdl-good clean-good pistol squat drill";
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("hingecheck: {msg}");
@@ -25,6 +29,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("analyze") | Some("analyse") => analyze(&args[1..]),
+        Some("simulate") => simulate(&args[1..]),
+        Some("bench") => bench(&args[1..]),
+        Some("show") => show(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -44,7 +51,11 @@ fn analyze(args: &[String]) -> ExitCode {
             "--exercise" | "-e" => match it.next().map(|s| s.parse::<Exercise>()) {
                 Some(Ok(e)) => exercise = e,
                 Some(Err(e)) => return fail(e),
-                None => return fail("--exercise needs a value: auto, swing, deadlift, clean, rdl or drill"),
+                None => {
+                    return fail(
+                        "--exercise needs a value: auto, swing, deadlift, clean, rdl or drill",
+                    )
+                }
             },
             s if s.starts_with('-') => return fail(format!("unknown option \"{s}\"\n{USAGE}")),
             s => {
@@ -55,17 +66,169 @@ fn analyze(args: &[String]) -> ExitCode {
             }
         }
     }
-    let Some(file) = file else { return fail(format!("analyze needs a FILE\n{USAGE}")) };
+    let Some(file) = file else {
+        return fail(format!("analyze needs a FILE\n{USAGE}"));
+    };
     let track = match posetrack::read_file(&file) {
         Ok(t) => t,
         Err(e) => return fail(format!("{}: {e}", file.display())),
     };
-    let report = analyse_track(&track, Settings { exercise, ..Default::default() });
+    let report = analyse_track(
+        &track,
+        Settings {
+            exercise,
+            ..Default::default()
+        },
+    );
     if json {
         println!("{}", report.to_json_pretty());
     } else {
         print!("{}", table(&report));
     }
+    ExitCode::SUCCESS
+}
+
+/// Parses `--flag VALUE` as a number.
+fn num<T: std::str::FromStr>(it: &mut std::slice::Iter<String>, flag: &str) -> Result<T, String> {
+    let v = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+    v.parse::<T>()
+        .map_err(|_| format!("{flag}: \"{v}\" is not a valid number"))
+}
+
+fn simulate(args: &[String]) -> ExitCode {
+    use hingecheck::sim::{self, SimConfig};
+    let mut preset: Option<String> = None;
+    let mut out: Option<PathBuf> = None;
+    let mut truth_out: Option<PathBuf> = None;
+    let (mut reps, mut yaw, mut noise, mut fps, mut seed) = (
+        None::<usize>,
+        None::<f64>,
+        None::<f64>,
+        None::<f64>,
+        None::<u64>,
+    );
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let r: Result<(), String> = match a.as_str() {
+            "--preset" | "-p" => it
+                .next()
+                .map(|v| preset = Some(v.clone()))
+                .ok_or("--preset needs a name".into()),
+            "-o" | "--out" => it
+                .next()
+                .map(|v| out = Some(PathBuf::from(v)))
+                .ok_or("-o needs a file".into()),
+            "--truth" => it
+                .next()
+                .map(|v| truth_out = Some(PathBuf::from(v)))
+                .ok_or("--truth needs a file".into()),
+            "--reps" => num(&mut it, a).map(|v| reps = Some(v)),
+            "--yaw" => num(&mut it, a).map(|v| yaw = Some(v)),
+            "--noise" => num(&mut it, a).map(|v| noise = Some(v)),
+            "--fps" => num(&mut it, a).map(|v| fps = Some(v)),
+            "--seed" => num(&mut it, a).map(|v| seed = Some(v)),
+            s => Err(format!("unknown option \"{s}\"\n{USAGE}")),
+        };
+        if let Err(e) = r {
+            return fail(e);
+        }
+    }
+    let Some(name) = preset else {
+        return fail(format!("simulate needs --preset NAME\n{USAGE}"));
+    };
+    let Some(mut cfg) = SimConfig::from_preset(&name) else {
+        return fail(format!("unknown preset \"{name}\"\n{USAGE}"));
+    };
+    if let Some(r) = reps {
+        if !(1..=10_000).contains(&r) {
+            return fail("--reps must be 1..10000");
+        }
+        cfg.reps = r;
+    }
+    if let Some(y) = yaw {
+        if !(-89.0..=89.0).contains(&y) {
+            return fail("--yaw must be within ±89 degrees");
+        }
+        cfg.camera.yaw_deg = y;
+    }
+    if let Some(n) = noise {
+        if !(0.0..=100.0).contains(&n) {
+            return fail("--noise must be 0..100 px");
+        }
+        cfg.noise.sigma_px = n;
+    }
+    if let Some(f) = fps {
+        if !(5.0..=240.0).contains(&f) {
+            return fail("--fps must be 5..240");
+        }
+        cfg.fps = f;
+    }
+    if let Some(s) = seed {
+        cfg.seed = s;
+    }
+    let Some(out) = out else {
+        return fail("simulate needs -o FILE (.posetrack.json or .posetrack.json.gz)");
+    };
+    let track = sim::simulate(&cfg);
+    let mut extra = serde_json::Map::new();
+    extra.insert(
+        "source".into(),
+        serde_json::Value::from(format!("hingecheck simulate --preset {name}")),
+    );
+    extra.insert("keypointCount".into(), serde_json::Value::from(33));
+    let pt = posetrack::from_frames(track.frames, Some(cfg.fps), extra);
+    if let Err(e) = posetrack::write_file(&pt, &out) {
+        return fail(format!("{}: {e}", out.display()));
+    }
+    if let Some(t) = truth_out {
+        let text = serde_json::to_string_pretty(&track.truth).unwrap_or_default();
+        if let Err(e) = std::fs::write(&t, text) {
+            return fail(format!("{}: {e}", t.display()));
+        }
+    }
+    eprintln!(
+        "wrote {} ({} frames, {} reps of {})",
+        out.display(),
+        pt.frames.len(),
+        track.truth.rep_count,
+        name
+    );
+    ExitCode::SUCCESS
+}
+
+fn show(args: &[String]) -> ExitCode {
+    let [file] = args else {
+        return fail("show needs one REPORT.json");
+    };
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => return fail(format!("{file}: {e}")),
+    };
+    match Report::from_json(&text) {
+        Ok(r) => {
+            print!("{}", table(&r));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!("{file}: {e}")),
+    }
+}
+
+/// The per-frame cost and a long track, measured (a benchmark, not a test).
+fn bench(args: &[String]) -> ExitCode {
+    let mut minutes = 60.0;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--minutes" => match num::<f64>(&mut it, a) {
+                Ok(m) if m > 0.0 && m <= 600.0 => minutes = m,
+                Ok(_) => return fail("--minutes must be in 0..600"),
+                Err(e) => return fail(e),
+            },
+            s => return fail(format!("unknown option \"{s}\"")),
+        }
+    }
+    let b = hingecheck::bench::run(minutes);
+    print!("{b}");
     ExitCode::SUCCESS
 }
 
@@ -75,15 +238,72 @@ fn table(r: &Report) -> String {
     let _ = writeln!(s, "Exercise: {}   view: {} (yaw {}°, {} side to camera)   reps: {}   engine {} · crane {} · unclear {}",
         r.exercise, r.view.kind, r.view.yaw_deg.map(|y| format!("{y:.0}")).unwrap_or("?".into()), r.view.camera_side.as_deref().unwrap_or("?"),
         r.summary.rep_count, r.summary.engine, r.summary.crane, r.summary.unclear);
-    let _ = writeln!(s, "{:>3}  {:>7} {:>7} {:>7}  {:<8} {:>5}  {:>7} {:>6} {:>6} {:>6}  faults", "rep", "start", "bottom", "lockout", "verdict", "conf", "lead ms", "trunk°", "knee°", "rise");
+    let _ = writeln!(
+        s,
+        "{:>3}  {:>7} {:>7} {:>7}  {:<8} {:>5}  {:>7} {:>6} {:>6} {:>6}  faults",
+        "rep",
+        "start",
+        "bottom",
+        "lockout",
+        "verdict",
+        "conf",
+        "lead ms",
+        "trunk°",
+        "knee°",
+        "rise"
+    );
     for rep in &r.reps {
-        let m = |k: &str| rep.metrics.get(k).map(|v| format!("{v:.0}")).unwrap_or("–".into());
-        let rise = rep.metrics.get("hip_rise_index").map(|v| format!("{v:+.2}")).unwrap_or("–".into());
-        let faults: Vec<String> = rep.faults.iter().map(|f| format!("{}{}", f.code.as_str(), if f.severity == hingecheck::report::Severity::Fault { "!" } else { "?" })).collect();
-        let _ = writeln!(s, "{:>3}  {:>7.2} {:>7.2} {:>7.2}  {:<8} {:>5.2}  {:>7} {:>6} {:>6} {:>6}  {}", rep.index, rep.start_s, rep.bottom_s, rep.lockout_s,
-            format!("{:?}", rep.verdict).to_lowercase(), rep.confidence, m("lead_ms"), m("trunk_at_bottom_deg"), m("knee_at_bottom_deg"), rise, faults.join(" "));
+        let m = |k: &str| {
+            rep.metrics
+                .get(k)
+                .map(|v| format!("{v:.0}"))
+                .unwrap_or("–".into())
+        };
+        let rise = rep
+            .metrics
+            .get("hip_rise_index")
+            .map(|v| format!("{v:+.2}"))
+            .unwrap_or("–".into());
+        let faults: Vec<String> = rep
+            .faults
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}{}",
+                    f.code.as_str(),
+                    if f.severity == hingecheck::report::Severity::Fault {
+                        "!"
+                    } else {
+                        "?"
+                    }
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "{:>3}  {:>7.2} {:>7.2} {:>7.2}  {:<8} {:>5.2}  {:>7} {:>6} {:>6} {:>6}  {}",
+            rep.index,
+            rep.start_s,
+            rep.bottom_s,
+            rep.lockout_s,
+            format!("{:?}", rep.verdict).to_lowercase(),
+            rep.confidence,
+            m("lead_ms"),
+            m("trunk_at_bottom_deg"),
+            m("knee_at_bottom_deg"),
+            rise,
+            faults.join(" ")
+        );
     }
-    let _ = writeln!(s, "Fatigue: {}{}", r.fatigue.advice, r.fatigue.onset_rep.map(|n| format!(" (onset at rep {n})")).unwrap_or_default());
+    let _ = writeln!(
+        s,
+        "Fatigue: {}{}",
+        r.fatigue.advice,
+        r.fatigue
+            .onset_rep
+            .map(|n| format!(" (onset at rep {n})"))
+            .unwrap_or_default()
+    );
     for n in &r.notes {
         let _ = writeln!(s, "Note: {n}");
     }

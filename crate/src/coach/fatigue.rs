@@ -85,17 +85,30 @@ fn markers_at(reps: &[RepFeatures], r: usize) -> Vec<Marker> {
     }
     if let (Some(o), Some(bo)) = (x.output, base(b.iter().filter_map(|f| f.output))) {
         // M2: swing apex drop ≥ 0.05 B; floor lifts: peak bell speed ≥ 20 % below baseline.
-        let lost = if x.output_is_apex { o < bo - 0.05 } else { bo > 0.0 && o < 0.8 * bo };
+        let lost = if x.output_is_apex {
+            o < bo - 0.05
+        } else {
+            bo > 0.0 && o < 0.8 * bo
+        };
         if lost {
             out.push(Marker::OutputLoss);
         }
     }
     let lead = base(b.iter().filter_map(|f| f.lead_ms));
     let lasc = base(b.iter().filter_map(|f| f.l_asc));
-    if x.lead_ms.zip(lead).is_some_and(|(v, bl)| (v - bl).abs() >= 50.0) || x.l_asc.zip(lasc).is_some_and(|(v, bl)| (v - bl).abs() >= 0.10) {
+    if x.lead_ms
+        .zip(lead)
+        .is_some_and(|(v, bl)| (v - bl).abs() >= 50.0)
+        || x.l_asc
+            .zip(lasc)
+            .is_some_and(|(v, bl)| (v - bl).abs() >= 0.10)
+    {
         out.push(Marker::SequencingDrift);
     }
-    if let (Some(bt), Some(bk)) = (base(b.iter().map(|f| f.trunk_bottom)), base(b.iter().map(|f| f.knee_bottom))) {
+    if let (Some(bt), Some(bk)) = (
+        base(b.iter().map(|f| f.trunk_bottom)),
+        base(b.iter().map(|f| f.knee_bottom)),
+    ) {
         if x.trunk_bottom - bt >= 8.0 && x.knee_bottom - bk <= -5.0 {
             out.push(Marker::DepthCreep);
         }
@@ -110,12 +123,29 @@ fn markers_at(reps: &[RepFeatures], r: usize) -> Vec<Marker> {
 
 /// Fatigue over the set so far.
 pub fn assess(reps: &[RepFeatures]) -> FatigueReport {
-    let mut rep = FatigueReport { onset_rep: None, level: "none".into(), markers: Vec::new(), advice: String::new() };
+    let mut rep = FatigueReport {
+        onset_rep: None,
+        level: "none".into(),
+        markers: Vec::new(),
+        advice: String::new(),
+    };
     if reps.len() < 5 {
-        rep.advice = if reps.is_empty() { String::new() } else { "Too few reps yet to judge fatigue.".into() };
+        rep.advice = if reps.is_empty() {
+            String::new()
+        } else {
+            "Too few reps yet to judge fatigue.".into()
+        };
         return rep;
     }
-    let per: Vec<Vec<Marker>> = (0..reps.len()).map(|r| if r < 4 { Vec::new() } else { markers_at(reps, r) }).collect();
+    let per: Vec<Vec<Marker>> = (0..reps.len())
+        .map(|r| {
+            if r < 4 {
+                Vec::new()
+            } else {
+                markers_at(reps, r)
+            }
+        })
+        .collect();
     let mut fired: Vec<Marker> = Vec::new();
     for r in 5..reps.len() {
         for m in &per[r] {
@@ -131,7 +161,10 @@ pub fn assess(reps: &[RepFeatures]) -> FatigueReport {
     }
     rep.markers = fired.iter().map(|m| m.name().to_string()).collect();
     let n = reps.len();
-    let recent_crane = reps[n.saturating_sub(3)..].iter().filter(|f| f.crane_fault && f.confident).count();
+    let recent_crane = reps[n.saturating_sub(3)..]
+        .iter()
+        .filter(|f| f.crane_fault && f.confident)
+        .count();
     // Crane reps from the very start are technique, not an engine running out of fuel.
     let baseline_crane = reps[1..4].iter().filter(|f| f.crane_fault).count() >= 2;
     if baseline_crane {
@@ -142,11 +175,19 @@ pub fn assess(reps: &[RepFeatures]) -> FatigueReport {
         return rep;
     }
     let engine_loss = fired.contains(&Marker::HipDriveLoss) || fired.contains(&Marker::OutputLoss);
-    let back_takes_over = fired.iter().any(|m| matches!(m, Marker::SequencingDrift | Marker::DepthCreep | Marker::LockoutDecay));
+    let back_takes_over = fired.iter().any(|m| {
+        matches!(
+            m,
+            Marker::SequencingDrift | Marker::DepthCreep | Marker::LockoutDecay
+        )
+    });
     let stop = n >= MIN_SET_FOR_STOP && ((engine_loss && back_takes_over) || recent_crane >= 2);
     if stop {
         rep.level = "stop".into();
-        let at = rep.onset_rep.map(|r| format!(" from rep {r}")).unwrap_or_default();
+        let at = rep
+            .onset_rep
+            .map(|r| format!(" from rep {r}"))
+            .unwrap_or_default();
         rep.advice = format!(
             "The engine is running out of fuel{at}: the back is taking over. Park the bell. {} Next set: {} reps or fewer.",
             messages::BUILD_UP,

@@ -42,7 +42,11 @@ struct Findings(Vec<Fault>);
 impl Findings {
     fn add(&mut self, code: FaultCode, s: u8, detail: String) {
         if let Some(severity) = sev(s) {
-            self.0.push(Fault { code, severity, message: fault_message(code, &detail) });
+            self.0.push(Fault {
+                code,
+                severity,
+                message: fault_message(code, &detail),
+            });
         }
     }
 }
@@ -52,12 +56,29 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
     let mut f = Findings(Vec::new());
     let floor = lift.from_floor();
 
-    // ---- Ascent: crane versus engine (§5.2); floor lifts from the knee pass (second pull) ----
-    let asc = if floor { m.second_pull.unwrap_or(m.ascent) } else { m.ascent };
+    // ---- Ascent: crane versus engine (§5.2) ----
+    // Floor lifts: the hips' first work is to rise off the floor, so the engine's onset and
+    // progress are the hips' height; other lifts: the hips' forward drive (A1–A3 as written).
+    let (lead, index, f20, trunk_up) = if floor {
+        (
+            m.ascent.rise_lead_ms,
+            m.ascent.l_rise,
+            m.ascent.f20_rise,
+            m.ascent.trunk_up_at_rise_onset,
+        )
+    } else {
+        (
+            m.ascent.lead_ms,
+            m.ascent.l_asc,
+            m.ascent.f20,
+            m.ascent.trunk_up_at_hip_onset,
+        )
+    };
+    let trunk_up = trunk_up.unwrap_or(0.0);
     let t_asc_ms = m.t_asc * 1000.0;
-    let a1 = asc.lead_ms.map(|lead| {
+    let a1 = lead.map(|lead| {
         let fault_at = -(th.a1_fault_min_ms.max(th.a1_fault_frac * t_asc_ms));
-        if lead < fault_at && asc.trunk_up_at_hip_onset.unwrap_or(0.0) >= th.a1_trunk_up_deg {
+        if lead < fault_at && trunk_up >= th.a1_trunk_up_deg {
             2
         } else if lead < th.a1_good_ms {
             1
@@ -65,16 +86,26 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
             0
         }
     });
-    let a2 = asc.l_asc.map(|l| th.a2.above(l));
+    // A1 far past its fault line (1.5×, as §7.3 uses for "stop") stands on its own, with half
+    // the trunk recovery before the hips move as its own corroboration.
+    let strong_a1 = lead
+        .is_some_and(|l| l < -1.5 * th.a1_fault_min_ms.max(th.a1_fault_frac * t_asc_ms))
+        && trunk_up >= 0.5 * th.a1_trunk_up_deg;
+    let a2 = index.map(|l| th.a2.above(l));
+    let a3 = f20.map(|v| th.a3.above(v)).unwrap_or(0);
+    // §5.2: a fault needs A1 or A2 at fault and a second metric agreeing (A2/A1, or A3 F20).
     let back_leads = match (a1, a2) {
-        (Some(x), Some(y)) if (x == 2 && y >= 1) || (y == 2 && x >= 1) => 2,
-        // Floor lifts: the trunk rises from liftoff on (knee extension lifts hips and chest
-        // together), so the onset race alone is not evidence: only the trunk-lead index warns.
-        (_, y) if floor => y.unwrap_or(0).min(1),
+        (Some(x), Some(y))
+            if (x == 2 && (y >= 1 || a3 >= 1)) || (y == 2 && (x >= 1 || a3 >= 1)) =>
+        {
+            2
+        }
+        (Some(2), None) if a3 >= 1 => 2,
+        _ if strong_a1 => 2,
         (x, y) => x.unwrap_or(0).max(y.unwrap_or(0)).min(1),
     };
     if back_leads > 0 {
-        let detail = match (asc.lead_ms, asc.l_asc) {
+        let detail = match (lead, index) {
             (Some(l), _) if l < 0.0 => format!("chest {:.0} ms ahead of the hips", -l),
             (_, Some(l)) => format!("trunk-lead index {l:+.2}"),
             _ => String::new(),
@@ -84,14 +115,24 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
     if floor {
         let rise = m.hip_rise.map(|u| th.hip_rise.above(u)).unwrap_or(0);
         let gain = th.first_pull_deg.above(m.trunk_gain_after_bottom);
-        let s = if rise == 2 || (gain == 2 && rise >= 1) { 2 } else { rise.max(gain).min(1) };
-        let detail = format!("hips rose ahead of the shoulders, index {:+.2}; trunk tipped {:.0}° further forward", m.hip_rise.unwrap_or(0.0), m.trunk_gain_after_bottom.max(0.0));
+        let s = if rise == 2 || (gain == 2 && rise >= 1) {
+            2
+        } else {
+            rise.max(gain).min(1)
+        };
+        let detail = format!(
+            "hips rose ahead of the shoulders, index {:+.2}; trunk tipped {:.0}° further forward",
+            m.hip_rise.unwrap_or(0.0),
+            m.trunk_gain_after_bottom.max(0.0)
+        );
         f.add(FaultCode::HipsShootUp, s, detail);
     }
 
     // ---- Descent (§5.3) ----
     let d1 = m.descent.lead_ms.map(|lead| {
-        if lead < th.d1_fault_ms && m.descent.trunk_down_before_hips.unwrap_or(0.0) >= th.d1_trunk_deg {
+        if lead < th.d1_fault_ms
+            && m.descent.trunk_down_before_hips.unwrap_or(0.0) >= th.d1_trunk_deg
+        {
             2
         } else if lead < th.d1_warn_ms {
             1
@@ -106,46 +147,120 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
     };
     // Only a confirmed pattern is worth saying: a lone warning here is mostly timing noise.
     if bows == 2 {
-        f.add(FaultCode::TrunkLeadsDescent, bows, m.descent.lead_ms.map(|l| format!("trunk {:.0} ms ahead of the hips", -l)).unwrap_or_default());
+        f.add(
+            FaultCode::TrunkLeadsDescent,
+            bows,
+            m.descent
+                .lead_ms
+                .map(|l| format!("trunk {:.0} ms ahead of the hips", -l))
+                .unwrap_or_default(),
+        );
     }
 
     // ---- Depth from the spine (§5.4) ----
     if let Some(lim) = limit {
         let beyond = m.trunk_bottom - lim.trunk_deg;
-        f.add(FaultCode::SpinalFlexionDepth, th.b1_deg.above(beyond), format!("{beyond:.0}° past your pelvic limit of {:.0}°", lim.trunk_deg));
+        f.add(
+            FaultCode::SpinalFlexionDepth,
+            th.b1_deg.above(beyond),
+            format!(
+                "{beyond:.0}° past your pelvic limit of {:.0}°",
+                lim.trunk_deg
+            ),
+        );
     }
-    if m.hip_flexion_bottom > th.rounded_hip_deg && m.neck_change_bottom > th.rounded_neck_deg && m.trunk_change_bottom > 45.0 {
-        f.add(FaultCode::RoundedBack, 1, format!("trunk {:.0}° and hip angle {:.0}° with the head dropping", m.trunk_bottom, m.hip_flexion_bottom));
+    if m.hip_flexion_bottom > th.rounded_hip_deg
+        && m.neck_change_bottom > th.rounded_neck_deg
+        && m.trunk_bottom > th.rounded_trunk_deg
+    {
+        f.add(
+            FaultCode::RoundedBack,
+            1,
+            format!(
+                "trunk {:.0}° and hip angle {:.0}° with the head dropping",
+                m.trunk_bottom, m.hip_flexion_bottom
+            ),
+        );
     }
 
     // ---- Squat instead of hinge, knees (§6) ----
     let hi = m.hinge_index.map(|h| th.squat_hi.below(h)).unwrap_or(0);
     let knee = th.squat_knee.above(m.knee_change_bottom);
     let shin = th.squat_shin.above(m.shin_bottom);
-    let drop = if lift == Lift::Swing && m.hip_drop_bottom < -0.12 { 2 } else { 0 };
+    let drop = if lift == Lift::Swing && m.hip_drop_bottom < -0.12 {
+        2
+    } else {
+        0
+    };
     let squat = hi.max(knee).max(shin).max(drop);
-    f.add(FaultCode::SquatNotHinge, squat, format!("hinge index {:.0}, knees {:.0}°, trunk {:.0}°", m.hinge_index.unwrap_or(f64::NAN), m.knee_change_bottom, m.trunk_change_bottom));
+    f.add(
+        FaultCode::SquatNotHinge,
+        squat,
+        format!(
+            "hinge index {:.0}, knees {:.0}°, trunk {:.0}°",
+            m.hinge_index.unwrap_or(f64::NAN),
+            m.knee_change_bottom,
+            m.trunk_change_bottom
+        ),
+    );
     if m.knee_change_bottom < th.knees_locked_deg && m.trunk_change_bottom > 45.0 {
-        f.add(FaultCode::KneesLocked, 1, format!("knees {:.0}°", m.knee_change_bottom));
+        f.add(
+            FaultCode::KneesLocked,
+            1,
+            format!("knees {:.0}°", m.knee_change_bottom),
+        );
     }
 
     // ---- Lockout (§6) ----
-    let lean = th.lean_back_deg.below(m.lock_trunk_change).max(if m.lock_hip_x > th.lean_back_hip_x { 1 } else { 0 });
-    f.add(FaultCode::LeanBackLockout, lean, format!("trunk {:+.0}° from standing", m.lock_trunk_change));
-    let incomplete = th.incomplete_hip_deg.above(m.lock_hip_change).max(if m.lock_knee_change > th.incomplete_knee_deg { 1 } else { 0 });
-    f.add(FaultCode::IncompleteLockout, incomplete, format!("hips {:.0}° short of standing", m.lock_hip_change));
+    let lean =
+        th.lean_back_deg
+            .below(m.lock_trunk_change)
+            .max(if m.lock_hip_x > th.lean_back_hip_x {
+                1
+            } else {
+                0
+            });
+    f.add(
+        FaultCode::LeanBackLockout,
+        lean,
+        format!("trunk {:+.0}° from standing", m.lock_trunk_change),
+    );
+    let incomplete = th.incomplete_hip_deg.above(m.lock_hip_change).max(
+        if m.lock_knee_change > th.incomplete_knee_deg {
+            1
+        } else {
+            0
+        },
+    );
+    f.add(
+        FaultCode::IncompleteLockout,
+        incomplete,
+        format!("hips {:.0}° short of standing", m.lock_hip_change),
+    );
 
     // ---- Arms, head, bell, heels, twisting (§6) ----
     if lift == Lift::Swing {
         if let Some(e) = m.elbow_upswing {
-            f.add(FaultCode::ArmsLiftBell, th.elbow_deg.below(e), format!("elbows bent to {e:.0}°"));
+            f.add(
+                FaultCode::ArmsLiftBell,
+                th.elbow_deg.below(e),
+                format!("elbows bent to {e:.0}°"),
+            );
         }
     }
     let head = m.neck_change_bottom.min(m.neck_change_lock);
-    f.add(FaultCode::HeadCrank, th.head_deg.below(head), format!("head {:.0}° back from the trunk line", -head));
+    f.add(
+        FaultCode::HeadCrank,
+        th.head_deg.below(head),
+        format!("head {:.0}° back from the trunk line", -head),
+    );
     if floor {
         if let Some(d) = m.bar_drift {
-            f.add(FaultCode::BarDrift, th.bar_drift.above(d), format!("{:.0} % of your height forward", d * 90.0));
+            f.add(
+                FaultCode::BarDrift,
+                th.bar_drift.above(d),
+                format!("{:.0} % of your height forward", d * 90.0),
+            );
         }
     }
     if lift != Lift::Clean {
@@ -160,47 +275,98 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
     let q = ((m.quality - 0.5) / 0.3).clamp(0.3, 1.0);
     let gaps = if m.gap_critical { 0.5 } else { 1.0 };
     let twist_factor = if twist >= 2 { 0.7 } else { 1.0 };
-    let measurable = asc.lead_ms.is_some() || asc.l_asc.is_some() || (floor && m.hip_rise.is_some());
-    let evidence = if (asc.lead_ms.is_some() && asc.l_asc.is_some()) || (floor && m.hip_rise.is_some()) { 1.0 } else { 0.85 };
+    let measurable = lead.is_some() || index.is_some() || (floor && m.hip_rise.is_some());
+    let evidence = if (lead.is_some() && index.is_some()) || (floor && m.hip_rise.is_some()) {
+        1.0
+    } else {
+        0.85
+    };
     let confidence = (view_confidence(m.yaw) * q * gaps * twist_factor * evidence).clamp(0.0, 1.0);
 
     let mut faults = f.0;
-    faults.sort_by_key(|x| (std::cmp::Reverse(x.severity), std::cmp::Reverse(x.code.is_crane()), x.code));
-    let crane = faults.iter().find(|x| x.severity == Severity::Fault && x.code.is_crane()).map(|x| x.code);
+    faults.sort_by_key(|x| {
+        (
+            std::cmp::Reverse(x.severity),
+            std::cmp::Reverse(x.code.is_crane()),
+            x.code,
+        )
+    });
+    let crane = faults
+        .iter()
+        .find(|x| x.severity == Severity::Fault && x.code.is_crane())
+        .map(|x| x.code);
     let (verdict, message) = if confidence < th.min_confidence {
-        let why = if view_confidence(m.yaw) < 0.8 { messages::UNCLEAR_VIEW } else { messages::UNCLEAR_TRACKING };
+        let why = if view_confidence(m.yaw) < 0.8 {
+            messages::UNCLEAR_VIEW
+        } else {
+            messages::UNCLEAR_TRACKING
+        };
         (Verdict::Unclear, why.to_string())
     } else if let Some(code) = crane {
-        (Verdict::Crane, faults.iter().find(|x| x.code == code).map(|x| x.message.clone()).unwrap_or_default())
+        (
+            Verdict::Crane,
+            faults
+                .iter()
+                .find(|x| x.code == code)
+                .map(|x| x.message.clone())
+                .unwrap_or_default(),
+        )
     } else if !measurable {
         (Verdict::Unclear, messages::UNCLEAR_SMALL.to_string())
     } else {
-        let extra = faults.first().map(|x| format!(" Also: {}", x.message)).unwrap_or_default();
+        let extra = faults
+            .first()
+            .map(|x| format!(" Also: {}", x.message))
+            .unwrap_or_default();
         (Verdict::Engine, format!("{}{}", messages::ENGINE, extra))
     };
 
-    Judgement { metrics: metrics(m, limit), faults, verdict, confidence: (confidence * 100.0).round() / 100.0, message, main: crane }
+    Judgement {
+        metrics: metrics(m, limit),
+        faults,
+        verdict,
+        confidence: (confidence * 100.0).round() / 100.0,
+        message,
+        main: crane,
+    }
 }
 
 /// The named metrics a rep report carries.
 fn metrics(m: &RepMeasure, limit: Option<PelvicLimit>) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
-    let floor = m.second_pull.is_some();
-    let asc = m.second_pull.unwrap_or(m.ascent);
     let mut put = |k: &str, v: Option<f64>, digits: i32| {
         if let Some(v) = v.filter(|v| v.is_finite()) {
             let p = 10f64.powi(digits);
             out.insert(k.to_string(), (v * p).round() / p);
         }
     };
-    put("lead_ms", asc.lead_ms, 0);
-    put("trunk_lead_index", asc.l_asc, 2);
-    put("f20", asc.f20, 2);
-    if floor {
-        put("lead_from_bottom_ms", m.ascent.lead_ms, 0);
+    // A1–A3 over the whole ascent, bottom to lockout (§5.2), for every lift.
+    put("lead_ms", m.ascent.lead_ms, 0);
+    put("trunk_lead_index", m.ascent.l_asc, 2);
+    put("f20", m.ascent.f20, 2);
+    put(
+        "trunk_up_at_hip_onset_deg",
+        m.ascent.trunk_up_at_hip_onset,
+        1,
+    );
+    put("hip_rise_lead_ms", m.ascent.rise_lead_ms, 0);
+    put(
+        "trunk_up_at_rise_onset_deg",
+        m.ascent.trunk_up_at_rise_onset,
+        1,
+    );
+    put("trunk_lead_index_rise", m.ascent.l_rise, 2);
+    put("f20_rise", m.ascent.f20_rise, 2);
+    if let Some(sp) = m.second_pull {
+        put("second_pull_lead_ms", sp.lead_ms, 0);
+        put("second_pull_trunk_lead_index", sp.l_asc, 2);
     }
     put("hip_rise_index", m.hip_rise, 2);
-    put("trunk_gain_after_bottom_deg", Some(m.trunk_gain_after_bottom), 1);
+    put(
+        "trunk_gain_after_bottom_deg",
+        Some(m.trunk_gain_after_bottom),
+        1,
+    );
     put("first_pull_back_angle_change_deg", m.first_pull, 1);
     put("descent_lead_ms", m.descent.lead_ms, 0);
     put("descent_lead_index", m.descent.l_desc, 2);
@@ -225,7 +391,11 @@ fn metrics(m: &RepMeasure, limit: Option<PelvicLimit>) -> BTreeMap<String, f64> 
     put("yaw_change_deg", m.yaw_change, 0);
     put("tracking_quality", Some(m.quality), 2);
     if let Some(lim) = limit {
-        put("beyond_pelvic_limit_deg", Some(m.trunk_bottom - lim.trunk_deg), 1);
+        put(
+            "beyond_pelvic_limit_deg",
+            Some(m.trunk_bottom - lim.trunk_deg),
+            1,
+        );
     }
     out
 }

@@ -30,7 +30,9 @@ impl FromStr for Exercise {
             "clean" => Ok(Exercise::Clean),
             "rdl" | "straight-leg" | "stiff-leg" => Ok(Exercise::Rdl),
             "drill" => Ok(Exercise::Drill),
-            other => Err(format!("unknown exercise \"{other}\": use auto, swing, deadlift, clean, rdl or drill")),
+            other => Err(format!(
+                "unknown exercise \"{other}\": use auto, swing, deadlift, clean, rdl or drill"
+            )),
         }
     }
 }
@@ -131,7 +133,8 @@ pub fn hinge_index(trunk_change: f64, knee_change: f64) -> Option<f64> {
 /// Classifies one rep (all thresholds EST, from the body proportions in biomechanics.md §1.5
 /// and what each lift's hands do).
 pub fn classify(s: &Shape) -> Guess {
-    let squat = hinge_index(s.trunk_bottom, s.knee_bottom).is_some_and(|hi| hi < 35.0) && s.trunk_bottom < 45.0;
+    let squat = hinge_index(s.trunk_bottom, s.knee_bottom).is_some_and(|hi| hi < 35.0)
+        && s.trunk_bottom < 45.0;
     // Arms held out front at about shoulder level at the bottom: a counterbalance, no implement.
     let arms_forward = s.bell_x_bottom > 0.25 && s.bell_y_bottom > s.hip_y_bottom;
     if s.feet_apart > 0.25 && squat {
@@ -159,14 +162,48 @@ pub fn classify(s: &Shape) -> Guess {
 
 /// The set's lift from its reps' guesses: the most common, the latest on a tie.
 pub fn set_lift(guesses: &[Guess]) -> Option<Lift> {
-    let mut best: Option<(Lift, usize)> = None;
-    // Latest first, so a tie keeps the latest.
-    for g in guesses.iter().rev() {
-        let l = g.lift();
-        let n = guesses.iter().filter(|h| h.lift() == l).count();
-        if best.is_none_or(|(_, m)| n > m) {
-            best = Some((l, n));
-        }
+    const ALL: [Lift; 5] = [
+        Lift::Swing,
+        Lift::Deadlift,
+        Lift::Clean,
+        Lift::Rdl,
+        Lift::NotHinge,
+    ];
+    let mut count = [0usize; 5];
+    let mut latest = [0usize; 5];
+    for (i, g) in guesses.iter().enumerate() {
+        let k = ALL.iter().position(|l| *l == g.lift()).unwrap_or(0);
+        count[k] += 1;
+        latest[k] = i;
     }
-    best.map(|(l, _)| l)
+    (0..5)
+        .filter(|&k| count[k] > 0)
+        .max_by_key(|&k| (count[k], latest[k]))
+        .map(|k| ALL[k])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_common_lift_wins_and_ties_go_to_the_latest() {
+        let d = Guess::Lift(Lift::Deadlift);
+        let s = Guess::Lift(Lift::Swing);
+        assert_eq!(set_lift(&[]), None);
+        assert_eq!(set_lift(&[d, s, s]), Some(Lift::Swing));
+        assert_eq!(set_lift(&[d, s]), Some(Lift::Swing));
+        assert_eq!(set_lift(&[s, d]), Some(Lift::Deadlift));
+        assert_eq!(
+            set_lift(&[Guess::Pistol, Guess::Pistol, d]),
+            Some(Lift::NotHinge)
+        );
+    }
+
+    #[test]
+    fn hinge_index_is_100_for_a_pure_hinge_and_0_for_a_pure_squat() {
+        assert_eq!(hinge_index(60.0, 0.0), Some(100.0));
+        assert_eq!(hinge_index(0.0, 90.0), Some(0.0));
+        assert_eq!(hinge_index(3.0, 3.0), None);
+    }
 }

@@ -10,7 +10,9 @@ use crate::motion::body::{median, Standing};
 use crate::motion::reps::Candidate;
 use crate::pose::LANDMARKS;
 use crate::signal::features::{Frame, FrameSig, Points, VIS_MISSING};
-use crate::signal::zero_phase::{argmax_refined, at, derivative, fill_nan, filtfilt, rep_filter, resample, MAX_BRIDGED_GAP_S};
+use crate::signal::zero_phase::{
+    argmax_refined, at, derivative, fill_nan, filtfilt, rep_filter, resample, MAX_BRIDGED_GAP_S,
+};
 use crate::signal::V2;
 
 /// One raw frame kept for per-rep analysis: swap-repaired isotropic points and the view yaw.
@@ -52,7 +54,11 @@ impl RepSeries {
 
 /// Grid rate for the per-rep path: 60 Hz for fast cameras, else 30 Hz (§1.1).
 pub fn grid_rate(samples: &[&Sample]) -> f64 {
-    let mut dts: Vec<f64> = samples.windows(2).map(|w| w[1].t - w[0].t).filter(|d| *d > 0.0).collect();
+    let mut dts: Vec<f64> = samples
+        .windows(2)
+        .map(|w| w[1].t - w[0].t)
+        .filter(|d| *d > 0.0)
+        .collect();
     match median(&mut dts) {
         Some(dt) if dt < 1.0 / 45.0 => 60.0,
         _ => 30.0,
@@ -60,8 +66,17 @@ pub fn grid_rate(samples: &[&Sample]) -> f64 {
 }
 
 /// Builds the zero-phase series over `[t_from, t_to]` from the raw samples.
-pub fn build_series(samples: &[&Sample], t_from: f64, t_to: f64, frame: &Frame) -> Option<RepSeries> {
-    let within: Vec<&Sample> = samples.iter().copied().filter(|s| s.t >= t_from - 0.2 && s.t <= t_to + 0.2).collect();
+pub fn build_series(
+    samples: &[&Sample],
+    t_from: f64,
+    t_to: f64,
+    frame: &Frame,
+) -> Option<RepSeries> {
+    let within: Vec<&Sample> = samples
+        .iter()
+        .copied()
+        .filter(|s| s.t >= t_from - 0.2 && s.t <= t_to + 0.2)
+        .collect();
     if within.len() < 8 {
         return None;
     }
@@ -73,7 +88,12 @@ pub fn build_series(samples: &[&Sample], t_from: f64, t_to: f64, frame: &Frame) 
     }
     let t: Vec<f64> = within.iter().map(|s| s.t).collect();
     let filt = rep_filter(fs);
-    let key = [frame.near.shoulder(), frame.near.hip(), frame.near.knee(), frame.near.ankle()];
+    let key = [
+        frame.near.shoulder(),
+        frame.near.hip(),
+        frame.near.knee(),
+        frame.near.ankle(),
+    ];
     let mut xs: Vec<Vec<f64>> = Vec::with_capacity(LANDMARKS);
     let mut ys: Vec<Vec<f64>> = Vec::with_capacity(LANDMARKS);
     let mut vs: Vec<Vec<f64>> = Vec::with_capacity(LANDMARKS);
@@ -81,8 +101,14 @@ pub fn build_series(samples: &[&Sample], t_from: f64, t_to: f64, frame: &Frame) 
     let mut gap: Vec<bool> = Vec::new();
     for i in 0..LANDMARKS {
         let seen = |s: &Sample| s.pts.v[i] >= VIS_MISSING;
-        let x: Vec<f64> = within.iter().map(|s| if seen(s) { s.pts.p[i].x } else { f64::NAN }).collect();
-        let y: Vec<f64> = within.iter().map(|s| if seen(s) { s.pts.p[i].y } else { f64::NAN }).collect();
+        let x: Vec<f64> = within
+            .iter()
+            .map(|s| if seen(s) { s.pts.p[i].x } else { f64::NAN })
+            .collect();
+        let y: Vec<f64> = within
+            .iter()
+            .map(|s| if seen(s) { s.pts.p[i].y } else { f64::NAN })
+            .collect();
         let v: Vec<f64> = within.iter().map(|s| s.pts.v[i]).collect();
         let mut rx = resample(&t, &x, t0, t1, fs, MAX_BRIDGED_GAP_S);
         let mut ry = resample(&t, &y, t0, t1, fs, MAX_BRIDGED_GAP_S);
@@ -100,10 +126,21 @@ pub fn build_series(samples: &[&Sample], t_from: f64, t_to: f64, frame: &Frame) 
         fill_nan(&mut rx);
         fill_nan(&mut ry);
         let visible = missing < rx.len() && rx.iter().all(|v| v.is_finite());
-        xs.push(if visible { filtfilt(&filt, &rx) } else { vec![f64::NAN; n] });
-        ys.push(if visible { filtfilt(&filt, &ry) } else { vec![f64::NAN; n] });
+        xs.push(if visible {
+            filtfilt(&filt, &rx)
+        } else {
+            vec![f64::NAN; n]
+        });
+        ys.push(if visible {
+            filtfilt(&filt, &ry)
+        } else {
+            vec![f64::NAN; n]
+        });
         // A landmark never seen in the window has no visibility at all.
-        let rv: Vec<f64> = rv.into_iter().map(|v| if visible && v.is_finite() { v } else { 0.0 }).collect();
+        let rv: Vec<f64> = rv
+            .into_iter()
+            .map(|v| if visible && v.is_finite() { v } else { 0.0 })
+            .collect();
         vs.push(rv);
     }
     let yaw_t: Vec<f64> = within.iter().map(|s| s.yaw).collect();
@@ -114,11 +151,21 @@ pub fn build_series(samples: &[&Sample], t_from: f64, t_to: f64, frame: &Frame) 
     for k in 0..n {
         for i in 0..LANDMARKS {
             pts.p[i] = V2::new(xs[i][k], ys[i][k]);
-            pts.v[i] = if xs[i][k].is_finite() { vs[i][k].max(if gap[k] { 0.0 } else { VIS_MISSING }) } else { 0.0 };
+            pts.v[i] = if xs[i][k].is_finite() {
+                vs[i][k].max(if gap[k] { 0.0 } else { VIS_MISSING })
+            } else {
+                0.0
+            };
         }
         sig.push(FrameSig::compute(&pts, frame));
     }
-    Some(RepSeries { t0, fs, sig, gap, yaw })
+    Some(RepSeries {
+        t0,
+        fs,
+        sig,
+        gap,
+        yaw,
+    })
 }
 
 /// Everything measured about one rep. Angles in degrees, lengths in B, times in seconds.
@@ -197,15 +244,28 @@ fn mean(x: &[f64]) -> f64 {
 }
 
 fn max_in(x: &[f64]) -> f64 {
-    x.iter().copied().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max)
+    x.iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max)
 }
 
 fn min_in(x: &[f64]) -> f64 {
-    x.iter().copied().filter(|v| v.is_finite()).fold(f64::INFINITY, f64::min)
+    x.iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::INFINITY, f64::min)
 }
 
-/// Measures a rep found live as `cand` on its series.
-pub fn measure(series: &RepSeries, cand: &Candidate, standing: &Standing) -> Option<RepMeasure> {
+/// Measures a rep found live as `cand` on its series. For a swing (`swing`), the bottom is
+/// the deepest hinge while the bell is back between the legs: the first rep's pickup from the
+/// floor in front is not its bottom, the hike is.
+pub fn measure(
+    series: &RepSeries,
+    cand: &Candidate,
+    standing: &Standing,
+    swing: bool,
+) -> Option<RepMeasure> {
     let n = series.len();
     if n < 8 {
         return None;
@@ -219,29 +279,63 @@ pub fn measure(series: &RepSeries, cand: &Candidate, standing: &Standing) -> Opt
     let trunk = series.col(|s| s.trunk);
     let hip_x = series.col(|s| s.hip_x);
     let is0 = series.index(cand.t_start);
-    let il0 = series.index(cand.t_lockout);
-    // Bottom: the deepest hip flexion between the live start and lockout (§4.2).
-    let ibf = argmax_refined(&hip, is0, (il0 + 1).min(n))?;
+    let il0 = series.index(cand.t_lockout).max(is0 + 1);
+    // Bottom (§4.2): the deepest hip flexion of the final descent. Climb back from the lockout
+    // up the ascent, then take the bottom plateau; its latest deepest sample is where the
+    // ascent starts (a paused deadlift waits on the floor first).
+    let il0 = il0.min(n - 1);
+    let bell_x = series.col(|s| s.bell_x);
+    let mut k = il0;
+    while k > is0 && hip[k - 1] > hip[k] + 0.02 {
+        k -= 1;
+    }
+    let mut lo = k;
+    while lo > is0 && hip[lo - 1] >= hip[k] - 8.0 && k - lo < secs(1.5) {
+        lo -= 1;
+    }
+    let behind: Vec<usize> = (is0..=il0).filter(|&i| bell_x[i] < 0.0).collect();
+    let (lo, k) = if swing && behind.len() >= 3 {
+        (behind[0], *behind.last().unwrap_or(&il0))
+    } else {
+        (lo, k)
+    };
+    let top = hip[lo..=k]
+        .iter()
+        .cloned()
+        .fold(f64::NEG_INFINITY, f64::max);
+    let ib_plateau = (lo..=k).rev().find(|&i| hip[i] >= top - 0.5).unwrap_or(lo);
+    let ibf = argmax_refined(
+        &hip,
+        ib_plateau.saturating_sub(1),
+        (ib_plateau + 2).min(k + 1),
+    )
+    .unwrap_or(ib_plateau as f64);
     let ib = ibf.round() as usize;
     let depth = at(&hip, ibf);
     // Descent onset: the last moment near the top before the bottom.
     let lo_from = is0.saturating_sub(secs(0.5));
     let top_min = min_in(&hip[lo_from..=ib]);
-    let is = (lo_from..=ib).rev().find(|&k| hip[k] <= top_min + 0.05 * (depth - top_min)).unwrap_or(lo_from);
+    let is = (lo_from..=ib)
+        .rev()
+        .find(|&k| hip[k] <= top_min + 0.05 * (depth - top_min))
+        .unwrap_or(lo_from);
     // Lockout: 95 % of the way up.
     let hi_to = (il0 + secs(0.3)).min(n - 1);
     if hi_to <= ib + 1 {
         return None;
     }
     let lock_min = min_in(&hip[ib..=hi_to]);
-    let il = (ib..=hi_to).find(|&k| hip[k] <= lock_min + 0.05 * (depth - lock_min)).unwrap_or(hi_to);
+    let il = (ib..=hi_to)
+        .find(|&k| hip[k] <= lock_min + 0.05 * (depth - lock_min))
+        .unwrap_or(hi_to);
     let lock_to = (il + secs(0.1)).min(n - 1);
 
     let bell_y = series.col(|s| s.bell_y);
-    let bell_x = series.col(|s| s.bell_x);
     let knee_y = series.col(|s| s.knee_y);
     let float_to = (il + secs(0.6)).min(n - 1);
-    let top = (ib..=float_to).filter(|&k| bell_y[k].is_finite()).max_by(|&a, &b| bell_y[a].total_cmp(&bell_y[b]));
+    let top = (ib..=float_to)
+        .filter(|&k| bell_y[k].is_finite())
+        .max_by(|&a, &b| bell_y[a].total_cmp(&bell_y[b]));
 
     let s_b = &series.sig[ib];
     let s_l = &series.sig[il];
@@ -251,7 +345,8 @@ pub fn measure(series: &RepSeries, cand: &Candidate, standing: &Standing) -> Opt
     // Floor lifts: liftoff (the bell starts rising) and knee pass (§4.4).
     let bell_v = derivative(&bell_y, fs);
     let hold = sequence::hold_samples(fs);
-    let t_lo_i = (ib.saturating_sub(secs(0.3))..il).find(|&k| k + hold <= n && (k..k + hold).all(|j| bell_v[j] > 0.1));
+    let t_lo_i = (ib.saturating_sub(secs(0.3))..il)
+        .find(|&k| k + hold <= n && (k..k + hold).all(|j| bell_v[j] > 0.1));
     let t_kp_i = t_lo_i.and_then(|lo| (lo..=il).find(|&k| bell_y[k] >= knee_y[k]));
     let first_pull = match (t_lo_i, t_kp_i) {
         (Some(lo), Some(kp)) if kp > lo => Some(trunk[kp] - trunk[lo]),
@@ -259,18 +354,41 @@ pub fn measure(series: &RepSeries, cand: &Candidate, standing: &Standing) -> Opt
     };
     let from_pull = t_lo_i.unwrap_or(ib).max(ib);
     let trunk_gain_after_bottom = max_in(&trunk[from_pull..=il]) - trunk[from_pull];
-    let bar_drift = t_lo_i.map(|lo| max_in(&bell_x[lo..=il]) - bell_x[lo]).filter(|v| v.is_finite());
+    let bar_drift = t_lo_i
+        .map(|lo| max_in(&bell_x[lo..=il]) - bell_x[lo])
+        .filter(|v| v.is_finite());
 
-    let ascent = sequence::ascent(&trunk, &hip_x, ib, il, fs);
-    let second_pull = t_kp_i.filter(|&kp| kp + 3 < il).map(|kp| sequence::ascent(&trunk, &hip_x, kp, il, fs));
-    let descent = sequence::descent(&trunk, &hip_x, is, ib, fs);
-    let hip_rise = sequence::hip_rise_index(&series.col(|s| s.hip_y), &series.col(|s| s.shoulder_y), ib, il);
+    let hip_y = series.col(|s| s.hip_y);
+    // Hip-drive timing from the mid-hip: the same motion with less landmark noise.
+    let drive = series.col(|s| {
+        if s.hip_mid_x.is_finite() {
+            s.hip_mid_x
+        } else {
+            s.hip_x
+        }
+    });
+    let ascent = sequence::ascent(&trunk, &drive, &hip_y, ib, il, fs);
+    let second_pull = t_kp_i
+        .filter(|&kp| kp + 3 < il)
+        .map(|kp| sequence::ascent(&trunk, &drive, &hip_y, kp, il, fs));
+    let descent = sequence::descent(&trunk, &drive, is, ib, fs);
+    let hip_rise = sequence::hip_rise_index(
+        &series.col(|s| s.hip_y),
+        &series.col(|s| s.shoulder_y),
+        ib,
+        il,
+    );
 
-    let lock = |f: fn(&FrameSig) -> f64| mean(&series.sig[il..=lock_to].iter().map(f).collect::<Vec<_>>());
+    let lock =
+        |f: fn(&FrameSig) -> f64| mean(&series.sig[il..=lock_to].iter().map(f).collect::<Vec<_>>());
     let heel = series.col(|s| s.heel_y - standing.heel_y);
     let heel_rise = Some(max_in(&heel[is..=(ib + secs(0.2)).min(n - 1)])).filter(|v| v.is_finite());
     let upswing_end = top.unwrap_or(il).max(il);
-    let mut elbows: Vec<f64> = series.sig[ib..=upswing_end].iter().map(|s| s.elbow).filter(|v| v.is_finite()).collect();
+    let mut elbows: Vec<f64> = series.sig[ib..=upswing_end]
+        .iter()
+        .map(|s| s.elbow)
+        .filter(|v| v.is_finite())
+        .collect();
     let elbow_upswing = median(&mut elbows);
     let hip_v = derivative(&hip, fs);
     let hx_v = derivative(&hip_x, fs);
@@ -279,9 +397,16 @@ pub fn measure(series: &RepSeries, cand: &Candidate, standing: &Standing) -> Opt
     let shoulder_y = series.col(|s| s.shoulder_y);
     let (output, output_is_apex) = match top {
         Some(k) if series.sig[k].arm > 40.0 => (Some(bell_y[k] - shoulder_y[k]), true),
-        _ => (Some(max_in(&bell_v[ib..=il])).filter(|v| v.is_finite()), false),
+        _ => (
+            Some(max_in(&bell_v[ib..=il])).filter(|v| v.is_finite()),
+            false,
+        ),
     };
-    let yaw_slice: Vec<f64> = series.yaw[is..=il].iter().copied().filter(|v| v.is_finite()).collect();
+    let yaw_slice: Vec<f64> = series.yaw[is..=il]
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
     let (yaw, yaw_change) = if yaw_slice.is_empty() {
         (None, None)
     } else {
@@ -290,7 +415,11 @@ pub fn measure(series: &RepSeries, cand: &Candidate, standing: &Standing) -> Opt
         let q = |p: f64| s[((s.len() - 1) as f64 * p).round() as usize];
         (Some(q(0.5)), Some(q(0.9) - q(0.1)))
     };
-    let crit = |c: usize, before: f64, after: f64| series.gap[c.saturating_sub(secs(before))..=(c + secs(after)).min(n - 1)].iter().any(|g| *g);
+    let crit = |c: usize, before: f64, after: f64| {
+        series.gap[c.saturating_sub(secs(before))..=(c + secs(after)).min(n - 1)]
+            .iter()
+            .any(|g| *g)
+    };
     let top_k = top.unwrap_or(il);
     let shape = Shape {
         bell_y_bottom: bell_y[ib],
@@ -310,7 +439,9 @@ pub fn measure(series: &RepSeries, cand: &Candidate, standing: &Standing) -> Opt
     Some(RepMeasure {
         t_start: series.time(is as f64),
         t_bottom: series.time(ibf),
-        t_trunk_max: argmax_refined(&trunk, is, il.max(is + 1)).map(|k| series.time(k)).unwrap_or(series.time(ibf)),
+        t_trunk_max: argmax_refined(&trunk, ib.saturating_sub(secs(0.3)).max(is), il.max(is + 1))
+            .map(|k| series.time(k))
+            .unwrap_or(series.time(ibf)),
         t_lockout,
         t_top: top.map(|k| series.time(k as f64)).unwrap_or(t_lockout),
         t_end: series.time(lock_to as f64),
@@ -347,7 +478,12 @@ pub fn measure(series: &RepSeries, cand: &Candidate, standing: &Standing) -> Opt
         shape,
         yaw,
         yaw_change,
-        quality: mean(&series.sig[is..=il].iter().map(|s| s.quality).collect::<Vec<_>>()),
+        quality: mean(
+            &series.sig[is..=il]
+                .iter()
+                .map(|s| s.quality)
+                .collect::<Vec<_>>(),
+        ),
         gap_critical: crit(ib, 0.3, 0.3) || crit(il, 0.2, 0.2),
     })
 }

@@ -48,9 +48,12 @@ pub fn spoken_cue(code: Option<FaultCode>, engine: bool) -> &'static str {
 }
 
 pub const ENGINE: &str = "Engine: your hips drove the rep and the back held the crane.";
-pub const UNCLEAR_VIEW: &str = "Can't judge this rep: turn side-on to the camera so hips and chest can be told apart.";
-pub const UNCLEAR_TRACKING: &str = "Can't judge this rep: the camera lost you around the bottom or the lockout.";
-pub const UNCLEAR_SMALL: &str = "Can't judge who led this rep: the hips and chest moved too little to time.";
+pub const UNCLEAR_VIEW: &str =
+    "Can't judge this rep: turn side-on to the camera so hips and chest can be told apart.";
+pub const UNCLEAR_TRACKING: &str =
+    "Can't judge this rep: the camera lost you around the bottom or the lockout.";
+pub const UNCLEAR_SMALL: &str =
+    "Can't judge who led this rep: the hips and chest moved too little to time.";
 pub const NO_DEPTH_CLAIM: &str = "Depth is reported as the trunk angle only: do the thumb-and-finger drill so depth beyond your pelvic limit can be checked.";
 pub const TIER_A_NOTE: &str = "Crane vs engine is judged from the trunk line (hip to shoulder) and the hips' drive: the camera sees the chest rise before the hips, not the spine or the pelvis themselves.";
 pub const NOT_A_HINGE_PISTOL: &str = "This looks like one-legged squats (pistols), not a hip hinge: no hinge reps are judged. Hinge Check judges swings, deadlifts, cleans and RDLs.";

@@ -18,7 +18,15 @@ pub fn hold_samples(fs: f64) -> usize {
 /// are positive in the movement's direction (e.g. trunk rise −ω_T and hip drive u_H). Onsets
 /// are searched in `[from, to)`, peaks over `[peak_from, peak_to)`. Returns
 /// `t_on(first) − t_on(second)` in ms, with the two onset indices.
-pub fn lead_ms(first: &[f64], second: &[f64], from: usize, to: usize, peak_from: usize, peak_to: usize, fs: f64) -> Option<(f64, f64, f64)> {
+pub fn lead_ms(
+    first: &[f64],
+    second: &[f64],
+    from: usize,
+    to: usize,
+    peak_from: usize,
+    peak_to: usize,
+    fs: f64,
+) -> Option<(f64, f64, f64)> {
     let hold = hold_samples(fs);
     let a = onset(first, from, to, peak_from, peak_to, ONSET_FRACTION, hold)?;
     let b = onset(second, from, to, peak_from, peak_to, ONSET_FRACTION, hold)?;
@@ -35,7 +43,12 @@ pub fn progress(x: &[f64], i0: usize, i1: usize, min_change: f64) -> Option<Vec<
     if !(total.abs() >= min_change) {
         return None;
     }
-    Some(x[i0..=i1].iter().map(|v| ((v - x[i0]) / total).clamp(0.0, 1.0)).collect())
+    Some(
+        x[i0..=i1]
+            .iter()
+            .map(|v| ((v - x[i0]) / total).clamp(0.0, 1.0))
+            .collect(),
+    )
 }
 
 /// A2 / D2: mean of (first − second) progress over normalised time. Positive = `first`
@@ -53,6 +66,109 @@ pub fn progress_at(first: &[f64], second: &[f64], at: f64) -> Option<f64> {
     Some(first[i])
 }
 
+/// A minimum-jerk transition fitted to a signal: `x ≈ a + (b − a)·s((t − t0)/D)` with
+/// `s(τ) = 10τ³ − 15τ⁴ + 6τ⁵` (the smooth point-to-point profile of human reaching, Flash &
+/// Hogan 1985). Times in fractional samples.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MinJerkFit {
+    pub t0: f64,
+    pub dur: f64,
+    pub from: f64,
+    pub to: f64,
+    pub rms: f64,
+}
+
+/// Where the minimum-jerk velocity first reaches 15 % of its peak, as a fraction of the
+/// duration: 30τ²(1−τ)² = 0.15 · 1.875.
+pub const MINJERK_ONSET_TAU: f64 = 0.108_625;
+
+fn minjerk(tau: f64) -> f64 {
+    let t = tau.clamp(0.0, 1.0);
+    t * t * t * (10.0 + t * (-15.0 + 6.0 * t))
+}
+
+impl MinJerkFit {
+    /// The §5.2 onset (15 % of peak velocity) of the fitted movement, in fractional samples.
+    pub fn onset(&self) -> f64 {
+        self.t0 + MINJERK_ONSET_TAU * self.dur
+    }
+}
+
+fn fit_at(x: &[f64], i0: usize, i1: usize, t0: f64, dur: f64) -> Option<(f64, f64, f64)> {
+    let n = (i1 - i0 + 1) as f64;
+    let (mut ss, mut sx, mut sss, mut ssx, mut sxx) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for (k, &v) in x[i0..=i1].iter().enumerate() {
+        let s = minjerk(((i0 + k) as f64 - t0) / dur);
+        ss += s;
+        sx += v;
+        sss += s * s;
+        ssx += s * v;
+        sxx += v * v;
+    }
+    let var = sss - ss * ss / n;
+    if var < 1e-9 {
+        return None;
+    }
+    let c = (ssx - ss * sx / n) / var;
+    let a = (sx - c * ss) / n;
+    let sse = (sxx - a * sx - c * ssx).max(0.0);
+    Some((a, c, (sse / n).sqrt()))
+}
+
+/// Least-squares fit of one minimum-jerk transition to `x[i0..=i1]`, its start searched in
+/// `[t0_min, i1]` and its duration in `[dur_min, dur_max]` samples (coarse grid, then refined).
+/// Model-based onsets are far less sensitive to landmark noise than thresholding a
+/// differentiated signal.
+pub fn fit_minjerk(
+    x: &[f64],
+    i0: usize,
+    i1: usize,
+    t0_min: f64,
+    dur_min: f64,
+    dur_max: f64,
+) -> Option<MinJerkFit> {
+    if i1 >= x.len() || i1 < i0 + 4 || x[i0..=i1].iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    type Best = Option<(f64, f64, f64, f64, f64)>;
+    let consider = |best: &mut Best, t0: f64, d: f64| {
+        if let Some((a, c, rms)) = fit_at(x, i0, i1, t0, d) {
+            if best.is_none_or(|b| rms < b.4) {
+                *best = Some((t0, d, a, c, rms));
+            }
+        }
+    };
+    let mut best: Best = None;
+    let span = (i1 - i0) as f64;
+    let step = (span / 40.0).max(1.0);
+    let mut t0 = t0_min;
+    while t0 <= i1 as f64 {
+        let mut d = dur_min;
+        while d <= dur_max {
+            consider(&mut best, t0, d);
+            d += step;
+        }
+        t0 += step;
+    }
+    let (bt, bd, ..) = best?;
+    for i in -8..=8 {
+        for j in -8..=8 {
+            let d = bd + j as f64 * step / 4.0;
+            if d >= dur_min * 0.8 {
+                consider(&mut best, bt + i as f64 * step / 4.0, d);
+            }
+        }
+    }
+    let (t0, dur, a, c, rms) = best?;
+    Some(MinJerkFit {
+        t0,
+        dur,
+        from: a,
+        to: a + c,
+        rms,
+    })
+}
+
 /// The ascent's crane-versus-engine measurements.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Ascent {
@@ -64,11 +180,56 @@ pub struct Ascent {
     pub l_asc: Option<f64>,
     /// A3 F20: trunk recovery fraction when the hips had done 20 % of their drive.
     pub f20: Option<f64>,
+    /// Floor lifts' A1: t_on(trunk rise) − t_on(hips rising) in ms; positive = hips first.
+    pub rise_lead_ms: Option<f64>,
+    /// Trunk recovery (deg) already done when the hips began to rise.
+    pub trunk_up_at_rise_onset: Option<f64>,
+    /// Floor lifts' A2: mean of (trunk recovery − hip-rise progress); positive = chest first.
+    pub l_rise: Option<f64>,
+    /// Floor lifts' A3: trunk recovery fraction when the hips had risen a fifth of the way.
+    pub f20_rise: Option<f64>,
+}
+
+/// The §5.2 onset of the movement in `x` (15 % of peak velocity, fractional samples): the
+/// minimum-jerk fit locates it, then the measured velocity's own crossing of 15 % of the
+/// fitted peak is taken near the fitted onset (from 150 ms before to 75 ms after: a movement
+/// that starts with a slow part, like a spine un-rounding before the pelvis turns, has its
+/// true onset before the single-profile fit's) — unbiased where the signal is clean, and held
+/// near the fit where landmark noise would scatter a bare threshold.
+pub fn guided_onset(x: &[f64], fit: &MinJerkFit, fs: f64) -> f64 {
+    let c = fit.onset();
+    let amp = fit.to - fit.from;
+    if x.len() < 3 || amp == 0.0 {
+        return c;
+    }
+    let sign = amp.signum();
+    let v: Vec<f64> = derivative(x, fs).iter().map(|d| sign * d).collect();
+    let thr = 0.15 * 1.875 * amp.abs() / (fit.dur / fs);
+    let lo = ((c - 0.15 * fs).floor().max(1.0) as usize).min(v.len() - 1);
+    let hi = ((c + 0.075 * fs).ceil().max(1.0) as usize).min(v.len() - 1);
+    let hold = hold_samples(fs);
+    let mut best: Option<f64> = None;
+    for k in lo..=hi {
+        if v[k - 1] <= thr && v[k] > thr && (k..(k + hold).min(v.len())).all(|j| v[j] > thr) {
+            let t = (k - 1) as f64 + (thr - v[k - 1]) / (v[k] - v[k - 1]);
+            if best.is_none_or(|b| (t - c).abs() < (b - c).abs()) {
+                best = Some(t);
+            }
+        }
+    }
+    best.unwrap_or(c)
 }
 
 /// Computes A1–A3 over the ascent `[ib, il]` (bottom to lockout) from the trunk inclination
-/// θ_T (deg) and the hip's forward position d_H (B).
-pub fn ascent(trunk: &[f64], hip_x: &[f64], ib: usize, il: usize, fs: f64) -> Ascent {
+/// θ_T (deg), the hip's forward position d_H (B) and its height h_H (B).
+pub fn ascent(
+    trunk: &[f64],
+    hip_x: &[f64],
+    hip_y: &[f64],
+    ib: usize,
+    il: usize,
+    fs: f64,
+) -> Ascent {
     let mut out = Ascent::default();
     if il <= ib + 2 || il >= trunk.len() {
         return out;
@@ -81,17 +242,38 @@ pub fn ascent(trunk: &[f64], hip_x: &[f64], ib: usize, il: usize, fs: f64) -> As
         out.l_asc = lead_index(rt, rh);
         out.f20 = progress_at(rt, rh, 0.20);
     }
-    let trunk_rise: Vec<f64> = derivative(trunk, fs).iter().map(|v| -v).collect();
-    let hip_drive = derivative(hip_x, fs);
-    let from = ib.saturating_sub((0.3 * fs) as usize);
-    let to = (ib + (0.6 * fs) as usize).min(il + 1);
+    if let (Some(rt), Some(ry)) = (&r_t, progress(hip_y, ib, il, 0.05)) {
+        out.l_rise = lead_index(rt, &ry);
+        out.f20_rise = progress_at(rt, &ry, 0.20);
+    }
+    // A1: onsets of the trunk rise and the hip drive (guided by minimum-jerk fits).
+    let end = (il + (0.15 * fs) as usize).min(trunk.len() - 1);
+    let t0_min = ib as f64 - 0.4 * fs;
+    let (dmin, dmax) = (0.12 * fs, 1.6 * fs);
+    let Some(tf) =
+        fit_minjerk(trunk, ib, end, t0_min, dmin, dmax).filter(|f| f.from - f.to >= 10.0)
+    else {
+        return out;
+    };
+    let t_trunk = guided_onset(trunk, &tf, fs);
     if r_h.is_some() || progress(hip_x, ib, il, 0.02).is_some() {
-        if let Some((lead_trunk_first, _a, b)) = lead_ms(&trunk_rise, &hip_drive, from, to.max(ib + 3), ib, il + 1, fs) {
-            // lead = t_on(trunk) − t_on(hip): positive = the trunk came later = hips led.
-            out.lead_ms = Some(lead_trunk_first);
-            let ib_f = b.floor() as usize;
-            out.trunk_up_at_hip_onset = Some(trunk[ib] - trunk[ib_f.min(trunk.len() - 1)]);
+        if let Some(hf) =
+            fit_minjerk(hip_x, ib, end, t0_min, dmin, dmax).filter(|f| f.to - f.from >= 0.015)
+        {
+            let t_hip = guided_onset(hip_x, &hf, fs);
+            out.lead_ms = Some((t_trunk - t_hip) * 1000.0 / fs);
+            let k = t_hip.round().clamp(ib as f64, (trunk.len() - 1) as f64) as usize;
+            out.trunk_up_at_hip_onset = Some(trunk[ib] - trunk[k]);
         }
+    }
+    // Floor lifts: the hips' first visible work is to rise (knees and hips extending together).
+    if let Some(yf) =
+        fit_minjerk(hip_y, ib, end, t0_min, dmin, dmax).filter(|f| f.to - f.from >= 0.03)
+    {
+        let t_rise = guided_onset(hip_y, &yf, fs);
+        out.rise_lead_ms = Some((t_trunk - t_rise) * 1000.0 / fs);
+        let k = t_rise.round().clamp(ib as f64, (trunk.len() - 1) as f64) as usize;
+        out.trunk_up_at_rise_onset = Some(trunk[ib] - trunk[k]);
     }
     out
 }
@@ -161,8 +343,12 @@ mod tests {
     /// An ascent where the hips start `lag` s before the trunk.
     fn ascent_series(lag: f64, fs: f64) -> (Vec<f64>, Vec<f64>) {
         let n = (2.0 * fs) as usize;
-        let trunk: Vec<f64> = (0..n).map(|i| 60.0 - 60.0 * minjerk(i as f64 / fs, 0.5 + lag.max(0.0), 0.6)).collect();
-        let hip: Vec<f64> = (0..n).map(|i| -0.15 + 0.15 * minjerk(i as f64 / fs, 0.5 + (-lag).max(0.0), 0.6)).collect();
+        let trunk: Vec<f64> = (0..n)
+            .map(|i| 60.0 - 60.0 * minjerk(i as f64 / fs, 0.5 + lag.max(0.0), 0.6))
+            .collect();
+        let hip: Vec<f64> = (0..n)
+            .map(|i| -0.15 + 0.15 * minjerk(i as f64 / fs, 0.5 + (-lag).max(0.0), 0.6))
+            .collect();
         (trunk, hip)
     }
 
@@ -171,7 +357,7 @@ mod tests {
         let fs = 30.0;
         for lag in [-0.2, -0.1, 0.0, 0.06, 0.15] {
             let (trunk, hip) = ascent_series(lag, fs);
-            let a = ascent(&trunk, &hip, 15, 59, fs);
+            let a = ascent(&trunk, &hip, &hip, 15, 59, fs);
             let lead = a.lead_ms.unwrap();
             assert!((lead - lag * 1000.0).abs() < 20.0, "lag {lag}: lead {lead}");
             let l = a.l_asc.unwrap();
@@ -183,7 +369,7 @@ mod tests {
     fn too_small_a_movement_is_not_measured() {
         let trunk = vec![10.0; 60];
         let hip = vec![0.0; 60];
-        let a = ascent(&trunk, &hip, 10, 50, 30.0);
+        let a = ascent(&trunk, &hip, &hip, 10, 50, 30.0);
         assert_eq!(a, Ascent::default());
     }
 

@@ -39,7 +39,17 @@ pub struct Standing {
 
 impl Default for Standing {
     fn default() -> Self {
-        Standing { trunk: 0.0, hip: 0.0, knee: 5.0, neck: 30.0, hip_y: 0.55, shoulder_y: 0.85, heel_y: 0.0, chord: 0.3, source: CalibrationSource::Provisional }
+        Standing {
+            trunk: 0.0,
+            hip: 0.0,
+            knee: 5.0,
+            neck: 30.0,
+            hip_y: 0.55,
+            shoulder_y: 0.85,
+            heel_y: 0.0,
+            chord: 0.3,
+            source: CalibrationSource::Provisional,
+        }
     }
 }
 
@@ -71,7 +81,11 @@ pub fn median(v: &mut [f64]) -> Option<f64> {
     }
     v.sort_by(|a, b| a.total_cmp(b));
     let n = v.len();
-    Some(if n % 2 == 1 { v[n / 2] } else { 0.5 * (v[n / 2 - 1] + v[n / 2]) })
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    })
 }
 
 /// A frame counts as "upright" for body-scale and calibration purposes (EST).
@@ -79,7 +93,13 @@ pub fn is_upright(s: &FrameSig) -> bool {
     s.trunk.abs() < 15.0 && s.knee.is_finite() && s.knee < 25.0 && s.hip.abs() < 25.0
 }
 
-const LEG_CHAIN: [usize; 5] = [idx::LEFT_HIP, idx::LEFT_KNEE, idx::LEFT_ANKLE, idx::LEFT_HEEL, idx::LEFT_FOOT_INDEX];
+const LEG_CHAIN: [usize; 5] = [
+    idx::LEFT_HIP,
+    idx::LEFT_KNEE,
+    idx::LEFT_ANKLE,
+    idx::LEFT_HEEL,
+    idx::LEFT_FOOT_INDEX,
+];
 const STILL_WINDOW_S: f64 = 1.0;
 /// Largest spread of hip, shoulder and knee positions over the still window (B, EST).
 const STILL_SPREAD_B: f64 = 0.04;
@@ -130,7 +150,14 @@ impl Default for BodyTracker {
 }
 
 fn side_vis(p: &Points, s: Side) -> f64 {
-    let k = [s.shoulder(), s.hip(), s.knee(), s.ankle(), s.heel(), s.toe()];
+    let k = [
+        s.shoulder(),
+        s.hip(),
+        s.knee(),
+        s.ankle(),
+        s.heel(),
+        s.toe(),
+    ];
     k.iter().map(|&i| p.v[i]).sum::<f64>() / k.len() as f64
 }
 
@@ -151,13 +178,22 @@ impl BodyTracker {
         if self.facing == 0.0 || !(self.b > 1.0) {
             return None;
         }
-        Some(Frame { near, facing: self.facing, b: self.b, midfoot: self.midfoot })
+        Some(Frame {
+            near,
+            facing: self.facing,
+            b: self.b,
+            midfoot: self.midfoot,
+        })
     }
 
     /// Takes one frame's raw points (isotropic px), repairs left/right swaps in place, and
     /// updates side, facing, scale and midfoot. `z` holds the landmarks' relative depth.
     pub fn observe(&mut self, t: f64, pts: &mut Points, z: &[f64; 33]) {
-        let dt = if self.last_t.is_finite() { (t - self.last_t).clamp(1e-3, 1.0) } else { 1.0 / 30.0 };
+        let dt = if self.last_t.is_finite() {
+            (t - self.last_t).clamp(1e-3, 1.0)
+        } else {
+            1.0 / 30.0
+        };
         self.last_t = t;
         self.repair_swap(pts);
         self.update_side(pts, z, dt, t);
@@ -173,7 +209,11 @@ impl BodyTracker {
             let (mut same, mut swapped, mut n) = (0.0, 0.0, 0);
             for &l in &LEG_CHAIN[1..] {
                 let r = l + 1;
-                if pts.v[l] < VIS_MISSING || pts.v[r] < VIS_MISSING || prev.v[l] < VIS_MISSING || prev.v[r] < VIS_MISSING {
+                if pts.v[l] < VIS_MISSING
+                    || pts.v[r] < VIS_MISSING
+                    || prev.v[l] < VIS_MISSING
+                    || prev.v[r] < VIS_MISSING
+                {
                     continue;
                 }
                 same += (pts.p[l] - prev.p[l]).norm() + (pts.p[r] - prev.p[r]).norm();
@@ -273,15 +313,30 @@ impl BodyTracker {
     }
 
     fn update_scale(&mut self, pts: &Points, near: Side) {
-        let ear = if pts.v[near.ear()] >= VIS_MISSING { near.ear() } else { near.other().ear() };
-        let heel = if pts.v[near.heel()] >= VIS_MISSING { near.heel() } else { near.ankle() };
+        let ear = if pts.v[near.ear()] >= VIS_MISSING {
+            near.ear()
+        } else {
+            near.other().ear()
+        };
+        let heel = if pts.v[near.heel()] >= VIS_MISSING {
+            near.heel()
+        } else {
+            near.ankle()
+        };
         let foot_ok = pts.v[heel] >= VIS_MISSING;
         if foot_ok {
-            let mid = if pts.v[near.toe()] >= VIS_MISSING && heel == near.heel() { (pts.p[near.heel()] + pts.p[near.toe()]) * 0.5 } else { pts.p[heel] };
+            let mid = if pts.v[near.toe()] >= VIS_MISSING && heel == near.heel() {
+                (pts.p[near.heel()] + pts.p[near.toe()]) * 0.5
+            } else {
+                pts.p[heel]
+            };
             push_bounded(&mut self.midfoot_samples, mid, 61);
             let mut xs: Vec<f64> = self.midfoot_samples.iter().map(|p| p.x).collect();
             let mut ys: Vec<f64> = self.midfoot_samples.iter().map(|p| p.y).collect();
-            self.midfoot = V2::new(median(&mut xs).unwrap_or(mid.x), median(&mut ys).unwrap_or(mid.y));
+            self.midfoot = V2::new(
+                median(&mut xs).unwrap_or(mid.x),
+                median(&mut ys).unwrap_or(mid.y),
+            );
         }
         if pts.v[ear] < VIS_MISSING || !foot_ok {
             return;
@@ -291,7 +346,10 @@ impl BodyTracker {
             return;
         }
         // Scale only from upright frames once any exist; before that, the running maximum.
-        let upright = self.frame().map(|fr| is_upright(&FrameSig::compute(pts, &fr))).unwrap_or(false);
+        let upright = self
+            .frame()
+            .map(|fr| is_upright(&FrameSig::compute(pts, &fr)))
+            .unwrap_or(false);
         if upright {
             if self.b_samples.is_empty() {
                 self.b = 0.0;
@@ -337,7 +395,11 @@ impl BodyTracker {
         if t - t0 < STILL_WINDOW_S - 0.1 || self.recent.len() < 8 {
             return Err("hold still a moment longer");
         }
-        if self.recent.iter().any(|(_, s, _)| s.quality < 0.6 || !s.trunk.is_finite()) {
+        if self
+            .recent
+            .iter()
+            .any(|(_, s, _)| s.quality < 0.6 || !s.trunk.is_finite())
+        {
             return Err("the whole body must be visible: step back or turn side-on");
         }
         if !self.recent.iter().all(|(_, s, _)| is_upright(s)) {
@@ -384,7 +446,8 @@ impl BodyTracker {
     /// Sets the provisional reference from the first usable frame if it looks upright.
     pub fn seed_standing(&mut self, sig: &FrameSig) {
         if self.standing.source == CalibrationSource::Provisional && is_upright(sig) {
-            let mut s = Standing::from_sigs(std::slice::from_ref(sig), CalibrationSource::Provisional);
+            let mut s =
+                Standing::from_sigs(std::slice::from_ref(sig), CalibrationSource::Provisional);
             s.source = CalibrationSource::Provisional;
             self.standing = s;
         }

@@ -44,7 +44,10 @@ pub struct MachineParams {
 
 impl Default for MachineParams {
     fn default() -> Self {
-        MachineParams { d_ref0: 70.0, timeout_s: 10.0 }
+        MachineParams {
+            d_ref0: 70.0,
+            timeout_s: 10.0,
+        }
     }
 }
 
@@ -61,13 +64,20 @@ pub struct Candidate {
 /// What a step of the machine reports.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Event {
-    DescentStarted { t: f64 },
+    DescentStarted {
+        t: f64,
+    },
     /// Bottom confirmed (back-dated to the extremum).
-    Bottom { t: f64, depth: f64 },
+    Bottom {
+        t: f64,
+        depth: f64,
+    },
     /// A rep reached lockout: count it.
     Lockout(Candidate),
     /// The lifter went down a little and came back up: no rep.
-    PartialDip { depth: f64 },
+    PartialDip {
+        depth: f64,
+    },
     /// A descent or ascent took too long: abandoned.
     Timeout,
     Paused,
@@ -155,7 +165,9 @@ impl RepMachine {
 
     /// Angular velocity of Δφ_H over the last ≈ 100 ms (deg/s).
     fn omega(&self) -> f64 {
-        let (Some(&(t1, x1)), Some(&(t0, x0))) = (self.recent.back(), self.recent.front()) else { return 0.0 };
+        let (Some(&(t1, x1)), Some(&(t0, x0))) = (self.recent.back(), self.recent.front()) else {
+            return 0.0;
+        };
         if t1 - t0 < 1e-3 {
             0.0
         } else {
@@ -240,7 +252,10 @@ impl RepMachine {
                     self.enter(Phase::Ascent, t);
                     self.extreme = x;
                     self.t_extreme = t;
-                    return Some(Event::Bottom { t: self.t_bottom, depth: m });
+                    return Some(Event::Bottom {
+                        t: self.t_bottom,
+                        depth: m,
+                    });
                 }
                 if t - self.phase_since > self.p.timeout_s {
                     self.enter(Phase::Top, t);
@@ -256,7 +271,12 @@ impl RepMachine {
                 let settled = x < self.e_lock() && w.abs() < 40.0;
                 let turned = x < 0.3 * self.d_ref && w > 0.0 && x > self.extreme + 0.5;
                 if self.lock.check(settled || turned, t) {
-                    let c = Candidate { t_start: self.t_start, t_bottom: self.t_bottom, t_lockout: self.t_extreme, depth: self.depth };
+                    let c = Candidate {
+                        t_start: self.t_start,
+                        t_bottom: self.t_bottom,
+                        t_lockout: self.t_extreme,
+                        depth: self.depth,
+                    };
                     self.d_ref = 0.7 * self.d_ref + 0.3 * self.depth;
                     self.enter(Phase::Top, t);
                     self.top_min = x.min(self.extreme);
@@ -264,7 +284,9 @@ impl RepMachine {
                     return Some(Event::Lockout(c));
                 }
                 // Went back down without locking out: the same rep continues from a new bottom.
-                let redip = x > self.extreme + 8f64.max(0.15 * self.d_ref) && w > 30.0 && self.extreme > self.e_lock();
+                let redip = x > self.extreme + 8f64.max(0.15 * self.d_ref)
+                    && w > 30.0
+                    && self.extreme > self.e_lock();
                 if self.back_down.check(redip, t) {
                     self.enter(Phase::Descent, t);
                     self.extreme = x;
@@ -286,7 +308,12 @@ impl RepMachine {
     /// at the lockout). Returns it if so.
     pub fn finish(&mut self, t: f64) -> Option<Candidate> {
         if self.phase == Phase::Ascent && self.extreme < 1.5 * self.e_lock() {
-            let c = Candidate { t_start: self.t_start, t_bottom: self.t_bottom, t_lockout: self.t_extreme, depth: self.depth };
+            let c = Candidate {
+                t_start: self.t_start,
+                t_bottom: self.t_bottom,
+                t_lockout: self.t_extreme,
+                depth: self.depth,
+            };
             self.enter(Phase::Top, t);
             return Some(c);
         }
@@ -307,7 +334,11 @@ mod tests {
         (0..total).map(move |i| {
             let t = i as f64 / fs;
             let ph = (t / period).fract();
-            let x = if t >= period * n as f64 { 0.0 } else { depth * (std::f64::consts::PI * ph).sin().powi(2) };
+            let x = if t >= period * n as f64 {
+                0.0
+            } else {
+                depth * (std::f64::consts::PI * ph).sin().powi(2)
+            };
             (t, x)
         })
     }
@@ -316,11 +347,25 @@ mod tests {
     fn counts_every_full_cycle_and_back_dates_events() {
         let mut m = RepMachine::new(MachineParams::default());
         let ev = run(&mut m, cycle(90.0, 1.6, 30.0, 5));
-        let locks: Vec<&Candidate> = ev.iter().filter_map(|e| if let Event::Lockout(c) = e { Some(c) } else { None }).collect();
+        let locks: Vec<&Candidate> = ev
+            .iter()
+            .filter_map(|e| {
+                if let Event::Lockout(c) = e {
+                    Some(c)
+                } else {
+                    None
+                }
+            })
+            .collect();
         assert_eq!(locks.len(), 5, "{ev:?}");
         for (k, c) in locks.iter().enumerate() {
             let bottom = 0.8 + 1.6 * k as f64;
-            assert!((c.t_bottom - bottom).abs() < 0.05, "bottom {} vs {}", c.t_bottom, bottom);
+            assert!(
+                (c.t_bottom - bottom).abs() < 0.05,
+                "bottom {} vs {}",
+                c.t_bottom,
+                bottom
+            );
             assert!((c.depth - 90.0).abs() < 1.0);
         }
     }
@@ -344,7 +389,10 @@ mod tests {
                 ev.push(e);
             }
         }
-        assert!(ev.contains(&Event::Paused) && ev.contains(&Event::Resumed), "{ev:?}");
+        assert!(
+            ev.contains(&Event::Paused) && ev.contains(&Event::Resumed),
+            "{ev:?}"
+        );
         let n = ev.iter().filter(|e| matches!(e, Event::Lockout(_))).count();
         // 6.6 s at 2 s per rep: 3 complete reps, one of which was interrupted.
         assert_eq!(n, 2, "{ev:?}");

@@ -105,15 +105,46 @@ pub fn sample(lm: &[Landmark], pts: &Points, height_px: f64, b_px: f64) -> Optio
     }
     est.sort_by(|a, b| a.total_cmp(b));
     let yaw_deg = est[est.len() / 2];
-    let needed = [idx::NOSE, idx::LEFT_SHOULDER, idx::LEFT_HIP, idx::LEFT_KNEE, idx::LEFT_ANKLE];
+    let needed = [
+        idx::NOSE,
+        idx::LEFT_SHOULDER,
+        idx::LEFT_HIP,
+        idx::LEFT_KNEE,
+        idx::LEFT_ANKLE,
+    ];
     let whole_body = needed.iter().all(|&i| {
-        [i, if i == idx::NOSE { i } else { i + 1 }].iter().any(|&k| lm[k].visibility >= VIS_USE && (0.0..=1.0).contains(&lm[k].x) && (-0.02..=1.02).contains(&lm[k].y))
+        [i, if i == idx::NOSE { i } else { i + 1 }]
+            .iter()
+            .any(|&k| {
+                lm[k].visibility >= VIS_USE
+                    && (0.0..=1.0).contains(&lm[k].x)
+                    && (-0.02..=1.02).contains(&lm[k].y)
+            })
     });
-    let size = if b_px > 1.0 && height_px > 1.0 { b_px / height_px } else { f64::NAN };
+    let size = if b_px > 1.0 && height_px > 1.0 {
+        b_px / height_px
+    } else {
+        f64::NAN
+    };
     let hip_level = (lm[idx::LEFT_HIP].y + lm[idx::RIGHT_HIP].y) / 2.0;
     // Mean over shoulders, hips, knees and ankles of the better-seen side's visibility.
-    let light = [idx::LEFT_SHOULDER, idx::LEFT_HIP, idx::LEFT_KNEE, idx::LEFT_ANKLE].iter().map(|&i| lm[i].visibility.max(lm[i + 1].visibility)).sum::<f64>() / 4.0;
-    Some(ViewSample { yaw_deg, whole_body, size, hip_level, light })
+    let light = [
+        idx::LEFT_SHOULDER,
+        idx::LEFT_HIP,
+        idx::LEFT_KNEE,
+        idx::LEFT_ANKLE,
+    ]
+    .iter()
+    .map(|&i| lm[i].visibility.max(lm[i + 1].visibility))
+    .sum::<f64>()
+        / 4.0;
+    Some(ViewSample {
+        yaw_deg,
+        whole_body,
+        size,
+        hip_level,
+        light,
+    })
 }
 
 /// The running view state: smoothed yaw, kind and current framing issues.
@@ -166,7 +197,11 @@ impl ViewMonitor {
         let mut issues = Vec::new();
         if self.no_person_s > 0.5 || self.yaw.is_none() {
             issues.push(FramingIssue::NoPerson);
-            return ViewState { kind: ViewKind::Unknown, yaw_deg: None, issues };
+            return ViewState {
+                kind: ViewKind::Unknown,
+                yaw_deg: None,
+                issues,
+            };
         }
         let yaw = self.yaw.unwrap_or(0.0);
         let kind = kind_of(yaw);
@@ -193,7 +228,11 @@ impl ViewMonitor {
         if self.light.is_some_and(|l| l < 0.55) {
             issues.push(FramingIssue::MoreLight);
         }
-        ViewState { kind, yaw_deg: Some(yaw), issues }
+        ViewState {
+            kind,
+            yaw_deg: Some(yaw),
+            issues,
+        }
     }
 }
 

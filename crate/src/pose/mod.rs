@@ -142,9 +142,19 @@ pub struct Landmark {
 }
 
 impl Landmark {
-    pub const MISSING: Landmark = Landmark { x: 0.0, y: 0.0, z: 0.0, visibility: 0.0 };
+    pub const MISSING: Landmark = Landmark {
+        x: 0.0,
+        y: 0.0,
+        z: 0.0,
+        visibility: 0.0,
+    };
     pub fn new(x: f64, y: f64, z: f64, visibility: f64) -> Self {
-        Landmark { x, y, z, visibility }
+        Landmark {
+            x,
+            y,
+            z,
+            visibility,
+        }
     }
 }
 
@@ -163,7 +173,13 @@ pub struct PoseFrame {
 impl PoseFrame {
     /// A frame with no person in it (the model found nobody).
     pub fn empty(t_ms: f64, width: f64, height: f64) -> Self {
-        PoseFrame { t_ms, width, height, format: KeypointFormat::BlazePose33, landmarks: Vec::new() }
+        PoseFrame {
+            t_ms,
+            width,
+            height,
+            format: KeypointFormat::BlazePose33,
+            landmarks: Vec::new(),
+        }
     }
 
     pub fn has_person(&self) -> bool {
@@ -179,27 +195,52 @@ impl PoseFrame {
             return Ok(f);
         }
         if flat.len() != LANDMARKS * 4 {
-            return Err(FrameError::LandmarkCount { found: flat.len() / 4, expected: LANDMARKS, stray: flat.len() % 4 });
+            return Err(FrameError::LandmarkCount {
+                found: flat.len() / 4,
+                expected: LANDMARKS,
+                stray: flat.len() % 4,
+            });
         }
         let landmarks = flat
             .chunks_exact(4)
             .map(|c| Landmark::new(c[0] as f64, c[1] as f64, c[2] as f64, c[3] as f64))
             .collect();
-        let f = PoseFrame { t_ms, width, height, format: KeypointFormat::BlazePose33, landmarks };
+        let f = PoseFrame {
+            t_ms,
+            width,
+            height,
+            format: KeypointFormat::BlazePose33,
+            landmarks,
+        };
         f.validate()?;
         Ok(f)
     }
 
     /// Builds a frame from COCO-17 keypoints (x, y normalised), filling the BlazePose slots COCO has.
-    pub fn from_coco17(t_ms: f64, width: f64, height: f64, coco: &[Landmark]) -> Result<Self, FrameError> {
+    pub fn from_coco17(
+        t_ms: f64,
+        width: f64,
+        height: f64,
+        coco: &[Landmark],
+    ) -> Result<Self, FrameError> {
         if coco.len() != 17 {
-            return Err(FrameError::LandmarkCount { found: coco.len(), expected: 17, stray: 0 });
+            return Err(FrameError::LandmarkCount {
+                found: coco.len(),
+                expected: 17,
+                stray: 0,
+            });
         }
         let mut landmarks = vec![Landmark::MISSING; LANDMARKS];
         for (k, &slot) in COCO17_TO_BLAZEPOSE.iter().enumerate() {
             landmarks[slot] = coco[k];
         }
-        let f = PoseFrame { t_ms, width, height, format: KeypointFormat::Coco17, landmarks };
+        let f = PoseFrame {
+            t_ms,
+            width,
+            height,
+            format: KeypointFormat::Coco17,
+            landmarks,
+        };
         f.validate()?;
         Ok(f)
     }
@@ -210,24 +251,38 @@ impl PoseFrame {
         if !self.t_ms.is_finite() {
             return Err(FrameError::Timestamp(self.t_ms));
         }
-        if !(self.width.is_finite() && self.height.is_finite() && self.width >= 16.0 && self.height >= 16.0)
+        if !(self.width.is_finite()
+            && self.height.is_finite()
+            && self.width >= 16.0
+            && self.height >= 16.0)
             || self.width > 20_000.0
             || self.height > 20_000.0
         {
-            return Err(FrameError::ImageSize { width: self.width, height: self.height });
+            return Err(FrameError::ImageSize {
+                width: self.width,
+                height: self.height,
+            });
         }
         if self.landmarks.is_empty() {
             return Ok(());
         }
         if self.landmarks.len() != LANDMARKS {
-            return Err(FrameError::LandmarkCount { found: self.landmarks.len(), expected: LANDMARKS, stray: 0 });
+            return Err(FrameError::LandmarkCount {
+                found: self.landmarks.len(),
+                expected: LANDMARKS,
+                stray: 0,
+            });
         }
         for (i, l) in self.landmarks.iter().enumerate() {
-            if !(l.x.is_finite() && l.y.is_finite() && l.z.is_finite() && l.visibility.is_finite()) {
+            if !(l.x.is_finite() && l.y.is_finite() && l.z.is_finite() && l.visibility.is_finite())
+            {
                 return Err(FrameError::NotFinite { landmark: i });
             }
             if !(-0.01..=1.01).contains(&l.visibility) {
-                return Err(FrameError::Visibility { landmark: i, value: l.visibility });
+                return Err(FrameError::Visibility {
+                    landmark: i,
+                    value: l.visibility,
+                });
             }
             // MediaPipe reports points a little outside the image; far outside is garbage.
             if l.visibility > 0.0 && (l.x.abs() > 10.0 || l.y.abs() > 10.0 || l.z.abs() > 100.0) {
@@ -242,25 +297,55 @@ impl PoseFrame {
 #[derive(Clone, Debug, PartialEq)]
 pub enum FrameError {
     Timestamp(f64),
-    Backwards { previous_ms: f64, this_ms: f64 },
-    ImageSize { width: f64, height: f64 },
-    LandmarkCount { found: usize, expected: usize, stray: usize },
-    NotFinite { landmark: usize },
-    Visibility { landmark: usize, value: f64 },
-    OutOfRange { landmark: usize },
+    Backwards {
+        previous_ms: f64,
+        this_ms: f64,
+    },
+    ImageSize {
+        width: f64,
+        height: f64,
+    },
+    LandmarkCount {
+        found: usize,
+        expected: usize,
+        stray: usize,
+    },
+    NotFinite {
+        landmark: usize,
+    },
+    Visibility {
+        landmark: usize,
+        value: f64,
+    },
+    OutOfRange {
+        landmark: usize,
+    },
 }
 
 impl fmt::Display for FrameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FrameError::Timestamp(t) => write!(f, "frame timestamp is not a finite number ({t})"),
-            FrameError::Backwards { previous_ms, this_ms } => {
-                write!(f, "frame timestamp went backwards ({this_ms} ms after {previous_ms} ms)")
+            FrameError::Backwards {
+                previous_ms,
+                this_ms,
+            } => {
+                write!(
+                    f,
+                    "frame timestamp went backwards ({this_ms} ms after {previous_ms} ms)"
+                )
             }
             FrameError::ImageSize { width, height } => {
-                write!(f, "image size {width}×{height} is not plausible (16..20000 px each way)")
+                write!(
+                    f,
+                    "image size {width}×{height} is not plausible (16..20000 px each way)"
+                )
             }
-            FrameError::LandmarkCount { found, expected, stray } => {
+            FrameError::LandmarkCount {
+                found,
+                expected,
+                stray,
+            } => {
                 if *stray > 0 {
                     write!(f, "expected {expected} landmarks of 4 numbers each, got {found} and {stray} stray numbers")
                 } else {
@@ -268,13 +353,25 @@ impl fmt::Display for FrameError {
                 }
             }
             FrameError::NotFinite { landmark } => {
-                write!(f, "landmark {landmark} ({}) has a NaN or infinite value", name_of(*landmark))
+                write!(
+                    f,
+                    "landmark {landmark} ({}) has a NaN or infinite value",
+                    name_of(*landmark)
+                )
             }
             FrameError::Visibility { landmark, value } => {
-                write!(f, "landmark {landmark} ({}) has visibility {value}, outside 0..1", name_of(*landmark))
+                write!(
+                    f,
+                    "landmark {landmark} ({}) has visibility {value}, outside 0..1",
+                    name_of(*landmark)
+                )
             }
             FrameError::OutOfRange { landmark } => {
-                write!(f, "landmark {landmark} ({}) lies far outside the image", name_of(*landmark))
+                write!(
+                    f,
+                    "landmark {landmark} ({}) lies far outside the image",
+                    name_of(*landmark)
+                )
             }
         }
     }

@@ -43,9 +43,16 @@ pub const MAX_PROBLEMS: usize = 20;
 #[derive(Debug)]
 pub enum TrackError {
     Empty,
-    TooBig { bytes: usize },
+    TooBig {
+        bytes: usize,
+    },
     Gzip(String),
-    Json { line: usize, column: usize, message: String, truncated: bool },
+    Json {
+        line: usize,
+        column: usize,
+        message: String,
+        truncated: bool,
+    },
     Layout(String),
     NoFrames,
     Io(String),
@@ -55,13 +62,32 @@ impl fmt::Display for TrackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TrackError::Empty => write!(f, "the file is empty"),
-            TrackError::TooBig { bytes } => write!(f, "the track is too big ({} MB; the limit is {} MB)", bytes / 1_048_576, MAX_TRACK_BYTES / 1_048_576),
-            TrackError::Gzip(m) => write!(f, "the file looks gzipped but could not be decompressed: {m}"),
-            TrackError::Json { line, column, message, truncated } => {
+            TrackError::TooBig { bytes } => write!(
+                f,
+                "the track is too big ({} MB; the limit is {} MB)",
+                bytes / 1_048_576,
+                MAX_TRACK_BYTES / 1_048_576
+            ),
+            TrackError::Gzip(m) => write!(
+                f,
+                "the file looks gzipped but could not be decompressed: {m}"
+            ),
+            TrackError::Json {
+                line,
+                column,
+                message,
+                truncated,
+            } => {
                 if *truncated {
-                    write!(f, "the file is truncated: the JSON ends early (line {line}, column {column})")
+                    write!(
+                        f,
+                        "the file is truncated: the JSON ends early (line {line}, column {column})"
+                    )
                 } else {
-                    write!(f, "not a valid posetrack JSON file: {message} (line {line}, column {column})")
+                    write!(
+                        f,
+                        "not a valid posetrack JSON file: {message} (line {line}, column {column})"
+                    )
                 }
             }
             TrackError::Layout(m) => write!(f, "not a posetrack: {m}"),
@@ -133,7 +159,9 @@ pub fn read_bytes(bytes: &[u8]) -> Result<PoseTrack, TrackError> {
             return read_json(&text);
         }
         #[cfg(target_arch = "wasm32")]
-        return Err(TrackError::Gzip("gzipped tracks are decompressed by the page before they reach the analyser".into()));
+        return Err(TrackError::Gzip(
+            "gzipped tracks are decompressed by the page before they reach the analyser".into(),
+        ));
     }
     if bytes.len() > MAX_TRACK_BYTES {
         return Err(TrackError::TooBig { bytes: bytes.len() });
@@ -146,7 +174,8 @@ fn gunzip_limited(bytes: &[u8]) -> Result<Vec<u8>, TrackError> {
     use std::io::Read;
     let mut out = Vec::new();
     let mut dec = flate2::read::MultiGzDecoder::new(bytes).take(MAX_TRACK_BYTES as u64 + 1);
-    dec.read_to_end(&mut out).map_err(|e| TrackError::Gzip(e.to_string()))?;
+    dec.read_to_end(&mut out)
+        .map_err(|e| TrackError::Gzip(e.to_string()))?;
     if out.len() > MAX_TRACK_BYTES {
         return Err(TrackError::TooBig { bytes: out.len() });
     }
@@ -159,14 +188,18 @@ fn gunzip_limited(bytes: &[u8]) -> Result<Vec<u8>, TrackError> {
 /// Reads a posetrack file from disk (`.json` or `.json.gz`).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn read_file(path: &std::path::Path) -> Result<PoseTrack, TrackError> {
-    let meta = std::fs::metadata(path).map_err(|e| TrackError::Io(format!("{}: {e}", path.display())))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| TrackError::Io(format!("{}: {e}", path.display())))?;
     if meta.is_dir() {
         return Err(TrackError::Io(format!("{} is a directory", path.display())));
     }
     if meta.len() as usize > MAX_TRACK_BYTES {
-        return Err(TrackError::TooBig { bytes: meta.len() as usize });
+        return Err(TrackError::TooBig {
+            bytes: meta.len() as usize,
+        });
     }
-    let bytes = std::fs::read(path).map_err(|e| TrackError::Io(format!("{}: {e}", path.display())))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| TrackError::Io(format!("{}: {e}", path.display())))?;
     read_bytes(&bytes)
 }
 
@@ -182,25 +215,55 @@ pub fn read_json(text: &[u8]) -> Result<PoseTrack, TrackError> {
         message: e.to_string(),
         truncated: e.is_eof(),
     })?;
-    let mut metadata = raw.metadata.ok_or_else(|| TrackError::Layout("no \"metadata\" object".into()))?;
-    let frames = raw.frames.ok_or_else(|| TrackError::Layout("no \"frames\" array".into()))?;
-    let width = num(&metadata, "videoWidth").ok_or_else(|| TrackError::Layout("metadata.videoWidth is missing or not a number".into()))?;
-    let height = num(&metadata, "videoHeight").ok_or_else(|| TrackError::Layout("metadata.videoHeight is missing or not a number".into()))?;
+    let mut metadata = raw
+        .metadata
+        .ok_or_else(|| TrackError::Layout("no \"metadata\" object".into()))?;
+    let frames = raw
+        .frames
+        .ok_or_else(|| TrackError::Layout("no \"frames\" array".into()))?;
+    let width = num(&metadata, "videoWidth").ok_or_else(|| {
+        TrackError::Layout("metadata.videoWidth is missing or not a number".into())
+    })?;
+    let height = num(&metadata, "videoHeight").ok_or_else(|| {
+        TrackError::Layout("metadata.videoHeight is missing or not a number".into())
+    })?;
     if !(16.0..=20_000.0).contains(&width) || !(16.0..=20_000.0).contains(&height) {
-        return Err(TrackError::Layout(format!("video size {width}×{height} is not plausible")));
+        return Err(TrackError::Layout(format!(
+            "video size {width}×{height} is not plausible"
+        )));
     }
     let fps = num(&metadata, "fps").filter(|f| *f > 0.0 && *f <= 1000.0);
-    let declared = metadata.get("keypointFormat").and_then(Value::as_str).unwrap_or("blazepose-33").to_ascii_lowercase();
-    let format = if declared.contains("coco") || declared.contains("movenet") { KeypointFormat::Coco17 } else { KeypointFormat::BlazePose33 };
+    let declared = metadata
+        .get("keypointFormat")
+        .and_then(Value::as_str)
+        .unwrap_or("blazepose-33")
+        .to_ascii_lowercase();
+    let format = if declared.contains("coco") || declared.contains("movenet") {
+        KeypointFormat::Coco17
+    } else {
+        KeypointFormat::BlazePose33
+    };
     for k in ["fps", "videoWidth", "videoHeight", "keypointFormat"] {
         metadata.remove(k);
     }
     if frames.is_empty() {
         return Err(TrackError::NoFrames);
     }
-    let mut track = PoseTrack { meta: TrackMeta { fps, width, height, format, extra: metadata }, ..Default::default() };
+    let mut track = PoseTrack {
+        meta: TrackMeta {
+            fps,
+            width,
+            height,
+            format,
+            extra: metadata,
+        },
+        ..Default::default()
+    };
     // z comes normalised like x (MediaPipe) or, in some tools' files, in pixels like x and y.
-    let z_scale = match frames.iter().find_map(|f| f.keypoints.as_ref().filter(|k| !k.is_empty())) {
+    let z_scale = match frames
+        .iter()
+        .find_map(|f| f.keypoints.as_ref().filter(|k| !k.is_empty()))
+    {
         Some(kps) if kps.iter().filter_map(|k| k.z).any(|z| z.abs() > 3.0) => 1.0 / width,
         _ => 1.0,
     };
@@ -209,7 +272,14 @@ pub fn read_json(text: &[u8]) -> Result<PoseTrack, TrackError> {
         match convert_frame(&rf, i, fps, width, height, format, z_scale) {
             Ok(fr) => {
                 if fr.t_ms <= last_t {
-                    track.note(i, &FrameError::Backwards { previous_ms: last_t, this_ms: fr.t_ms }.to_string());
+                    track.note(
+                        i,
+                        &FrameError::Backwards {
+                            previous_ms: last_t,
+                            this_ms: fr.t_ms,
+                        }
+                        .to_string(),
+                    );
                     continue;
                 }
                 last_t = fr.t_ms;
@@ -219,7 +289,10 @@ pub fn read_json(text: &[u8]) -> Result<PoseTrack, TrackError> {
         }
     }
     if track.frames.is_empty() {
-        return Err(TrackError::Layout(format!("none of its frames could be used ({})", track.problems.first().cloned().unwrap_or_default())));
+        return Err(TrackError::Layout(format!(
+            "none of its frames could be used ({})",
+            track.problems.first().cloned().unwrap_or_default()
+        )));
     }
     Ok(track)
 }
@@ -246,7 +319,15 @@ impl PoseTrack {
     }
 }
 
-fn convert_frame(rf: &RawFrame, i: usize, fps: Option<f64>, w: f64, h: f64, format: KeypointFormat, z_scale: f64) -> Result<PoseFrame, String> {
+fn convert_frame(
+    rf: &RawFrame,
+    i: usize,
+    fps: Option<f64>,
+    w: f64,
+    h: f64,
+    format: KeypointFormat,
+    z_scale: f64,
+) -> Result<PoseFrame, String> {
     let t_ms = rf
         .timestamp
         .or(rf.video_time.map(|s| s * 1000.0))
@@ -261,7 +342,12 @@ fn convert_frame(rf: &RawFrame, i: usize, fps: Option<f64>, w: f64, h: f64, form
     let is_coco = format == KeypointFormat::Coco17 || kps.len() == 17;
     let expected = if is_coco { 17 } else { LANDMARKS };
     if kps.len() != expected {
-        return Err(FrameError::LandmarkCount { found: kps.len(), expected, stray: 0 }.to_string());
+        return Err(FrameError::LandmarkCount {
+            found: kps.len(),
+            expected,
+            stray: 0,
+        }
+        .to_string());
     }
     let mut landmarks = vec![Landmark::MISSING; LANDMARKS];
     let mut filled = [false; LANDMARKS];
@@ -272,20 +358,41 @@ fn convert_frame(rf: &RawFrame, i: usize, fps: Option<f64>, w: f64, h: f64, form
             None => k,
         };
         if is_coco && !super::COCO17_TO_BLAZEPOSE.contains(&slot) {
-            return Err(format!("\"{}\" is not a COCO-17 keypoint", BLAZEPOSE_NAMES[slot]));
+            return Err(format!(
+                "\"{}\" is not a COCO-17 keypoint",
+                BLAZEPOSE_NAMES[slot]
+            ));
         }
         if filled[slot] {
-            return Err(format!("landmark \"{}\" appears twice", BLAZEPOSE_NAMES[slot]));
+            return Err(format!(
+                "landmark \"{}\" appears twice",
+                BLAZEPOSE_NAMES[slot]
+            ));
         }
         filled[slot] = true;
         let (x, y) = match (kp.x, kp.y) {
             (Some(x), Some(y)) => (x, y),
-            _ => return Err(format!("landmark \"{}\" has no x or y", BLAZEPOSE_NAMES[slot])),
+            _ => {
+                return Err(format!(
+                    "landmark \"{}\" has no x or y",
+                    BLAZEPOSE_NAMES[slot]
+                ))
+            }
         };
         let vis = kp.score.or(kp.visibility).unwrap_or(1.0);
         landmarks[slot] = Landmark::new(x / w, y / h, kp.z.unwrap_or(0.0) * z_scale, vis);
     }
-    let frame = PoseFrame { t_ms, width: w, height: h, format: if is_coco { KeypointFormat::Coco17 } else { KeypointFormat::BlazePose33 }, landmarks };
+    let frame = PoseFrame {
+        t_ms,
+        width: w,
+        height: h,
+        format: if is_coco {
+            KeypointFormat::Coco17
+        } else {
+            KeypointFormat::BlazePose33
+        },
+        landmarks,
+    };
     frame.validate().map_err(|e| e.to_string())?;
     Ok(frame)
 }
@@ -321,7 +428,8 @@ pub fn to_json(track: &PoseTrack) -> String {
         KeypointFormat::Coco17 => "coco-17",
     };
     meta.insert("keypointFormat".into(), Value::from(fmt));
-    meta.entry("frameCount").or_insert(Value::from(track.frames.len()));
+    meta.entry("frameCount")
+        .or_insert(Value::from(track.frames.len()));
     let frames: Vec<OutFrame> = track
         .frames
         .iter()
@@ -337,7 +445,13 @@ pub fn to_json(track: &PoseTrack) -> String {
                     .iter()
                     .enumerate()
                     .filter(|(slot, _)| f.format.has(*slot))
-                    .map(|(slot, l)| OutKeypoint { name: BLAZEPOSE_NAMES[slot], x: l.x * f.width, y: l.y * f.height, z: l.z * f.width, score: l.visibility })
+                    .map(|(slot, l)| OutKeypoint {
+                        name: BLAZEPOSE_NAMES[slot],
+                        x: l.x * f.width,
+                        y: l.y * f.height,
+                        z: l.z * f.width,
+                        score: l.visibility,
+                    })
                     .collect()
             },
         })
@@ -362,9 +476,27 @@ pub fn write_file(track: &PoseTrack, path: &std::path::Path) -> std::io::Result<
 }
 
 /// Builds a track from frames (e.g. the simulator's or the page's session).
-pub fn from_frames(frames: Vec<PoseFrame>, fps: Option<f64>, extra: Map<String, Value>) -> PoseTrack {
-    let (width, height, format) = frames.first().map(|f| (f.width, f.height, f.format)).unwrap_or((640.0, 480.0, KeypointFormat::BlazePose33));
-    PoseTrack { meta: TrackMeta { fps, width, height, format, extra }, frames, problems: Vec::new(), dropped_frames: 0 }
+pub fn from_frames(
+    frames: Vec<PoseFrame>,
+    fps: Option<f64>,
+    extra: Map<String, Value>,
+) -> PoseTrack {
+    let (width, height, format) = frames
+        .first()
+        .map(|f| (f.width, f.height, f.format))
+        .unwrap_or((640.0, 480.0, KeypointFormat::BlazePose33));
+    PoseTrack {
+        meta: TrackMeta {
+            fps,
+            width,
+            height,
+            format,
+            extra,
+        },
+        frames,
+        problems: Vec::new(),
+        dropped_frames: 0,
+    }
 }
 
 #[cfg(test)]
@@ -373,18 +505,36 @@ mod tests {
 
     fn frame_json(t: f64, n: usize) -> String {
         let kps: Vec<String> = (0..n)
-            .map(|i| format!(r#"{{"name":"{}","x":{},"y":{},"z":0.0,"score":0.9}}"#, BLAZEPOSE_NAMES.get(i).unwrap_or(&"extra_point"), 100.0 + i as f64, 200.0 + i as f64))
+            .map(|i| {
+                format!(
+                    r#"{{"name":"{}","x":{},"y":{},"z":0.0,"score":0.9}}"#,
+                    BLAZEPOSE_NAMES.get(i).unwrap_or(&"extra_point"),
+                    100.0 + i as f64,
+                    200.0 + i as f64
+                )
+            })
             .collect();
-        format!(r#"{{"frameIndex":0,"timestamp":{t},"videoTime":{},"keypoints":[{}]}}"#, t / 1000.0, kps.join(","))
+        format!(
+            r#"{{"frameIndex":0,"timestamp":{t},"videoTime":{},"keypoints":[{}]}}"#,
+            t / 1000.0,
+            kps.join(",")
+        )
     }
 
     fn track_json(frames: &[String]) -> String {
-        format!(r#"{{"metadata":{{"fps":30,"videoWidth":640,"videoHeight":480,"keypointFormat":"blazepose-33","model":"x"}},"frames":[{}]}}"#, frames.join(","))
+        format!(
+            r#"{{"metadata":{{"fps":30,"videoWidth":640,"videoHeight":480,"keypointFormat":"blazepose-33","model":"x"}},"frames":[{}]}}"#,
+            frames.join(",")
+        )
     }
 
     #[test]
     fn reads_normalises_and_round_trips() {
-        let text = track_json(&[frame_json(0.0, 33), frame_json(33.3, 33), r#"{"frameIndex":2,"timestamp":66.6,"videoTime":0.0666,"keypoints":[]}"#.into()]);
+        let text = track_json(&[
+            frame_json(0.0, 33),
+            frame_json(33.3, 33),
+            r#"{"frameIndex":2,"timestamp":66.6,"videoTime":0.0666,"keypoints":[]}"#.into(),
+        ]);
         let t = read_json(text.as_bytes()).unwrap();
         assert_eq!(t.frames.len(), 3);
         assert!((t.frames[0].landmarks[0].x - 100.0 / 640.0).abs() < 1e-12);
@@ -396,11 +546,22 @@ mod tests {
 
     #[test]
     fn bad_frames_are_dropped_and_counted_not_fatal() {
-        let text = track_json(&[frame_json(0.0, 33), frame_json(33.0, 33), frame_json(20.0, 33), frame_json(66.0, 32), frame_json(99.0, 34), frame_json(132.0, 33)]);
+        let text = track_json(&[
+            frame_json(0.0, 33),
+            frame_json(33.0, 33),
+            frame_json(20.0, 33),
+            frame_json(66.0, 32),
+            frame_json(99.0, 34),
+            frame_json(132.0, 33),
+        ]);
         let t = read_json(text.as_bytes()).unwrap();
         assert_eq!(t.frames.len(), 3);
         assert_eq!(t.dropped_frames, 3);
-        assert!(t.problems.iter().any(|p| p.contains("backwards")), "{:?}", t.problems);
+        assert!(
+            t.problems.iter().any(|p| p.contains("backwards")),
+            "{:?}",
+            t.problems
+        );
         assert!(t.problem_summary().unwrap().contains("3 of 6"));
     }
 
@@ -413,7 +574,8 @@ mod tests {
         assert!(e.to_string().contains("not a valid posetrack JSON"), "{e}");
         let e = read_bytes(br#"{"metadata":{"videoWidth":640},"frames":[]}"#).unwrap_err();
         assert!(e.to_string().contains("videoHeight"), "{e}");
-        let e = read_bytes(br#"{"metadata":{"videoWidth":640,"videoHeight":480},"frames":[]}"#).unwrap_err();
+        let e = read_bytes(br#"{"metadata":{"videoWidth":640,"videoHeight":480},"frames":[]}"#)
+            .unwrap_err();
         assert!(matches!(e, TrackError::NoFrames));
         let e = read_bytes(&[0x1f, 0x8b, 1, 2, 3]).unwrap_err();
         assert!(e.to_string().contains("gzip"), "{e}");
@@ -421,7 +583,10 @@ mod tests {
 
     #[test]
     fn coco17_frames_fill_their_slots_only() {
-        let kps: Vec<String> = COCO_NAMES.iter().map(|n| format!(r#"{{"name":"{n}","x":10,"y":20,"score":0.8}}"#)).collect();
+        let kps: Vec<String> = COCO_NAMES
+            .iter()
+            .map(|n| format!(r#"{{"name":"{n}","x":10,"y":20,"score":0.8}}"#))
+            .collect();
         let text = format!(
             r#"{{"metadata":{{"fps":30,"videoWidth":640,"videoHeight":480,"keypointFormat":"coco-17"}},"frames":[{{"timestamp":0,"keypoints":[{}]}}]}}"#,
             kps.join(",")

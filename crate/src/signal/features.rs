@@ -81,7 +81,10 @@ pub struct Points {
 
 impl Default for Points {
     fn default() -> Self {
-        Points { p: [V2::zeros(); LANDMARKS], v: [0.0; LANDMARKS] }
+        Points {
+            p: [V2::zeros(); LANDMARKS],
+            v: [0.0; LANDMARKS],
+        }
     }
 }
 
@@ -136,6 +139,9 @@ pub struct FrameSig {
     pub knee: f64,
     /// Hip horizontal position d_H (B), forward positive, relative to the standing midfoot.
     pub hip_x: f64,
+    /// Forward position of the (visibility-weighted) mid-hip (B). Biased by yaw like any mixed
+    /// point, but with less landmark noise: used for the timing of the hip drive only.
+    pub hip_mid_x: f64,
     /// Hip height h_H (B) above the standing midfoot.
     pub hip_y: f64,
     /// Shoulder (mid) height h_S (B).
@@ -182,15 +188,27 @@ impl FrameSig {
         let fwd = |p: V2| f * (p.x - m0.x) / b;
         let up = |p: V2| (p.y - m0.y) / b;
         let w = pts.mid(idx::LEFT_WRIST);
-        let ear = if pts.ok(n.ear()) { pts.p[n.ear()] } else { pts.get(n.other().ear()) };
+        let ear = if pts.ok(n.ear()) {
+            pts.p[n.ear()]
+        } else {
+            pts.get(n.other().ear())
+        };
         let sn = pts.get(n.shoulder());
         let neck = ang(ear - s, f) - trunk;
-        let arm = if w.x.is_finite() && s.x.is_finite() && hm.x.is_finite() { angle_at(w, s, hm) } else { f64::NAN };
+        let arm = if w.x.is_finite() && s.x.is_finite() && hm.x.is_finite() {
+            angle_at(w, s, hm)
+        } else {
+            f64::NAN
+        };
         let elbow = angle_at(sn, pts.get(n.elbow()), pts.get(n.wrist()));
         let heel = pts.get(n.heel());
         let far_ankle = pts.get(n.other().ankle());
         let (thumb, index) = (pts.get(n.thumb()), pts.get(n.index()));
-        let pelvic_line = if pts.v[n.thumb()] >= VIS_USE && pts.v[n.index()] >= VIS_USE { ang(thumb - index, f) } else { f64::NAN };
+        let pelvic_line = if pts.v[n.thumb()] >= VIS_USE && pts.v[n.index()] >= VIS_USE {
+            ang(thumb - index, f)
+        } else {
+            f64::NAN
+        };
         let key = [n.shoulder(), n.hip(), n.knee(), n.ankle()];
         let quality = key.iter().map(|&i| pts.v[i]).sum::<f64>() / key.len() as f64;
         FrameSig {
@@ -200,6 +218,7 @@ impl FrameSig {
             hip: trunk + thigh,
             knee: thigh + shin,
             hip_x: fwd(hn),
+            hip_mid_x: fwd(hm),
             hip_y: up(hn),
             shoulder_y: up(s),
             bell_x: fwd(w),

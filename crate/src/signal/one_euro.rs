@@ -16,13 +16,29 @@ pub struct OneEuroParams {
 
 impl OneEuroParams {
     /// Trunk and hips (11, 12, 23, 24), β per B/s (§2 table).
-    pub const TRUNK: OneEuroParams = OneEuroParams { fc_min: 1.2, beta: 20.0, fc_d: 1.0 };
+    pub const TRUNK: OneEuroParams = OneEuroParams {
+        fc_min: 1.2,
+        beta: 20.0,
+        fc_d: 1.0,
+    };
     /// Knees, ankles, heels, toes.
-    pub const LEGS: OneEuroParams = OneEuroParams { fc_min: 1.0, beta: 15.0, fc_d: 1.0 };
+    pub const LEGS: OneEuroParams = OneEuroParams {
+        fc_min: 1.0,
+        beta: 15.0,
+        fc_d: 1.0,
+    };
     /// Wrists, elbows, hands.
-    pub const ARMS: OneEuroParams = OneEuroParams { fc_min: 1.5, beta: 10.0, fc_d: 1.0 };
+    pub const ARMS: OneEuroParams = OneEuroParams {
+        fc_min: 1.5,
+        beta: 10.0,
+        fc_d: 1.0,
+    };
     /// Ears and nose.
-    pub const HEAD: OneEuroParams = OneEuroParams { fc_min: 1.0, beta: 15.0, fc_d: 1.0 };
+    pub const HEAD: OneEuroParams = OneEuroParams {
+        fc_min: 1.0,
+        beta: 15.0,
+        fc_d: 1.0,
+    };
 }
 
 #[inline]
@@ -42,7 +58,12 @@ pub struct OneEuro {
 
 impl OneEuro {
     pub fn new(p: OneEuroParams) -> Self {
-        OneEuro { p, x: 0.0, dx: 0.0, primed: false }
+        OneEuro {
+            p,
+            x: 0.0,
+            dx: 0.0,
+            primed: false,
+        }
     }
 
     pub fn reset(&mut self) {

@@ -28,7 +28,14 @@ pub fn butterworth_lowpass(fc: f64, fs: f64) -> Biquad {
     let q = std::f64::consts::SQRT_2;
     let norm = 1.0 / (1.0 + q * k + k * k);
     let b0 = k * k * norm;
-    Biquad { b: [b0, 2.0 * b0, b0], a: [1.0, 2.0 * (k * k - 1.0) * norm, (1.0 - q * k + k * k) * norm] }
+    Biquad {
+        b: [b0, 2.0 * b0, b0],
+        a: [
+            1.0,
+            2.0 * (k * k - 1.0) * norm,
+            (1.0 - q * k + k * k) * norm,
+        ],
+    }
 }
 
 /// The design filter for the per-rep path at sample rate `fs`.
@@ -85,7 +92,11 @@ pub fn derivative(x: &[f64], fs: f64) -> Vec<f64> {
     }
     for i in 0..n {
         d[i] = if i >= 3 && i + 3 < n {
-            fs * (-3.0 * x[i - 3] - 2.0 * x[i - 2] - x[i - 1] + x[i + 1] + 2.0 * x[i + 2] + 3.0 * x[i + 3]) / 28.0
+            fs * (-3.0 * x[i - 3] - 2.0 * x[i - 2] - x[i - 1]
+                + x[i + 1]
+                + 2.0 * x[i + 2]
+                + 3.0 * x[i + 3])
+                / 28.0
         } else if i >= 1 && i + 1 < n {
             fs * (x[i + 1] - x[i - 1]) / 2.0
         } else if i == 0 {
@@ -101,11 +112,15 @@ pub fn derivative(x: &[f64], fs: f64) -> Vec<f64> {
 /// interpolation. Samples given as NaN are missing: gaps up to `max_gap_s` are bridged, longer
 /// ones stay NaN. Returns the grid values.
 pub fn resample(t: &[f64], y: &[f64], t0: f64, t1: f64, fs: f64, max_gap_s: f64) -> Vec<f64> {
-    let n = (((t1 - t0) * fs).floor() as usize).saturating_add(1).min(1_000_000);
+    let n = (((t1 - t0) * fs).floor() as usize)
+        .saturating_add(1)
+        .min(1_000_000);
     let mut out = Vec::with_capacity(n);
     // Valid samples only.
     let mut j = 0usize; // index of the last valid sample with t <= current grid time
-    let valid: Vec<usize> = (0..t.len()).filter(|&i| y[i].is_finite() && t[i].is_finite()).collect();
+    let valid: Vec<usize> = (0..t.len())
+        .filter(|&i| y[i].is_finite() && t[i].is_finite())
+        .collect();
     for k in 0..n {
         let tk = t0 + k as f64 / fs;
         while j + 1 < valid.len() && t[valid[j + 1]] <= tk {
@@ -179,13 +194,24 @@ pub fn fill_nan(y: &mut [f64]) {
 /// peak within `[from, to)`, provided the run lasts `hold` samples; linearly interpolated at the
 /// crossing (§5.2 A1). Searching back from the main peak keeps small early wobbles of a noisy
 /// signal from passing for the onset. `None` if the peak is not positive.
-pub fn onset(x: &[f64], from: usize, to: usize, peak_from: usize, peak_to: usize, frac: f64, hold: usize) -> Option<f64> {
+pub fn onset(
+    x: &[f64],
+    from: usize,
+    to: usize,
+    peak_from: usize,
+    peak_to: usize,
+    frac: f64,
+    hold: usize,
+) -> Option<f64> {
     let to = to.min(x.len());
     let peak_to = peak_to.min(x.len());
     if from >= to || peak_from >= peak_to {
         return None;
     }
-    let peak = x[peak_from..peak_to].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let peak = x[peak_from..peak_to]
+        .iter()
+        .cloned()
+        .fold(f64::NEG_INFINITY, f64::max);
     if !(peak > 0.0) {
         return None;
     }
@@ -297,7 +323,9 @@ mod tests {
     #[test]
     fn filtfilt_has_no_lag_on_a_smooth_peak() {
         let fs = 30.0;
-        let x: Vec<f64> = (0..120).map(|i| (-(((i as f64) - 60.0) / 10.0).powi(2)).exp()).collect();
+        let x: Vec<f64> = (0..120)
+            .map(|i| (-(((i as f64) - 60.0) / 10.0).powi(2)).exp())
+            .collect();
         let y = filtfilt(&rep_filter(fs), &x);
         let p = argmax_refined(&y, 0, y.len()).unwrap();
         assert!((p - 60.0).abs() < 0.05, "peak moved to {p}");

@@ -664,10 +664,11 @@ impl Ctx<'_> {
             }
         };
         if p.pattern == RepPattern::HipsShootUp {
-            // The hips rise and the knees straighten while the trunk angle grows a little...
+            // The hips rise and the knees straighten while the trunk tips further forward...
             let mut mid = *bottom;
             mid.knee = 0.4 * bottom.knee;
-            mid.pelvis = bottom.pelvis + 4.0;
+            // (+10°: the labelled real "hips first" set tips 12–26° further forward.)
+            mid.pelvis = bottom.pelvis + 10.0;
             let a1 = 0.25 * a;
             self.b.go(
                 mid,
