@@ -1,0 +1,133 @@
+// Demo: no camera needed. The core's simulated lifter (simulatePreset) does good reps, then
+// back-led reps, looping, drawn as a figure on a dark canvas, with the same analysis, overlay
+// and feedback as live. The demo is a session like any other (review, compare, export).
+
+import { $, setStatus } from './ui.js';
+import { core } from './wasm.js';
+import { Session } from './session.js';
+import { view, layout, drawOverlay, drawFigure } from './stage.js';
+
+export const PROGRAMS = {
+  swing: { exercise: 'swing', parts: [['swing-good', 4, 'Engine: the hips drive'], ['swing-back-led', 4, 'Crane pulled: the back leads']] },
+  deadlift: { exercise: 'deadlift', parts: [['deadlift-good', 3, 'Engine: the hips drive'], ['deadlift-hips-shoot-up', 3, 'Crane pulled: hips shoot up, the back finishes']] },
+};
+const MAX_SESSION_MS = 10 * 60 * 1000; // a demo left running starts a fresh session every 10 min
+
+function load(name, reps, seed) {
+  const track = core.simulatePreset(name, reps, seed);
+  try {
+    const n = track.len();
+    const times = new Float64Array(n);
+    const lms = [];
+    for (let i = 0; i < n; i++) { times[i] = track.timeMs(i); lms.push(track.landmarks(i)); }
+    return { name, times, lms, width: track.width(), height: track.height(), fps: track.fps() };
+  } finally {
+    track.free();
+  }
+}
+
+export function createDemo(app) {
+  let running = false;
+  let raf = 0;
+  let session = null;
+  let program = null;
+  let parts = [];
+  let part = 0;
+  let idx = 0;
+  let base = 0; // session ms at the start of the current part
+  let wall0 = 0; // performance.now() at the start of the current part
+  let lastLm = null;
+  let speed = 1;
+  let loops = 0;
+  let pausedAt = 0;
+
+  function newSession() {
+    if (session) { session.finish(); app.setSession(session); }
+    session = new Session({ settings: { ...app.settings(), exercise: program.exercise }, source: 'demo', name: `demo: ${$('demo-program').value}`, meta: { ...app.meta(), simulated: true } });
+    app.setSession(session);
+    app.feedback.reset();
+    base = 0;
+  }
+
+  function start(which = $('demo-program').value) {
+    if (running) return;
+    app.voice.unlock();
+    app.stopOthers('demo');
+    program = PROGRAMS[which] ?? PROGRAMS.swing;
+    try {
+      parts = program.parts.map(([name, reps, label], k) => ({ ...load(name, reps, 7 + k), label }));
+    } catch (e) {
+      setStatus('demo-status', `The demo could not start: ${e.message || e}`, true);
+      return;
+    }
+    running = true;
+    loops = 0;
+    part = 0;
+    idx = 0;
+    newSession();
+    view.source = 'figure';
+    view.mirror = false;
+    view.picture = { w: parts[0].width, h: parts[0].height };
+    wall0 = performance.now();
+    $('demo-start').textContent = 'Stop (Space)';
+    $('demo-start').setAttribute('aria-pressed', 'true');
+    raf = requestAnimationFrame(tick);
+  }
+
+  function tick(now) {
+    if (!running) return;
+    raf = requestAnimationFrame(tick);
+    const p = parts[part];
+    const t = p.times[0] + (now - wall0) * speed; // the part's own clock (ms)
+    while (idx < p.times.length && p.times[idx] <= t) {
+      const lm = p.lms[idx];
+      const code = session.push(base + p.times[idx] - p.times[0], p.width, p.height, lm, lm.length ? 1 : 0);
+      lastLm = lm;
+      app.lastFrame = { t: base + p.times[idx] - p.times[0], width: p.width, height: p.height, people: lm.length ? 1 : 0, landmarks: lm };
+      app.feedback.frame(session, code, { speak: true });
+      idx++;
+    }
+    if (!app.replaying) {
+      layout();
+      drawFigure(lastLm, { label: `Demo (simulated): ${p.label}` });
+      drawOverlay(session.hc);
+    }
+    setStatus('demo-status', `${p.label}. ${session.hc.repCount()} reps so far${loops ? `, loop ${loops + 1}` : ''}.`);
+    if (idx >= p.times.length) {
+      // Next part, continuing the session's clock one frame later.
+      base += p.times[p.times.length - 1] - p.times[0] + 1000 / p.fps;
+      part = (part + 1) % parts.length;
+      if (part === 0) loops++;
+      idx = 0;
+      wall0 = now;
+      if (base > MAX_SESSION_MS) newSession();
+    }
+  }
+
+  function stop() {
+    if (!running) return;
+    running = false;
+    cancelAnimationFrame(raf);
+    raf = 0;
+    session?.finish();
+    if (session) app.setSession(session);
+    $('demo-start').textContent = 'Start (Space)';
+    $('demo-start').setAttribute('aria-pressed', 'false');
+  }
+
+  $('demo-start').addEventListener('click', () => (running ? stop() : start()));
+  $('demo-program').addEventListener('change', () => { if (running) { stop(); start(); } });
+
+  return {
+    start,
+    stop,
+    toggle() { if (running) stop(); else start(); },
+    // Hidden tab: the clock stops and the set waits (nothing is skipped or lost).
+    onHidden() { if (running && raf) { cancelAnimationFrame(raf); raf = 0; pausedAt = performance.now(); } },
+    onVisible() { if (running && !raf) { wall0 += performance.now() - pausedAt; raf = requestAnimationFrame(tick); } },
+    settingsChanged() {},
+    set speed(v) { speed = v; },
+    get running() { return running; },
+    get session() { return session; },
+  };
+}

@@ -1,0 +1,317 @@
+// Live mode: camera → createImageBitmap → pose worker → HingeCheck.push (timestamped with the
+// frame's own media time from requestVideoFrameCallback) → overlay on every video frame.
+// One frame is with the model at a time; frames that arrive meanwhile are only drawn (the
+// analysis is timestamp-based, so a lower analysis rate is fine).
+//
+// Nothing is lost when the camera is unplugged mid-set, the tab is hidden, or the model
+// stops: the session is paused with a message and a way forward, and resumes where it was.
+
+import { $, banner, clearBanner, setStatus } from './ui.js';
+import { listCameras, openCamera, stopStream } from './camera.js';
+import { Session } from './session.js';
+import { view, layout, drawOverlay, clearOverlay } from './stage.js';
+
+const COUNTDOWN_S = 3;
+
+export function createLive(app) {
+  const video = $('video');
+  let stream = null;
+  let session = null;
+  let running = false; // frames are being analysed
+  let paused = null; // null | 'hidden' | 'camera-lost' | 'model'
+  let rvfc = 0;
+  let inflight = false;
+  let seg = null; // clock segment: { base (session ms), media0 (ms) }
+  let lastSent = -Infinity;
+  let lastFrameWall = 0;
+  let countdown = null;
+  const stats = { frames: 0, errors: 0, lastError: null };
+
+  async function refreshCameras() {
+    const sel = $('camera');
+    const cams = await listCameras();
+    const keep = sel.value;
+    sel.replaceChildren(new Option('Default camera', ''));
+    cams.forEach((c, i) => { if (c.deviceId) sel.add(new Option(c.label || `Camera ${i + 1}`, c.deviceId)); });
+    if ([...sel.options].some((o) => o.value === keep)) sel.value = keep;
+    return cams;
+  }
+
+  function controls() {
+    $('live-start').textContent = running || paused ? 'Stop (Space)' : 'Start (Space)';
+    $('live-start').setAttribute('aria-pressed', String(!!(running || paused)));
+    $('calibrate').disabled = !running;
+    $('live-new').disabled = !running;
+  }
+
+  async function start() {
+    if (running) return;
+    app.voice.unlock();
+    clearBanner('camera');
+    app.stopOthers('live');
+    const model = app.loadModel();
+    try {
+      stream = await openCamera($('camera').value || undefined);
+    } catch (e) {
+      cameraProblem(e);
+      return false;
+    }
+    refreshCameras();
+    watchTrack();
+    video.srcObject = stream;
+    video.muted = true;
+    try { await video.play(); } catch { /* autoplay of a muted camera stream is allowed */ }
+    if (!session) {
+      session = new Session({ settings: app.settings(), source: 'live', meta: app.meta() });
+      app.setSession(session);
+      app.feedback.reset();
+      setStatus('calibration-status', 'Standing: not calibrated. Press "Calibrate standing" and stand tall and still.');
+    }
+    seg = null;
+    paused = null;
+    running = true;
+    view.source = 'video';
+    view.mirror = $('mirror').checked;
+    controls();
+    rvfc = video.requestVideoFrameCallback(onFrame);
+    model.catch(() => {}); // the model's own status banner says what went wrong
+    if (!app.pose.ready) {
+      $('stage-note').hidden = false;
+      $('stage-note').textContent = 'Loading the pose model…';
+      model.then(() => { $('stage-note').hidden = true; }, () => { $('stage-note').hidden = true; });
+    }
+    return true;
+  }
+
+  function cameraProblem(e) {
+    const actions = [{ label: 'Try again', run: start }, { label: 'Watch the demo', run: () => app.setMode('demo', { start: true }) },
+      { label: 'Open a clip', run: () => app.setMode('clip') }];
+    banner('camera', e.message, { kind: 'error', actions });
+    app.voice.say(e.reason === 'denied' ? 'Camera access was refused.' : 'No camera.', 'info');
+    controls();
+  }
+
+  function watchTrack() {
+    const track = stream?.getVideoTracks()[0];
+    if (!track) return;
+    track.onended = () => {
+      if (stream?.getVideoTracks()[0] !== track) return;
+      pause('camera-lost');
+      const reps = session?.hc.repCount() ?? 0;
+      banner('camera', `The camera stopped (unplugged?). Your set is kept (${reps} rep${reps === 1 ? '' : 's'}). Reconnect it and press Resume, or finish the set.`, {
+        kind: 'error',
+        actions: [{ label: 'Resume', run: resume }, { label: 'Finish the set', run: () => stop({ review: true }) }],
+      });
+      app.voice.say('The camera stopped.', 'info');
+    };
+    track.onmute = () => { if (running) app.showNote('The camera sent no picture for a moment…', 1500); };
+  }
+
+  // The session's clock: media time within one camera stream, continued across streams
+  // (after a reconnect or a camera switch) by the wall-clock gap, so it always increases.
+  function clock(now, meta) {
+    const media = Number.isFinite(meta?.mediaTime) && meta.mediaTime > 0 ? meta.mediaTime * 1000 : now;
+    if (!seg) {
+      const last = session?.lastT ?? -Infinity;
+      const base = Number.isFinite(last) ? last + Math.max(1, now - lastFrameWall) : media;
+      seg = { base, media0: media };
+    }
+    return seg.base + (media - seg.media0);
+  }
+
+  function onFrame(now, meta) {
+    if (!running || video.srcObject !== stream) return;
+    rvfc = video.requestVideoFrameCallback(onFrame);
+    const t = clock(now, meta);
+    lastFrameWall = now;
+    if (!app.replaying) {
+      layout();
+      drawOverlay(session?.hc);
+    }
+    if (inflight || !app.pose.ready || !(t > lastSent)) return;
+    inflight = true;
+    lastSent = t;
+    const s = session;
+    createImageBitmap(video)
+      .then((bmp) => app.pose.detect(bmp, t))
+      .then((r) => {
+        if (!r || s !== session || !running) return;
+        const code = s.push(r.timestampMs, r.width, r.height, r.poses[0], r.poses.length);
+        stats.frames++;
+        if (code < 0) { stats.errors++; stats.lastError = s.lastError; }
+        app.lastFrame = { t: r.timestampMs, width: r.width, height: r.height, people: r.poses.length, landmarks: r.poses[0] ?? null };
+        app.feedback.frame(s, code, { speak: true, coach: true });
+      })
+      .catch((e) => {
+        stats.errors++;
+        stats.lastError = e.message;
+        if (!app.pose.ready && app.pose.error) modelStopped(e);
+      })
+      .finally(() => { inflight = false; });
+  }
+
+  function modelStopped(e) {
+    pause('model');
+    banner('model', `The pose model stopped: ${e.message}. Your set is kept. Reload the model, or try the other model.`, {
+      kind: 'error',
+      actions: [{ label: 'Reload the model', run: () => { app.loadModel({ force: true }).then(resume, () => {}); } }],
+    });
+  }
+
+  function pause(reason) {
+    if (!running) return;
+    running = false;
+    paused = reason;
+    if (rvfc) video.cancelVideoFrameCallback?.(rvfc);
+    rvfc = 0;
+    seg = null;
+    cancelCountdown();
+    if (reason !== 'hidden') { stopStream(stream); stream = null; }
+    controls();
+  }
+
+  async function resume() {
+    if (running || !paused) return;
+    const why = paused;
+    clearBanner('camera');
+    clearBanner('model');
+    if (why === 'hidden' && stream && stream.getVideoTracks()[0]?.readyState === 'live') {
+      paused = null;
+      running = true;
+      seg = null;
+      controls();
+      rvfc = video.requestVideoFrameCallback(onFrame);
+      return;
+    }
+    paused = null;
+    stopStream(stream);
+    stream = null;
+    if (!(await start())) paused = why; // still paused: the banner says what to do
+    controls();
+  }
+
+  /** Ends the set: the camera goes off, the report is final; `review` opens the review. */
+  function stop({ review = false } = {}) {
+    const was = running || paused;
+    running = false;
+    paused = null;
+    if (rvfc) video.cancelVideoFrameCallback?.(rvfc);
+    rvfc = 0;
+    cancelCountdown();
+    stopStream(stream);
+    stream = null;
+    if (video.srcObject) video.srcObject = null;
+    clearOverlay();
+    clearBanner('camera');
+    if (session && (was || session.frames)) {
+      const r = session.finish();
+      app.setSession(session);
+      if (r.summary.rep_count > 0) {
+        banner('set-done', `Set done: ${r.summary.rep_count} reps (engine ${r.summary.engine}, crane ${r.summary.crane}, unclear ${r.summary.unclear}).`, {
+          kind: 'info', actions: [{ label: 'Review', run: () => app.setMode('review') }], timeoutMs: 20000,
+        });
+      }
+    }
+    session = null;
+    controls();
+    if (review) app.setMode('review');
+  }
+
+  function newSet() {
+    if (!running) return;
+    const s = session;
+    s.finish();
+    app.setSession(s);
+    session = new Session({ settings: app.settings(), source: 'live', meta: app.meta() });
+    app.setSession(session);
+    app.feedback.reset();
+    seg = null;
+    lastSent = -Infinity;
+    app.showNote('New set', 1200);
+  }
+
+  // Standing calibration: a visible countdown, then the core checks the last second was still.
+  function calibrate() {
+    if (!running || countdown) return;
+    const el = $('countdown');
+    let n = COUNTDOWN_S;
+    app.voice.say('Stand tall and still.', 'info');
+    const tick = () => {
+      if (n > 0) {
+        el.hidden = false;
+        el.replaceChildren(document.createTextNode(String(n)), Object.assign(document.createElement('small'), { textContent: 'Stand tall and still, side-on' }));
+        n--;
+        countdown = setTimeout(tick, 1000);
+        return;
+      }
+      el.hidden = true;
+      countdown = null;
+      try {
+        session.calibrate();
+        setStatus('calibration-status', 'Standing: calibrated (still).');
+        app.showNote('Standing calibrated', 1500);
+        app.voice.say('Calibrated.', 'info');
+      } catch (e) {
+        const msg = e?.message || String(e);
+        setStatus('calibration-status', `Standing: not calibrated: ${msg}`, true);
+        banner('calibration', `Calibration did not take: ${msg}`, { kind: 'warn', actions: [{ label: 'Try again', run: calibrate }] });
+        app.voice.say('Not calibrated. Stand still and try again.', 'info');
+      }
+    };
+    tick();
+  }
+
+  function cancelCountdown() {
+    if (countdown) clearTimeout(countdown);
+    countdown = null;
+    $('countdown').hidden = true;
+  }
+
+  function onHidden() {
+    if (running) pause('hidden');
+  }
+  function onVisible() {
+    if (paused === 'hidden') {
+      resume();
+      banner('hidden', 'Paused while the page was hidden; resumed. Your set goes on.', { kind: 'info', timeoutMs: 8000 });
+    }
+  }
+
+  function setMirror(m) {
+    view.mirror = m;
+    if (running) layout();
+  }
+
+  // Another lift chosen mid-set: re-analyse the stored frames with it (nothing is lost).
+  function settingsChanged() {
+    if (session) session.rebuild(app.settings());
+  }
+
+  $('live-start').addEventListener('click', () => toggle());
+  $('calibrate').addEventListener('click', calibrate);
+  $('live-new').addEventListener('click', newSet);
+  $('mirror').addEventListener('change', (e) => setMirror(e.target.checked));
+  $('camera').addEventListener('change', async () => {
+    if (!running) return;
+    pause('switch');
+    await resume();
+  });
+  navigator.mediaDevices?.addEventListener?.('devicechange', () => {
+    refreshCameras().then((cams) => {
+      if (paused === 'camera-lost' && cams.length) banner('camera', 'A camera is available again.', { kind: 'info', actions: [{ label: 'Resume', run: resume }] });
+    });
+  });
+
+  function toggle() {
+    if (running || paused) stop({ review: false }); else start();
+  }
+
+  return {
+    start, stop, toggle, pause, resume, calibrate, newSet, refreshCameras, onHidden, onVisible, settingsChanged,
+    get running() { return running; },
+    get paused() { return paused; },
+    get session() { return session; },
+    get stream() { return stream; },
+    stats,
+  };
+}

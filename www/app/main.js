@@ -1,0 +1,264 @@
+// Hinge Check page: wires the modes (Live / Clip / Review / Demo; a Drill mode can be added by
+// registering one more entry in MODES) to the analysis core, the pose model, the stage, the
+// voice and the review. `window.hingecheck` gives automation and tests the current report.
+
+import { $, h, banner, clearBanner, setStatus, messageLog, hud } from './ui.js';
+import { loadCore, core } from './wasm.js';
+import { createPose } from './pose.js';
+import { createVoice } from './audio.js';
+import { createFeedback } from './feedback.js';
+import { createLive } from './live.js';
+import { createClip } from './clip.js';
+import { createDemo } from './demo.js';
+import { createReview } from './review.js';
+import { createWorkshop } from './workshop.js';
+import { listCameras } from './camera.js';
+import { layout, clearOverlay, view } from './stage.js';
+
+// A mode: its tab label, what entering and leaving does, and what Space does in it.
+// To add the drill: { id: 'drill', label: 'Drill', enter, leave, toggle } and its panel
+// (<section data-mode="drill">) in index.html.
+const MODES = [
+  { id: 'live', label: 'Live' },
+  { id: 'clip', label: 'Clip' },
+  { id: 'review', label: 'Review' },
+  { id: 'demo', label: 'Demo' },
+];
+
+async function boot() {
+  try {
+    await loadCore();
+  } catch (e) {
+    banner('core', `The analysis module could not load (${e.message || e}). Reload the page; if it keeps failing, this browser may not support WebAssembly.`, { kind: 'error', actions: [{ label: 'Reload', run: () => location.reload() }] });
+    return;
+  }
+
+  const voice = createVoice();
+  const app = {
+    voice,
+    mode: 'live',
+    session: null,
+    replaying: false,
+    lastFrame: null,
+    settings() {
+      return { exercise: $('exercise').value };
+    },
+    meta() {
+      const ex = $('exercise').value;
+      return {
+        grip: ex === 'swing' || ex === 'auto' ? $('grip').value : undefined,
+        model: $('model').value,
+        delegate: app.pose.info?.delegate ?? $('delegate').value,
+        app_version: core.version(),
+      };
+    },
+    setSession(s) {
+      app.session = s;
+      if (app.mode === 'review') app.review.show(s);
+    },
+    loadModel(opts) { return app.pose.load($('model').value, $('delegate').value, opts); },
+    showNote(text, ms = 2000) {
+      const el = $('stage-note');
+      el.textContent = text;
+      el.hidden = false;
+      clearTimeout(app.noteTimer);
+      app.noteTimer = setTimeout(() => { el.hidden = true; }, ms);
+    },
+    // Only one thing drives the stage at a time.
+    stopOthers(keep) {
+      app.review?.stopReplay();
+      if (keep !== 'live' && (app.live.running || app.live.paused)) app.live.stop();
+      if (keep !== 'clip') app.clip.stop();
+      if (keep !== 'demo' && app.demo.running) app.demo.stop();
+    },
+    toggleRun() {
+      if (app.mode === 'live') app.live.toggle();
+      else if (app.mode === 'clip') app.clip.toggle();
+      else if (app.mode === 'demo') app.demo.toggle();
+    },
+    setMode,
+  };
+
+  app.pose = createPose({ onStatus: modelStatus });
+  app.feedback = createFeedback(voice);
+  app.live = createLive(app);
+  app.clip = createClip(app);
+  app.demo = createDemo(app);
+  app.review = createReview(app);
+  app.workshop = createWorkshop(app);
+
+  // ---- modes ----
+  const tabs = $('modes');
+  for (const m of MODES) {
+    tabs.append(h('button', { type: 'button', role: 'tab', id: `tab-${m.id}`, 'aria-selected': 'false', 'aria-controls': 'controls', 'data-mode': m.id, onclick: () => setMode(m.id) }, m.label));
+  }
+  tabs.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const i = MODES.findIndex((m) => m.id === app.mode);
+    const next = MODES[(i + (e.key === 'ArrowRight' ? 1 : MODES.length - 1)) % MODES.length];
+    setMode(next.id);
+    $(`tab-${next.id}`).focus();
+  });
+
+  function setMode(id, { start = false } = {}) {
+    if (!MODES.some((m) => m.id === id)) return;
+    const prev = app.mode;
+    app.mode = id;
+    for (const b of tabs.children) {
+      const sel = b.dataset.mode === id;
+      b.setAttribute('aria-selected', String(sel));
+      b.tabIndex = sel ? 0 : -1;
+    }
+    for (const p of document.querySelectorAll('.mode-panel')) p.hidden = p.dataset.mode !== id;
+    document.body.className = document.body.className.replace(/\bmode-\w+/g, '').trim();
+    document.body.classList.add(`mode-${id}`);
+    $('review').hidden = id !== 'review';
+    if (prev === 'review' && id !== 'review') app.review.leave();
+    // Leaving a mode that drives the stage stops it (a live set keeps going in Review).
+    if (id === 'demo' && prev !== 'demo') { app.stopOthers('demo'); view.source = 'figure'; }
+    if (id === 'live' && prev !== 'live') { app.stopOthers('live'); view.source = 'video'; if (!app.live.running) clearOverlay(); app.loadModel().catch(() => {}); }
+    if (id === 'clip' && prev !== 'clip') { if (app.demo.running) app.demo.stop(); if (app.live.running || app.live.paused) app.live.stop(); view.source = 'video'; app.loadModel().catch(() => {}); }
+    if (id === 'review') app.review.show(app.session);
+    if (id === 'demo' && start) app.demo.start();
+    layout();
+  }
+
+  // ---- settings ----
+  function gripVisible() {
+    const ex = $('exercise').value;
+    $('grip-row').hidden = !(ex === 'swing' || ex === 'auto');
+  }
+  $('exercise').addEventListener('change', () => {
+    gripVisible();
+    app.live.settingsChanged();
+    app.clip.settingsChanged();
+    if (app.mode === 'review' && app.session && app.session.source === 'import') {
+      app.session.rebuild(app.settings());
+      app.review.show(app.session);
+    }
+  });
+  $('grip').addEventListener('change', () => { if (app.session) app.session.meta.grip = $('grip').value; });
+  gripVisible();
+  for (const id of ['model', 'delegate']) {
+    $(id).addEventListener('change', () => {
+      if (app.mode === 'live' || app.mode === 'clip' || app.pose.info || app.pose.loading) app.loadModel().catch(() => {});
+    });
+  }
+
+  function modelStatus(s) {
+    if (s.state === 'loading') setStatus('model-status', `Pose model: loading ${s.model} (${s.delegate})…`);
+    else if (s.state === 'ready') {
+      clearBanner('model');
+      setStatus('model-status', `Pose model: ${s.model} on ${s.delegate}, ready in ${(s.loadMs / 1000).toFixed(1)} s.`);
+    } else if (s.state === 'failed') {
+      setStatus('model-status', `Pose model: failed to load (${s.message}).`, true);
+      banner('model', `The pose model did not load: ${s.message}. The demo and posetrack review still work.`, {
+        kind: 'error',
+        actions: [
+          { label: 'Try again', run: () => app.loadModel({ force: true }).catch(() => {}) },
+          ...(s.model !== 'lite' ? [{ label: 'Use the lite model', run: () => { $('model').value = 'lite'; app.loadModel().catch(() => {}); } }] : []),
+          ...(s.delegate !== 'CPU' ? [{ label: 'Run it on the CPU', run: () => { $('delegate').value = 'CPU'; app.loadModel().catch(() => {}); } }] : []),
+          { label: 'Watch the demo', run: () => setMode('demo', { start: true }) },
+        ],
+      });
+    }
+  }
+
+  // ---- sound ----
+  voice.onMute((m) => {
+    $('mute').setAttribute('aria-pressed', String(m));
+    $('mute').textContent = m ? 'Muted' : 'Sound on';
+  });
+  $('mute').addEventListener('click', () => voice.toggle());
+
+  // ---- drag and drop: a video opens as a clip, a posetrack is imported ----
+  let dragDepth = 0;
+  window.addEventListener('dragenter', (e) => { e.preventDefault(); dragDepth++; document.body.classList.add('dragging'); });
+  window.addEventListener('dragleave', () => { if (--dragDepth <= 0) { dragDepth = 0; document.body.classList.remove('dragging'); } });
+  window.addEventListener('dragover', (e) => e.preventDefault());
+  window.addEventListener('drop', (e) => {
+    e.preventDefault();
+    dragDepth = 0;
+    document.body.classList.remove('dragging');
+    const file = e.dataTransfer?.files?.[0];
+    if (!file) return;
+    if (file.type.startsWith('video/') || /\.(mp4|webm|mov|m4v|mkv)$/i.test(file.name)) { setMode('clip'); app.clip.open(file); }
+    else app.review.importFile(file);
+  });
+
+  // ---- a hidden tab pauses; coming back resumes (the session is kept) ----
+  document.addEventListener('visibilitychange', () => {
+    const hidden = document.visibilityState === 'hidden';
+    for (const m of [app.live, app.clip, app.demo]) (hidden ? m.onHidden : m.onVisible)();
+  });
+
+  window.addEventListener('resize', () => layout());
+  window.addEventListener('error', (e) => banner('error', `Something went wrong: ${e.message}. Your session is kept; export it from Review if in doubt.`, { kind: 'error' }));
+  window.addEventListener('unhandledrejection', (e) => {
+    const msg = e.reason?.message ?? String(e.reason);
+    banner('error', `Something went wrong: ${msg}.`, { kind: 'error' });
+  });
+
+  // ---- automation and tests ----
+  window.hingecheck = {
+    version: core.version(),
+    /** The current session's report (product.md schema, plus a `session` block). */
+    report() { return app.session ? app.session.report() : null; },
+    state() {
+      const s = app.session;
+      return {
+        mode: app.mode,
+        source: s?.source ?? null,
+        live: { running: app.live.running, paused: app.live.paused, ...app.live.stats },
+        clip: { analysing: app.clip.analysing, ...app.clip.stats },
+        demo: { running: app.demo.running },
+        frames: s?.frames ?? 0,
+        rejected: s?.rejected ?? 0,
+        lastT: s && s.frames ? s.lastT : null,
+        reps: s?.hc?.repCount() ?? 0,
+        phase: s?.hc?.phase() ?? null,
+        calibrated: s?.hc?.calibrated() ?? false,
+        framing: app.feedback.framing,
+        model: app.pose.info,
+        modelError: app.pose.error?.message ?? null,
+        inferenceMs: app.pose.medianMs(),
+        dropped: app.pose.dropped,
+        muted: voice.muted,
+        spoken: voice.log.map((l) => l.text),
+        messages: messageLog.map((m) => `${m.kind}: ${m.text}`),
+        workshop: app.workshop.on,
+        crossOriginIsolated: window.crossOriginIsolated,
+      };
+    },
+    /** The latest frame the page analysed: { t, width, height, people, landmarks }. */
+    lastFrame() { const f = app.lastFrame; return f && { ...f, landmarks: f.landmarks ? Array.from(f.landmarks) : null }; },
+    setMode,
+    start() { app.toggleRun(); },
+    finish() { if (app.live.running || app.live.paused) app.live.stop(); else app.session?.finish(); return window.hingecheck.report(); },
+    calibrate() { app.live.calibrate(); },
+    app,
+  };
+
+  // ---- start ----
+  const cams = await listCameras();
+  app.live.refreshCameras();
+  if (!cams.length) {
+    setMode('demo');
+    banner('camera', 'No camera found: here is the demo. Open a recorded clip or import a posetrack any time.', {
+      kind: 'info', actions: [{ label: 'Open a clip', run: () => setMode('clip') }],
+    });
+    app.demo.start();
+  } else {
+    setMode('live');
+  }
+  hud.reset();
+  document.documentElement.dataset.ready = 'true';
+
+  if ('serviceWorker' in navigator && !new URLSearchParams(location.search).has('nosw')) {
+    navigator.serviceWorker.register('sw.js', { scope: './' }).catch((e) => {
+      console.warn(`offline use unavailable: ${e.message}`);
+    });
+  }
+}
+
+boot();

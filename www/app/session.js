@@ -1,0 +1,274 @@
+// A session: one set being analysed (live camera, clip, demo or imported posetrack). It feeds
+// every pose frame to the wasm analyser (HingeCheck) and keeps what review needs: the frames
+// themselves (so a replay re-draws the overlay without re-running the pose model, and the
+// posetrack can be exported), the chart's signals and phases, and the calibrations.
+//
+// Landmarks are stored normalised to the session's picture size (W × H). A frame from a
+// picture of another size is rescaled so its pixel geometry is the same, so replay and export
+// (which use W × H) analyse exactly what the live path analysed.
+
+import { core } from './wasm.js';
+
+const LM = 33 * 4;
+const CHUNK = 4096; // frames per storage chunk (4096 × 528 B ≈ 2 MB)
+const EMPTY = new Float32Array(0);
+export const PHASES = ['top', 'down', 'up', 'paused'];
+
+class Column {
+  constructor(Type) { this.Type = Type; this.chunks = []; this.n = 0; }
+  push(v) {
+    const k = this.n % CHUNK;
+    if (k === 0) this.chunks.push(new this.Type(CHUNK));
+    this.chunks[this.chunks.length - 1][k] = v;
+    this.n++;
+  }
+  get(i) { return this.chunks[(i / CHUNK) | 0][i % CHUNK]; }
+  toArray() {
+    const out = new this.Type(this.n);
+    this.chunks.forEach((c, j) => out.set(c.subarray(0, Math.min(CHUNK, this.n - j * CHUNK)), j * CHUNK));
+    return out;
+  }
+}
+
+export class Session {
+  /**
+   * @param {object} o
+   * @param {object} o.settings  { exercise, pelvicLimitDeg? } for HingeCheck
+   * @param {string} o.source    'live' | 'clip' | 'demo' | 'import'
+   * @param {string} [o.name]    clip or file name
+   * @param {object} [o.meta]    shown in the report's `session` block (grip, model, ...)
+   */
+  constructor({ settings, source, name = '', meta = {} }) {
+    this.settings = { ...settings };
+    this.source = source;
+    this.name = name;
+    this.meta = { ...meta };
+    this.W = 0;
+    this.H = 0;
+    this.hc = new core.HingeCheck(this.settings);
+    this.lm = []; // Float32Array chunks of CHUNK × 132
+    this.t = new Column(Float64Array); // ms
+    this.people = new Column(Uint8Array);
+    this.sig = new Column(Float32Array); // trunk, hip, knee interleaved: 3 per frame
+    this.sigN = 0;
+    this.phase = new Column(Uint8Array);
+    this.calibrations = []; // frame counts after which calibrate() succeeded
+    this.rejected = 0;
+    this.lastError = null;
+    this.finished = null;
+    this.created = new Date();
+  }
+
+  get frames() { return this.t.n; }
+  get lastT() { return this.t.n ? this.t.get(this.t.n - 1) : -Infinity; }
+  get durationS() { return this.t.n ? (this.lastT - this.t.get(0)) / 1000 : 0; }
+
+  /** Landmarks of stored frame i (a view into storage; all zero = nobody). */
+  landmarks(i) {
+    const c = this.lm[(i / CHUNK) | 0];
+    const k = (i % CHUNK) * LM;
+    return c.subarray(k, k + LM);
+  }
+  time(i) { return this.t.get(i); }
+
+  /**
+   * One pose frame: media time (ms), picture size, 132 numbers (or null/empty when nobody
+   * was found) and how many people the model saw. Returns HingeCheck.push's code:
+   * 1 new rep, 0 nothing new, −1 rejected (this.lastError says why; nothing is stored).
+   */
+  push(tMs, width, height, landmarks, people = landmarks?.length ? 1 : 0) {
+    if (this.finished) this.reopen();
+    let lm = landmarks && landmarks.length ? landmarks : EMPTY;
+    if (!this.W && width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height)) {
+      this.W = width;
+      this.H = height;
+    }
+    if (lm.length === LM && this.W && (width !== this.W || height !== this.H)) {
+      lm = rescale(lm, width / this.W, height / this.H);
+    }
+    const code = this.hc.push(tMs, this.W || width, this.H || height, lm, people);
+    if (code < 0) {
+      this.rejected++;
+      this.lastError = this.hc.lastError();
+      return code;
+    }
+    this.store(tMs, lm, people);
+    return code;
+  }
+
+  store(tMs, lm, people) {
+    const n = this.t.n;
+    if (n % CHUNK === 0) this.lm.push(new Float32Array(CHUNK * LM));
+    if (lm.length === LM) this.lm[this.lm.length - 1].set(lm, (n % CHUNK) * LM);
+    this.t.push(tMs);
+    this.people.push(Math.min(255, people));
+    const s = this.hc.signals();
+    if (s.length === 4) { this.sig.push(s[1]); this.sig.push(s[2]); this.sig.push(s[3]); } else { this.sig.push(NaN); this.sig.push(NaN); this.sig.push(NaN); }
+    this.phase.push(Math.max(0, PHASES.indexOf(this.hc.phase())));
+  }
+
+  /** Standing calibration (the countdown's end). Throws the core's message when not still. */
+  calibrate() {
+    this.hc.calibrate();
+    this.calibrations.push(this.frames);
+  }
+
+  /** The report so far, or the final one after finish(). */
+  report() { return this.decorate(this.finished ?? this.hc.report()); }
+
+  /** Ends the recording: a rep cut at its lockout counts. Idempotent. */
+  finish() {
+    if (!this.finished) this.finished = this.hc.finish();
+    return this.report();
+  }
+
+  /** More frames after finish() (a resumed set): re-run the analysis so the set goes on. */
+  reopen() {
+    this.finished = null;
+    this.rebuild(this.settings);
+  }
+
+  decorate(r) {
+    return {
+      ...r,
+      session: {
+        source: this.source,
+        name: this.name || undefined,
+        started: this.created.toISOString(),
+        frames: this.frames,
+        duration_s: Math.round(this.durationS * 1000) / 1000,
+        settings: this.settings,
+        ...this.meta,
+      },
+    };
+  }
+
+  /** New settings (another lift): re-analyse every stored frame; nothing is lost. */
+  rebuild(settings) {
+    const wasFinished = !!this.finished;
+    this.settings = { ...settings };
+    const old = this.hc;
+    this.hc = new core.HingeCheck(this.settings);
+    old.free();
+    const n = this.frames;
+    this.sig = new Column(Float32Array);
+    this.phase = new Column(Uint8Array);
+    const people = this.people;
+    const times = this.t;
+    this.t = new Column(Float64Array);
+    this.people = new Column(Uint8Array);
+    const lm = this.lm;
+    this.lm = [];
+    let cal = 0;
+    for (let i = 0; i < n; i++) {
+      const c = lm[(i / CHUNK) | 0];
+      const k = (i % CHUNK) * LM;
+      const f = c.subarray(k, k + LM);
+      const flat = isEmpty(f) ? EMPTY : f;
+      this.hc.push(times.get(i), this.W, this.H, flat, people.get(i));
+      this.store(times.get(i), flat, people.get(i));
+      while (cal < this.calibrations.length && this.calibrations[cal] === i + 1) {
+        try { this.hc.calibrate(); } catch { /* it was still then; keep going */ }
+        cal++;
+      }
+    }
+    this.finished = null;
+    if (wasFinished) this.finish();
+  }
+
+  /** Chart data: times (s), trunk/hip/knee (deg), phases. */
+  series() {
+    const t = this.t.toArray();
+    const t0 = t.length ? t[0] : 0;
+    const ts = Float64Array.from(t, (v) => (v - t0) / 1000);
+    const sig = this.sig.toArray();
+    return { t0: t0 / 1000, t: ts, sig, phase: this.phase.toArray() };
+  }
+
+  /** The session as posetrack JSON (the core writes it; the CLI and other tools read it). */
+  posetrackJson() {
+    const n = this.frames;
+    const flat = new Float32Array(n * LM);
+    for (let j = 0; j < this.lm.length; j++) {
+      const frames = Math.min(CHUNK, n - j * CHUNK);
+      flat.set(this.lm[j].subarray(0, frames * LM), j * CHUNK * LM);
+    }
+    return core.posetrackJson(flat, this.t.toArray(), this.W, this.H, this.fps());
+  }
+
+  /** Frame rate from the median frame interval (what the page processed, not the camera's). */
+  fps() {
+    const n = Math.min(this.frames, 600);
+    if (n < 2) return 30;
+    const d = [];
+    for (let i = 1; i < n; i++) d.push(this.t.get(i) - this.t.get(i - 1));
+    d.sort((a, b) => a - b);
+    const med = d[d.length >> 1];
+    return med > 0 ? Math.round((1000 / med) * 100) / 100 : 30;
+  }
+
+  /** Index of the last frame at or before time tMs (−1 if none). */
+  indexAt(tMs) {
+    let lo = 0;
+    let hi = this.frames - 1;
+    if (hi < 0 || this.t.get(0) > tMs) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.t.get(mid) <= tMs) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  free() { this.hc?.free(); this.hc = null; }
+}
+
+function isEmpty(f) {
+  for (let i = 0; i < f.length; i++) if (f[i] !== 0) return false;
+  return true;
+}
+
+function rescale(lm, sx, sy) {
+  const out = Float32Array.from(lm);
+  for (let i = 0; i < 33; i++) { out[i * 4] *= sx; out[i * 4 + 1] *= sy; }
+  return out;
+}
+
+/**
+ * Replays a session's stored frames through a second analyser, so any moment can be drawn
+ * with the overlay exactly as it was live (no pose model involved). Seeking backwards starts
+ * over (≈ 50 µs a frame), from 30 s before the target on long sessions.
+ */
+export class Replayer {
+  constructor(session) {
+    this.s = session;
+    this.hc = null;
+    this.next = 0; // next stored frame to push
+  }
+  reset(from = 0) {
+    this.hc?.free();
+    this.hc = new core.HingeCheck(this.s.settings);
+    this.next = from;
+    this.cal = this.s.calibrations.findIndex((c) => c > from);
+    if (this.cal < 0) this.cal = this.s.calibrations.length;
+  }
+  /** Advances to the last frame at or before tMs; returns the stored frame index (or −1). */
+  seek(tMs) {
+    const i = this.s.indexAt(tMs);
+    if (i < 0) { if (!this.hc || this.next > 0) this.reset(0); return -1; }
+    if (!this.hc || i < this.next - 1) {
+      const from = this.s.frames > 20000 ? Math.max(0, this.s.indexAt(tMs - 30000)) : 0;
+      this.reset(from);
+    }
+    const empty = new Float32Array(0);
+    for (; this.next <= i; this.next++) {
+      const f = this.s.landmarks(this.next);
+      this.hc.push(this.s.time(this.next), this.s.W, this.s.H, isEmpty(f) ? empty : f, this.s.people.get(this.next));
+      while (this.cal < this.s.calibrations.length && this.s.calibrations[this.cal] === this.next + 1) {
+        try { this.hc.calibrate(); } catch { /* as it was */ }
+        this.cal++;
+      }
+    }
+    return i;
+  }
+  free() { this.hc?.free(); this.hc = null; }
+}

@@ -1,0 +1,64 @@
+// Workshop mode (a coach, a projector, a room): fullscreen, large type readable from 10 m,
+// high contrast, the canvas HUD at twice the size, a visible shortcut legend. And the keyboard
+// shortcuts, which work in every mode.
+
+import { $ } from './ui.js';
+import { view } from './stage.js';
+
+export function createWorkshop(app) {
+  let on = false;
+
+  function set(v) {
+    on = !!v;
+    document.body.classList.toggle('workshop', on);
+    $('workshop').setAttribute('aria-pressed', String(on));
+    $('legend').hidden = !on;
+    view.textScale = on ? 2 : 1;
+    view.hud = on;
+    if (on) fullscreen(true);
+    else if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  }
+
+  function fullscreen(want = !document.fullscreenElement) {
+    if (want && !document.fullscreenElement) {
+      document.documentElement.requestFullscreen?.().catch(() => {
+        app.showNote('Fullscreen was refused by the browser: press F again, or use the browser\'s own fullscreen key.', 2500);
+      });
+    } else if (!want && document.fullscreenElement) {
+      document.exitFullscreen().catch(() => {});
+    }
+  }
+
+  function typing(target) {
+    return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName) && target.type !== 'checkbox' && target.type !== 'range');
+  }
+
+  document.addEventListener('keydown', (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+    const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    const act = {
+      ' ': () => app.toggleRun(),
+      r: () => app.review.replayLast(),
+      m: () => app.voice.toggle(),
+      f: () => fullscreen(),
+      d: () => app.setMode('demo', { start: true }),
+      w: () => set(!on),
+      1: () => app.setMode('live'),
+      2: () => app.setMode('clip'),
+      3: () => app.setMode('review'),
+      4: () => app.setMode('demo'),
+      Escape: () => { if (on && !document.fullscreenElement) set(false); },
+    }[k];
+    if (!act) return;
+    // Space on a focused button activates that button (keyboard users rely on it), except in
+    // the workshop, where Space is always start/stop.
+    if (k === ' ' && !on && (e.target instanceof HTMLButtonElement || e.target instanceof HTMLInputElement)) return;
+    e.preventDefault();
+    act();
+  });
+
+  $('workshop').addEventListener('click', () => set(!on));
+  $('fullscreen').addEventListener('click', () => fullscreen());
+
+  return { set, fullscreen, get on() { return on; } };
+}

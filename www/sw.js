@@ -1,0 +1,79 @@
+// Service worker: the page works offline after its first load.
+//
+// - The app shell (HTML, CSS, our JS, the wasm core) is fetched network-first, so a rebuilt
+//   page shows at once, and falls back to the cache when offline.
+// - The MediaPipe runtime and the pose models (large, versioned) are cache-first.
+// Everything is precached at install; only same-origin GET requests are handled (the page
+// never requests anything else).
+
+const SHELL_CACHE = 'hingecheck-shell-v1';
+const RUNTIME_CACHE = 'hingecheck-runtime-tasks-vision-1.1.0-models-v1';
+
+const SHELL = [
+  './', 'index.html', 'styles.css', 'manifest.webmanifest', 'icon.svg',
+  'app/main.js', 'app/ui.js', 'app/wasm.js', 'app/session.js', 'app/stage.js', 'app/audio.js',
+  'app/camera.js', 'app/pose.js', 'app/feedback.js', 'app/live.js', 'app/clip.js', 'app/demo.js',
+  'app/files.js', 'app/chart.js', 'app/review.js', 'app/workshop.js',
+  'js/pose-client.js', 'js/pose-worker.js',
+  'pkg/hingecheck.js', 'pkg/hingecheck_bg.wasm',
+];
+const RUNTIME = [
+  'vendor/tasks-vision/vision_bundle.mjs',
+  'vendor/tasks-vision/wasm/vision_wasm_module_internal.js',
+  'vendor/tasks-vision/wasm/vision_wasm_module_internal.wasm',
+  'models/pose_landmarker_lite.task',
+  'models/pose_landmarker_full.task',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const shell = await caches.open(SHELL_CACHE);
+    await shell.addAll(SHELL.map((p) => new Request(p, { cache: 'no-cache' })));
+    const runtime = await caches.open(RUNTIME_CACHE);
+    for (const p of RUNTIME) {
+      if (!(await runtime.match(p))) await runtime.add(new Request(p, { cache: 'no-cache' }));
+    }
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith('hingecheck-') && name !== SHELL_CACHE && name !== RUNTIME_CACHE) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+const isRuntime = (url) => /\/(vendor|models)\//.test(url.pathname);
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (req.headers.has('range')) return; // media byte ranges: let the network answer
+  event.respondWith(isRuntime(url) ? cacheFirst(req) : networkFirst(req));
+});
+
+async function cacheFirst(req) {
+  const cache = await caches.open(RUNTIME_CACHE);
+  const hit = await cache.match(req, { ignoreSearch: true });
+  if (hit) return hit;
+  const res = await fetch(req);
+  if (res.ok) cache.put(req, res.clone());
+  return res;
+}
+
+async function networkFirst(req) {
+  const cache = await caches.open(SHELL_CACHE);
+  try {
+    const res = await fetch(req);
+    if (res.ok) cache.put(req, res.clone());
+    return res;
+  } catch (e) {
+    const hit = await cache.match(req, { ignoreSearch: true }) ?? (req.mode === 'navigate' ? await cache.match('index.html') : null);
+    if (hit) return hit;
+    throw e;
+  }
+}
