@@ -11,6 +11,7 @@
 //! cut at a lockout still counts that rep). No input makes it panic: bad frames are rejected
 //! with a [`FrameError`] and counted.
 
+use crate::coach::drill::{DrillLive, DrillReport, DrillSession, Targets};
 use crate::coach::fatigue::{self, RepFeatures};
 use crate::coach::judge::{judge, Judgement, PelvicLimit};
 use crate::coach::lift::{classify, set_lift, Exercise, Guess, Lift};
@@ -40,6 +41,8 @@ pub struct Settings {
     pub exercise: Exercise,
     /// The drill's pelvic-limit trunk angle, if the lifter has done the drill.
     pub pelvic_limit: Option<PelvicLimit>,
+    /// How many movements each drill stage wants (exercise `drill`).
+    pub drill: Targets,
 }
 
 /// A judged rep and what it was judged from.
@@ -94,6 +97,7 @@ pub struct Analyzer {
     side_votes: [u32; 2],
     yaw_hist: Vec<f64>,
     framing_seen: Vec<(view::FramingIssue, u32)>,
+    drill: Option<DrillSession>,
 }
 
 fn euro_params(i: usize) -> OneEuroParams {
@@ -135,6 +139,8 @@ impl Analyzer {
             side_votes: [0, 0],
             yaw_hist: Vec::new(),
             framing_seen: Vec::new(),
+            drill: (settings.exercise == Exercise::Drill)
+                .then(|| DrillSession::new(settings.drill)),
         }
     }
 
@@ -234,8 +240,14 @@ impl Analyzer {
             && (self.reps.is_empty() || t - self.last_rep_t > 3.0);
         self.body.observe_still(t, &sig, &live, quiet);
         let standing = self.body.standing;
-        let tracked = sig.quality >= 0.5 && sig.hip.is_finite();
-        self.step_machine(t, tracked.then_some(sig.hip - standing.hip));
+        if let Some(drill) = &mut self.drill {
+            // The drill: the hands on the pelvis, no reps to count.
+            let raw = FrameSig::compute(&pts, &fr);
+            drill.push(t, &pts, &raw, &sig, &fr, &standing);
+        } else {
+            let tracked = sig.quality >= 0.5 && sig.hip.is_finite();
+            self.step_machine(t, tracked.then_some(sig.hip - standing.hip));
+        }
         self.update_indicators(t, &sig);
         if let Some(y) = vs.map(|v| v.yaw_deg) {
             if self.yaw_hist.len() < 200_000 {
@@ -385,6 +397,23 @@ impl Analyzer {
         })
     }
 
+    /// The drill's live state (exercise `drill`).
+    pub fn drill_live(&self) -> Option<DrillLive> {
+        self.drill.as_ref().map(DrillSession::live)
+    }
+
+    /// The drill's report (exercise `drill`).
+    pub fn drill_report(&self) -> Option<DrillReport> {
+        self.drill.as_ref().map(DrillSession::report)
+    }
+
+    /// Skips the current drill stage.
+    pub fn drill_skip(&mut self) {
+        if let Some(d) = &mut self.drill {
+            d.skip();
+        }
+    }
+
     /// Reps seen by the state machine that were not counted (parks, not-hinge movements).
     pub fn movements_seen(&self) -> usize {
         self.reps.len()
@@ -475,6 +504,12 @@ impl Analyzer {
                     notes.push(messages::NO_DEPTH_CLAIM.to_string());
                 }
             }
+            None if self.drill.is_some() => {
+                notes.push(messages::DRILL_NOTE.to_string());
+                if let Some(d) = self.drill_report().filter(|d| !d.summary.is_empty()) {
+                    notes.push(d.summary);
+                }
+            }
             None => notes.push("No hinge reps seen yet.".to_string()),
         }
         let skipped = self.reps.len() - reps.len();
@@ -547,7 +582,9 @@ impl Analyzer {
             },
             notes,
             frames: self.counts.clone(),
-            drill: None,
+            drill: self
+                .drill_report()
+                .and_then(|d| serde_json::to_value(d).ok()),
             version: format!("hingecheck {}", env!("CARGO_PKG_VERSION")),
         }
     }

@@ -100,13 +100,13 @@ fn simulated_deadlifts_are_counted_and_judged() {
         );
         assert_eq!(count, reps as u64);
         assert_eq!(hc.rep_count() as u64, count);
-        assert!(new_reps as u64 >= count, "{preset}: push() said 1 for each rep");
+        assert!(
+            new_reps as u64 >= count,
+            "{preset}: push() said 1 for each rep"
+        );
         let v = verdicts(&report);
         let agree = v.iter().filter(|x| *x == want).count();
-        assert!(
-            agree * 2 > v.len(),
-            "{preset}: most reps are {want}: {v:?}"
-        );
+        assert!(agree * 2 > v.len(), "{preset}: most reps are {want}: {v:?}");
         assert_eq!(report["exercise"], "deadlift", "{preset}");
         // The live accessors answer.
         assert!(["top", "down", "up", "paused"].contains(&hc.phase().as_str()));
@@ -162,24 +162,115 @@ fn bad_frames_are_refused_with_a_message_and_the_analysis_goes_on() {
         f
     };
     let cases: Vec<(&str, f64, f64, f64, Vec<f32>, &str)> = vec![
-        ("131 numbers", t + 1.0, w, h, good[..131].to_vec(), "landmarks"),
-        ("133 numbers", t + 1.0, w, h, [&good[..], &[0.5]].concat(), "landmarks"),
-        ("one landmark", t + 1.0, w, h, good[..4].to_vec(), "expected 33"),
-        ("two people's worth", t + 1.0, w, h, [&good[..], &good[..]].concat(), "expected 33"),
+        (
+            "131 numbers",
+            t + 1.0,
+            w,
+            h,
+            good[..131].to_vec(),
+            "landmarks",
+        ),
+        (
+            "133 numbers",
+            t + 1.0,
+            w,
+            h,
+            [&good[..], &[0.5]].concat(),
+            "landmarks",
+        ),
+        (
+            "one landmark",
+            t + 1.0,
+            w,
+            h,
+            good[..4].to_vec(),
+            "expected 33",
+        ),
+        (
+            "two people's worth",
+            t + 1.0,
+            w,
+            h,
+            [&good[..], &good[..]].concat(),
+            "expected 33",
+        ),
         ("NaN x", t + 1.0, w, h, with(23 * 4, f32::NAN), "NaN"),
-        ("∞ y", t + 1.0, w, h, with(11 * 4 + 1, f32::INFINITY), "NaN or infinite"),
-        ("−∞ z", t + 1.0, w, h, with(0 * 4 + 2, f32::NEG_INFINITY), "NaN or infinite"),
-        ("NaN visibility", t + 1.0, w, h, with(24 * 4 + 3, f32::NAN), "NaN"),
-        ("visibility 7", t + 1.0, w, h, with(24 * 4 + 3, 7.0), "visibility"),
-        ("huge x", t + 1.0, w, h, with(25 * 4, 1e30), "outside the image"),
-        ("f32::MAX y", t + 1.0, w, h, with(26 * 4 + 1, f32::MAX), "outside the image"),
+        (
+            "∞ y",
+            t + 1.0,
+            w,
+            h,
+            with(11 * 4 + 1, f32::INFINITY),
+            "NaN or infinite",
+        ),
+        (
+            "−∞ z",
+            t + 1.0,
+            w,
+            h,
+            with(0 * 4 + 2, f32::NEG_INFINITY),
+            "NaN or infinite",
+        ),
+        (
+            "NaN visibility",
+            t + 1.0,
+            w,
+            h,
+            with(24 * 4 + 3, f32::NAN),
+            "NaN",
+        ),
+        (
+            "visibility 7",
+            t + 1.0,
+            w,
+            h,
+            with(24 * 4 + 3, 7.0),
+            "visibility",
+        ),
+        (
+            "huge x",
+            t + 1.0,
+            w,
+            h,
+            with(25 * 4, 1e30),
+            "outside the image",
+        ),
+        (
+            "f32::MAX y",
+            t + 1.0,
+            w,
+            h,
+            with(26 * 4 + 1, f32::MAX),
+            "outside the image",
+        ),
         ("NaN time", f64::NAN, w, h, good.clone(), "timestamp"),
         ("∞ time", f64::INFINITY, w, h, good.clone(), "timestamp"),
-        ("time going backwards", t - 500.0, w, h, good.clone(), "backwards"),
+        (
+            "time going backwards",
+            t - 500.0,
+            w,
+            h,
+            good.clone(),
+            "backwards",
+        ),
         ("the same time again", t, w, h, good.clone(), "backwards"),
         ("zero width", t + 1.0, 0.0, h, good.clone(), "image size"),
-        ("negative height", t + 1.0, w, -720.0, good.clone(), "image size"),
-        ("NaN height", t + 1.0, w, f64::NAN, good.clone(), "image size"),
+        (
+            "negative height",
+            t + 1.0,
+            w,
+            -720.0,
+            good.clone(),
+            "image size",
+        ),
+        (
+            "NaN height",
+            t + 1.0,
+            w,
+            f64::NAN,
+            good.clone(),
+            "image size",
+        ),
         ("huge image", t + 1.0, 1e9, h, good.clone(), "image size"),
     ];
     for (what, tt, ww, hh, lm, needle) in cases {
@@ -208,7 +299,10 @@ fn bad_frames_are_refused_with_a_message_and_the_analysis_goes_on() {
     // ones the boundary refused before they reached it are not in this count.)
     assert!(report["frames"]["rejected"].as_u64().unwrap() >= 2);
     let notes = report["notes"].to_string();
-    assert!(notes.contains("rejected"), "the report says frames were rejected: {notes}");
+    assert!(
+        notes.contains("rejected"),
+        "the report says frames were rejected: {notes}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -220,7 +314,9 @@ fn bad_settings_files_and_calls_are_errors_not_panics() {
         json!({ "pelvicLimitDeg": -1.0 }),
         json!({ "pelvicLimitDeg": "deep" }),
     ] {
-        let e = HingeCheck::new(settings(bad.clone())).err().expect("refused");
+        let e = HingeCheck::new(settings(bad.clone()))
+            .err()
+            .expect("refused");
         assert!(!message(e).is_empty(), "{bad}: a message");
     }
     let e = HingeCheck::new(settings(json!({ "exercise": "bench-press" })))
@@ -256,11 +352,17 @@ fn bad_settings_files_and_calls_are_errors_not_panics() {
         assert!(analyse_posetrack(text, JsValue::UNDEFINED).is_err());
     }
     // A huge (but valid) number of frames is no problem; a mismatched export is refused.
-    let e = posetrack_json(&[0.0; 131], &[0.0], 640.0, 480.0, 30.0).err().unwrap();
+    let e = posetrack_json(&[0.0; 131], &[0.0], 640.0, 480.0, 30.0)
+        .err()
+        .unwrap();
     assert!(message(e).contains("per frame"));
-    let e = posetrack_json(&[f32::NAN; N], &[0.0], 640.0, 480.0, 30.0).err().unwrap();
+    let e = posetrack_json(&[f32::NAN; N], &[0.0], 640.0, 480.0, 30.0)
+        .err()
+        .unwrap();
     assert!(message(e).contains("frame 0"));
-    let e = posetrack_json(&[0.0; N], &[f64::NAN], 640.0, 480.0, 30.0).err().unwrap();
+    let e = posetrack_json(&[0.0; N], &[f64::NAN], 640.0, 480.0, 30.0)
+        .err()
+        .unwrap();
     assert!(message(e).contains("timestamp"));
     assert!(simulate_preset("no-such-lift", 3, 1).is_err());
     let presets = value(demo_presets().unwrap());
@@ -299,12 +401,7 @@ fn canvas(w: u32, h: u32) -> (HtmlCanvasElement, CanvasRenderingContext2d) {
     c.set_width(w);
     c.set_height(h);
     doc.body().unwrap().append_child(&c).unwrap();
-    let ctx: CanvasRenderingContext2d = c
-        .get_context("2d")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
+    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
     (c, ctx)
 }
 
@@ -323,9 +420,7 @@ fn is_engine_green(p: [u8; 4]) -> bool {
 
 fn is_crane(p: [u8; 4]) -> bool {
     // The boom: steel #94a3b8 = (148, 163, 184), or flashing #ef4444 = (239, 68, 68).
-    let near = |c: [i32; 3]| {
-        (0..3).all(|k| (p[k] as i32 - c[k]).abs() < 30)
-    };
+    let near = |c: [i32; 3]| (0..3).all(|k| (p[k] as i32 - c[k]).abs() < 30);
     p[3] > 200 && (near([148, 163, 184]) || near([239, 68, 68]))
 }
 
@@ -344,8 +439,15 @@ fn green_ring(ctx: &CanvasRenderingContext2d, x: f64, y: f64, r: f64) -> usize {
 /// row through y and along the column through x (within ±80 px). None if no green.
 fn green_centre(ctx: &CanvasRenderingContext2d, x: f64, y: f64) -> Option<(f64, f64)> {
     let span = |horizontal: bool| -> Option<f64> {
-        let (x0, y0, w, h) = if horizontal { (x - 80.0, y, 161.0, 1.0) } else { (x, y - 80.0, 1.0, 161.0) };
-        let d = ctx.get_image_data(x0.round(), y0.round(), w, h).unwrap().data();
+        let (x0, y0, w, h) = if horizontal {
+            (x - 80.0, y, 161.0, 1.0)
+        } else {
+            (x, y - 80.0, 1.0, 161.0)
+        };
+        let d = ctx
+            .get_image_data(x0.round(), y0.round(), w, h)
+            .unwrap()
+            .data();
         let green: Vec<usize> = (0..161)
             .filter(|k| is_engine_green([d[k * 4], d[k * 4 + 1], d[k * 4 + 2], d[k * 4 + 3]]))
             .collect();
@@ -357,7 +459,10 @@ fn green_centre(ctx: &CanvasRenderingContext2d, x: f64, y: f64) -> Option<(f64, 
 
 fn assert_disc_at(ctx: &CanvasRenderingContext2d, x: f64, y: f64, what: &str) {
     let ring = green_ring(ctx, x, y, 7.0);
-    assert!(ring >= 7, "{what}: engine disc green around ({x:.0}, {y:.0}): {ring}/12 ring pixels");
+    assert!(
+        ring >= 7,
+        "{what}: engine disc green around ({x:.0}, {y:.0}): {ring}/12 ring pixels"
+    );
     let (cx, cy) = green_centre(ctx, x, y).expect("green found");
     assert!(
         (cx - x).abs() <= 3.0 && (cy - y).abs() <= 3.0,
@@ -373,7 +478,11 @@ struct Pose {
 /// The near hip (smaller z: nearer the camera) and the shoulders' midpoint, in canvas px.
 fn pose_on(lm: &[f32], w: f64, h: f64) -> Pose {
     let p = |i: usize| (lm[i * 4] as f64 * w, lm[i * 4 + 1] as f64 * h);
-    let near_hip = if lm[24 * 4 + 2] < lm[23 * 4 + 2] { 24 } else { 23 };
+    let near_hip = if lm[24 * 4 + 2] < lm[23 * 4 + 2] {
+        24
+    } else {
+        23
+    };
     let (a, b) = (p(11), p(12));
     Pose {
         hip: p(near_hip),
@@ -390,8 +499,21 @@ fn overlay_draws_the_engine_on_the_hip_and_the_crane_along_the_trunk_and_mirrors
 
     // Before any frame: nothing but (optionally) the HUD; no panic on odd arguments.
     hc.draw(&ctx, cw, ch, false, 1.0, 0.0, false, false);
-    assert_eq!(pixel(&ctx, cw / 2.0, ch / 2.0)[3], 0, "empty overlay is transparent");
-    hc.draw(&ctx, f64::NAN, f64::INFINITY, true, f64::NAN, f64::NAN, true, true);
+    assert_eq!(
+        pixel(&ctx, cw / 2.0, ch / 2.0)[3],
+        0,
+        "empty overlay is transparent"
+    );
+    hc.draw(
+        &ctx,
+        f64::NAN,
+        f64::INFINITY,
+        true,
+        f64::NAN,
+        f64::NAN,
+        true,
+        true,
+    );
     hc.draw(&ctx, 0.0, 0.0, false, -3.0, -1.0, true, false);
     ctx.clear_rect(0.0, 0.0, cw, ch);
 
@@ -429,16 +551,28 @@ fn overlay_draws_the_engine_on_the_hip_and_the_crane_along_the_trunk_and_mirrors
     );
     // Far from the lifter, nothing is drawn (the HUD is off).
     let far = (if hx < cw / 2.0 { cw - 20.0 } else { 20.0 }, ch / 2.0);
-    assert_eq!(pixel(&ctx, far.0, far.1)[3], 0, "nothing away from the lifter");
+    assert_eq!(
+        pixel(&ctx, far.0, far.1)[3],
+        0,
+        "nothing away from the lifter"
+    );
 
     // Mirrored: the same picture flipped left-right.
     ctx.clear_rect(0.0, 0.0, cw, ch);
     hc.draw(&ctx, cw, ch, true, 1.0, 0.0, false, false);
     assert_disc_at(&ctx, cw - hx, hy, "mirrored near hip");
     let (mx, my) = along(0.42, true);
-    assert!(is_crane(pixel(&ctx, mx, my)), "mirrored boom: {:?}", pixel(&ctx, mx, my));
+    assert!(
+        is_crane(pixel(&ctx, mx, my)),
+        "mirrored boom: {:?}",
+        pixel(&ctx, mx, my)
+    );
     if (cw - 2.0 * hx).abs() > 40.0 {
-        assert_eq!(green_ring(&ctx, hx, hy, 7.0), 0, "no disc at the unmirrored hip");
+        assert_eq!(
+            green_ring(&ctx, hx, hy, 7.0),
+            0,
+            "no disc at the unmirrored hip"
+        );
     }
 
     // The HUD (workshop mode) paints the rep counter panel in the top-left corner.

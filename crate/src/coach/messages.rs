@@ -59,3 +59,4 @@ pub const TIER_A_NOTE: &str = "Crane vs engine is judged from the trunk line (hi
 pub const NOT_A_HINGE_PISTOL: &str = "This looks like one-legged squats (pistols), not a hip hinge: no hinge reps are judged. Hinge Check judges swings, deadlifts, cleans and RDLs.";
 pub const NOT_A_HINGE_SQUAT: &str = "This looks like squats with the arms out front, not a hip hinge: no hinge reps are judged. Hinge Check judges swings, deadlifts, cleans and RDLs.";
 pub const BUILD_UP: &str = "Build yourself up: fewer reps, a lighter bell or more rest, and add volume only when the engine lasts longer.";
+pub const DRILL_NOTE: &str = "The drill reads your pelvis from the thumb (on the hip bone) and index finger (on the thigh bone) landmarks: when the camera cannot see both on the pelvis it says so rather than guess.";

@@ -2,6 +2,7 @@
 //! faults), whether the engine is tiring (fatigue), and what to say about it (messages).
 //! Biomechanics.md §4–§7; thresholds in one place per lift (`thresholds`).
 
+pub mod drill;
 pub mod fatigue;
 pub mod judge;
 pub mod lift;
