@@ -95,7 +95,8 @@ pub struct Analyzer {
     prev_live_sig: Option<(f64, FrameSig)>,
     rejected_first: Option<String>,
     side_votes: [u32; 2],
-    yaw_hist: Vec<f64>,
+    /// Yaw estimates in 1° bins (0–90°), for the set's median view without growing memory.
+    yaw_bins: [u32; 91],
     framing_seen: Vec<(view::FramingIssue, u32)>,
     drill: Option<DrillSession>,
 }
@@ -137,7 +138,7 @@ impl Analyzer {
             prev_live_sig: None,
             rejected_first: None,
             side_votes: [0, 0],
-            yaw_hist: Vec::new(),
+            yaw_bins: [0; 91],
             framing_seen: Vec::new(),
             drill: (settings.exercise == Exercise::Drill)
                 .then(|| DrillSession::new(settings.drill)),
@@ -244,15 +245,16 @@ impl Analyzer {
             // The drill: the hands on the pelvis, no reps to count.
             let raw = FrameSig::compute(&pts, &fr);
             drill.push(t, &pts, &raw, &sig, &fr, &standing);
+            let l = drill.live();
+            self.live.engine = l.engine;
+            self.live.crane = l.crane;
         } else {
             let tracked = sig.quality >= 0.5 && sig.hip.is_finite();
             self.step_machine(t, tracked.then_some(sig.hip - standing.hip));
+            self.update_indicators(t, &sig);
         }
-        self.update_indicators(t, &sig);
-        if let Some(y) = vs.map(|v| v.yaw_deg) {
-            if self.yaw_hist.len() < 200_000 {
-                self.yaw_hist.push(y);
-            }
+        if let Some(y) = vs.map(|v| v.yaw_deg).filter(|y| y.is_finite()) {
+            self.yaw_bins[y.round().clamp(0.0, 90.0) as usize] += 1;
         }
         self.side_votes[(fr.near == Side::Right) as usize] += 1;
         for issue in &self.live.view.issues {
@@ -506,9 +508,6 @@ impl Analyzer {
             }
             None if self.drill.is_some() => {
                 notes.push(messages::DRILL_NOTE.to_string());
-                if let Some(d) = self.drill_report().filter(|d| !d.summary.is_empty()) {
-                    notes.push(d.summary);
-                }
             }
             None => notes.push("No hinge reps seen yet.".to_string()),
         }
@@ -530,8 +529,15 @@ impl Analyzer {
             ));
         }
         let yaw = {
-            let mut y = self.yaw_hist.clone();
-            crate::motion::body::median(&mut y)
+            let total: u32 = self.yaw_bins.iter().sum();
+            let mut acc = 0;
+            self.yaw_bins
+                .iter()
+                .position(|&n| {
+                    acc += n;
+                    total > 0 && acc * 2 >= total
+                })
+                .map(|k| k as f64)
         };
         let frames_seen = self.counts.analysed.max(1) as u32;
         let issues = self

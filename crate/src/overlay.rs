@@ -323,6 +323,30 @@ pub fn scene(live: &Live, last: Option<&RepReport>, o: &Options) -> Scene {
                 bold: false,
             });
         }
+        // In the drill: the two lines' angles, the pelvic line from the hands and the trunk line.
+        if o.drill && !estimated {
+            let psi = crate::signal::geometry::ang(thumb - index, fr.facing);
+            let (tx, ty) = m.map(thumb);
+            items.push(Item::Text {
+                at: (tx, ty - 14.0 * ts),
+                text: format!("pelvic line {psi:.0}°"),
+                size: 15.0 * ts,
+                color: color::THUMB,
+                align: Align::Center,
+                bold: true,
+            });
+            if let Some(sig) = live.sig.filter(|s| s.trunk.is_finite()) {
+                let (sx, sy) = m.map(shoulder_mid);
+                items.push(Item::Text {
+                    at: (sx, sy - 14.0 * ts),
+                    text: format!("trunk line {:.0}°", sig.trunk),
+                    size: 15.0 * ts,
+                    color: color::TEXT,
+                    align: Align::Center,
+                    bold: true,
+                });
+            }
+        }
         // The pelvic limit from the drill.
         if let Some(limit) = o.pelvic_limit_deg {
             let a = limit.to_radians();

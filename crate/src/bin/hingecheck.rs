@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  hingecheck analyze FILE [--exercise auto|swing|deadlift|clean|rdl|drill] [--json]
+  hingecheck analyze FILE [--exercise auto|swing|deadlift|clean|rdl|drill] [--pelvic-limit DEG] [--json]
+        (--pelvic-limit: your drill's θ_T*, to check depth from spinal flexion)
   hingecheck simulate --preset NAME [--reps N] [--yaw DEG] [--noise PX] [--fps F] [--seed S] -o FILE
   hingecheck show REPORT.json        (print a saved report, e.g. one exported by the page)
   hingecheck bench [--minutes M]
@@ -44,10 +45,22 @@ fn analyze(args: &[String]) -> ExitCode {
     let mut file: Option<PathBuf> = None;
     let mut json = false;
     let mut exercise = Exercise::Auto;
+    let mut pelvic_limit = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
+            "--pelvic-limit" => {
+                match num::<f64>(&mut it, a) {
+                    Ok(d) if (0.0..=120.0).contains(&d) => {
+                        pelvic_limit = Some(hingecheck::coach::judge::PelvicLimit { trunk_deg: d })
+                    }
+                    Ok(d) => return fail(format!(
+                        "--pelvic-limit {d}: a trunk angle in 0..120 degrees (the drill's θ_T*)"
+                    )),
+                    Err(e) => return fail(e),
+                }
+            }
             "--exercise" | "-e" => match it.next().map(|s| s.parse::<Exercise>()) {
                 Some(Ok(e)) => exercise = e,
                 Some(Err(e)) => return fail(e),
@@ -232,8 +245,62 @@ fn bench(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The drill's movements as a table.
+fn drill_table(d: &hingecheck::coach::drill::DrillReport) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Drill ({}): reached stage {:?}",
+        "find your hinge",
+        d.stage.unwrap_or(hingecheck::coach::drill::Stage::Stand)
+    );
+    let c = &d.calibration;
+    let f = |v: Option<f64>| v.map(|x| format!("{x:.0}°")).unwrap_or("–".into());
+    let _ = writeln!(s, "  standing: trunk {}, pelvic line {}   hang: trunk {}, pelvic line {}   pelvic limit θ_T*: {}",
+        f(c.standing_trunk_deg), f(c.standing_pelvic_line_deg), f(c.hang_trunk_deg), f(c.hang_pelvic_line_deg), f(c.pelvic_limit_trunk_deg));
+    let _ = writeln!(
+        s,
+        "{:>3}  {:<10} {:>7} {:>7}  {:<8} {:>5}  {:>6} {:>7} {:>6}  {}",
+        "#", "asked", "start", "top", "seen", "conf", "trunk°", "pelvis°", "index", "note"
+    );
+    for m in &d.movements {
+        let _ = writeln!(
+            s,
+            "{:>3}  {:<10} {:>7.2} {:>7.2}  {:<8} {:>5.2}  {:>6.1} {:>7} {:>6}  {}",
+            m.index,
+            format!("{:?}", m.stage),
+            m.start_s,
+            m.top_s,
+            format!("{:?}", m.verdict).to_lowercase(),
+            m.confidence,
+            m.trunk_rise_deg,
+            m.pelvis_rise_deg
+                .map(|v| format!("{v:.1}"))
+                .unwrap_or("–".into()),
+            m.trunk_lead_index
+                .map(|v| format!("{v:+.2}"))
+                .unwrap_or("–".into()),
+            m.abstain.clone().unwrap_or_else(|| m.message.clone())
+        );
+    }
+    if !d.summary.is_empty() {
+        let _ = writeln!(s, "Summary: {}", d.summary);
+    }
+    s
+}
+
 fn table(r: &Report) -> String {
     use std::fmt::Write;
+    if let Some(d) = r.drill.as_ref().and_then(|v| {
+        serde_json::from_value::<hingecheck::coach::drill::DrillReport>(v.clone()).ok()
+    }) {
+        let mut s = drill_table(&d);
+        for n in &r.notes {
+            let _ = writeln!(s, "Note: {n}");
+        }
+        return s;
+    }
     let mut s = String::new();
     let _ = writeln!(s, "Exercise: {}   view: {} (yaw {}°, {} side to camera)   reps: {}   engine {} · crane {} · unclear {}",
         r.exercise, r.view.kind, r.view.yaw_deg.map(|y| format!("{y:.0}")).unwrap_or("?".into()), r.view.camera_side.as_deref().unwrap_or("?"),

@@ -245,6 +245,10 @@ pub struct DrillLive {
     pub pelvis_change_deg: Option<f64>,
     pub trunk_change_deg: Option<f64>,
     pub hands: Option<HandIssue>,
+    /// 0..1 now: the pelvic line turning as the trunk rises (the engine), and the trunk rising
+    /// while the pelvic line stays (the crane pulled up by hand).
+    pub engine: f64,
+    pub crane: f64,
     /// Set on the frame the stage changed, for the page to speak the new instruction.
     pub stage_changed: bool,
     /// Set on the frame a movement was judged.
@@ -365,6 +369,9 @@ pub struct DrillSession {
     new_movement: bool,
     live_hands: Option<HandIssue>,
     live_psi: Option<f64>,
+    prev_psi: Option<(f64, f64)>,
+    engine: f64,
+    crane: f64,
     live_trunk: Option<f64>,
     standing_trunk: f64,
 }
@@ -390,6 +397,9 @@ impl DrillSession {
             new_movement: false,
             live_hands: None,
             live_psi: None,
+            prev_psi: None,
+            engine: 0.0,
+            crane: 0.0,
             live_trunk: None,
             standing_trunk: 0.0,
         }
@@ -467,6 +477,26 @@ impl DrillSession {
             _ => 0.0,
         };
         self.prev_live = Some((t, live.trunk));
+        // Live indicators: while the trunk rises, is the pelvic line turning with it?
+        let psi_speed = match (self.prev_psi, live.pelvic_line.is_finite() && hands.is_ok()) {
+            (Some((t0, p0)), true) if t > t0 => Some((live.pelvic_line - p0) / (t - t0)),
+            _ => None,
+        };
+        self.prev_psi =
+            (live.pelvic_line.is_finite() && hands.is_ok()).then_some((t, live.pelvic_line));
+        let rising = -speed;
+        let (e, c) = match psi_speed {
+            Some(ps) if rising > 10.0 => {
+                let share = (-ps / rising).clamp(0.0, 1.5);
+                (
+                    ((share - 0.3) / 0.5).clamp(0.0, 1.0),
+                    ((0.5 - share) / 0.4).clamp(0.0, 1.0),
+                )
+            }
+            _ => (0.0, 0.0),
+        };
+        self.engine = e.max(self.engine - 0.08).max(0.0);
+        self.crane = c.max(self.crane - 0.08).max(0.0);
         let upright = live.trunk.is_finite()
             && (live.trunk - standing.trunk).abs() < 12.0
             && live.knee < 30.0;
@@ -897,6 +927,8 @@ impl DrillSession {
             pelvis_change_deg: self.live_psi.zip(standing_psi).map(|(a, b)| round1(a - b)),
             trunk_change_deg: self.live_trunk.map(|t| round1(t - self.standing_trunk)),
             hands: self.live_hands,
+            engine: self.engine,
+            crane: self.crane,
             stage_changed: self.stage_changed,
             new_movement: self.new_movement,
         }

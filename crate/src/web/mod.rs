@@ -6,6 +6,7 @@
 mod paint;
 
 use crate::analyzer::{analyse_track, Analyzer, Settings};
+use crate::coach::drill::Targets;
 use crate::coach::judge::PelvicLimit;
 use crate::coach::lift::Exercise;
 use crate::overlay::{scene, Options};
@@ -22,6 +23,16 @@ use web_sys::CanvasRenderingContext2d;
 struct JsSettings {
     exercise: Option<String>,
     pelvic_limit_deg: Option<f64>,
+    /// Drill: movements wanted per stage, `{backOnly, craneUp, engineUp}`.
+    drill_targets: Option<JsTargets>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JsTargets {
+    back_only: usize,
+    crane_up: usize,
+    engine_up: usize,
 }
 
 fn settings_from(v: JsValue) -> Result<Settings, JsError> {
@@ -45,9 +56,29 @@ fn settings_from(v: JsValue) -> Result<Settings, JsError> {
         }
         None => None,
     };
+    let drill = match s.drill_targets {
+        Some(t)
+            if [t.back_only, t.crane_up, t.engine_up]
+                .iter()
+                .all(|n| (1..=20).contains(n)) =>
+        {
+            Targets {
+                back_only: t.back_only,
+                crane_up: t.crane_up,
+                engine_up: t.engine_up,
+            }
+        }
+        Some(_) => {
+            return Err(JsError::new(
+                "drillTargets must be 1..20 movements per stage",
+            ))
+        }
+        None => Targets::default(),
+    };
     Ok(Settings {
         exercise,
         pelvic_limit,
+        drill,
     })
 }
 
@@ -200,6 +231,24 @@ impl HingeCheck {
     #[wasm_bindgen(js_name = lastCue)]
     pub fn last_cue(&self) -> Option<String> {
         self.analyzer.last_cue().map(String::from)
+    }
+
+    /// The drill's live state (stage, instruction, counts, pelvic and trunk line angles, crane
+    /// and engine indicators), or null outside the drill.
+    pub fn drill(&self) -> Result<JsValue, JsError> {
+        to_js(&self.analyzer.drill_live())
+    }
+
+    /// The drill's report (movements, calibration with the pelvic limit θ_T*, summary).
+    #[wasm_bindgen(js_name = drillReport)]
+    pub fn drill_report(&self) -> Result<JsValue, JsError> {
+        to_js(&self.analyzer.drill_report())
+    }
+
+    /// Skips the current drill stage.
+    #[wasm_bindgen(js_name = drillSkip)]
+    pub fn drill_skip(&mut self) {
+        self.analyzer.drill_skip();
     }
 
     /// Draws the overlay on a canvas that covers the video picture exactly.
