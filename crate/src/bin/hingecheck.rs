@@ -90,6 +90,7 @@ fn analyze(args: &[String]) -> ExitCode {
         &track,
         Settings {
             exercise,
+            pelvic_limit,
             ..Default::default()
         },
     );
