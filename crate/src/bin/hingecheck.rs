@@ -50,17 +50,17 @@ fn analyze(args: &[String]) -> ExitCode {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
-            "--pelvic-limit" => {
-                match num::<f64>(&mut it, a) {
-                    Ok(d) if (0.0..=120.0).contains(&d) => {
-                        pelvic_limit = Some(hingecheck::coach::judge::PelvicLimit { trunk_deg: d })
-                    }
-                    Ok(d) => return fail(format!(
-                        "--pelvic-limit {d}: a trunk angle in 0..120 degrees (the drill's θ_T*)"
-                    )),
-                    Err(e) => return fail(e),
+            "--pelvic-limit" => match num::<f64>(&mut it, a) {
+                Ok(d) if (0.0..=120.0).contains(&d) => {
+                    pelvic_limit = Some(hingecheck::coach::judge::PelvicLimit { trunk_deg: d })
                 }
-            }
+                Ok(d) => {
+                    return fail(format!(
+                        "--pelvic-limit {d}: a trunk angle in 0..120 degrees (the drill's θ_T*)"
+                    ))
+                }
+                Err(e) => return fail(e),
+            },
             "--exercise" | "-e" => match it.next().map(|s| s.parse::<Exercise>()) {
                 Some(Ok(e)) => exercise = e,
                 Some(Err(e)) => return fail(e),

@@ -45,6 +45,7 @@ pub enum TrackError {
     Empty,
     TooBig {
         bytes: usize,
+        limit: usize,
     },
     Gzip(String),
     Json {
@@ -62,11 +63,11 @@ impl fmt::Display for TrackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TrackError::Empty => write!(f, "the file is empty"),
-            TrackError::TooBig { bytes } => write!(
+            TrackError::TooBig { bytes, limit } => write!(
                 f,
-                "the track is too big ({} MB; the limit is {} MB)",
-                bytes / 1_048_576,
-                MAX_TRACK_BYTES / 1_048_576
+                "the track is too big ({:.1} MB; the limit is {:.1} MB)",
+                *bytes as f64 / 1_048_576.0,
+                *limit as f64 / 1_048_576.0
             ),
             TrackError::Gzip(m) => write!(
                 f,
@@ -149,13 +150,18 @@ const COCO_NAMES: [&str; 17] = [
 
 /// Reads a posetrack from bytes, gzipped or not (detected by the gzip magic number).
 pub fn read_bytes(bytes: &[u8]) -> Result<PoseTrack, TrackError> {
+    read_bytes_limited(bytes, MAX_TRACK_BYTES)
+}
+
+/// [`read_bytes`] with a size limit (decompressed) other than [`MAX_TRACK_BYTES`].
+pub fn read_bytes_limited(bytes: &[u8], limit: usize) -> Result<PoseTrack, TrackError> {
     if bytes.is_empty() {
         return Err(TrackError::Empty);
     }
     if bytes.len() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b {
         #[cfg(not(target_arch = "wasm32"))]
         {
-            let text = gunzip_limited(bytes)?;
+            let text = gunzip_limited(bytes, limit)?;
             return read_json(&text);
         }
         #[cfg(target_arch = "wasm32")]
@@ -163,21 +169,27 @@ pub fn read_bytes(bytes: &[u8]) -> Result<PoseTrack, TrackError> {
             "gzipped tracks are decompressed by the page before they reach the analyser".into(),
         ));
     }
-    if bytes.len() > MAX_TRACK_BYTES {
-        return Err(TrackError::TooBig { bytes: bytes.len() });
+    if bytes.len() > limit {
+        return Err(TrackError::TooBig {
+            bytes: bytes.len(),
+            limit,
+        });
     }
     read_json(bytes)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn gunzip_limited(bytes: &[u8]) -> Result<Vec<u8>, TrackError> {
+fn gunzip_limited(bytes: &[u8], limit: usize) -> Result<Vec<u8>, TrackError> {
     use std::io::Read;
     let mut out = Vec::new();
-    let mut dec = flate2::read::MultiGzDecoder::new(bytes).take(MAX_TRACK_BYTES as u64 + 1);
+    let mut dec = flate2::read::MultiGzDecoder::new(bytes).take(limit as u64 + 1);
     dec.read_to_end(&mut out)
         .map_err(|e| TrackError::Gzip(e.to_string()))?;
-    if out.len() > MAX_TRACK_BYTES {
-        return Err(TrackError::TooBig { bytes: out.len() });
+    if out.len() > limit {
+        return Err(TrackError::TooBig {
+            bytes: out.len(),
+            limit,
+        });
     }
     if out.is_empty() {
         return Err(TrackError::Empty);
@@ -196,6 +208,7 @@ pub fn read_file(path: &std::path::Path) -> Result<PoseTrack, TrackError> {
     if meta.len() as usize > MAX_TRACK_BYTES {
         return Err(TrackError::TooBig {
             bytes: meta.len() as usize,
+            limit: MAX_TRACK_BYTES,
         });
     }
     let bytes =
