@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The one command that sets up and runs every test, from a fresh machine:
+#   native Rust tests (unit, simulator ground truth, real tracks, property tests),
+#   wasm-bindgen tests in headless Chromium (the JS boundary and the drawing),
+#   end-to-end tests of the page in headless Chromium with real clips as the fake camera.
+# Real data is read from ../shared (CI has it beside the checkout); without it those tests
+# skip and say so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+banner() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
+
+banner "setup (toolchain, npm packages, browsers, wasm build)"
+bash tools/setup.sh --browsers
+
+if [[ ! -d ../shared/data ]]; then
+  banner "NOTE: ../shared is absent: the real-data tests will SKIP (real tracks, real clips)"
+fi
+
+banner "native tests (cargo test --release)"
+cargo test --release --workspace
+
+banner "wasm tests in headless Chromium (wasm-bindgen-test)"
+if [[ -f crate/tests/web.rs ]]; then
+  CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120} \
+    cargo test --release --target wasm32-unknown-unknown --test web
+fi
+
+banner "end-to-end tests in headless Chromium (node --test tests/e2e)"
+cargo build --release --quiet --bin hingecheck
+node --test --test-concurrency=1 tests/e2e/
+
+banner "all tests passed"
