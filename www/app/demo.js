@@ -13,6 +13,24 @@ export const PROGRAMS = {
 };
 const MAX_SESSION_MS = 10 * 60 * 1000; // a demo left running starts a fresh session every 10 min
 
+// The simulated camera is wide (1280 × 720) with a small lifter in it: the demo looks through
+// a virtual camera framed on the lifter (4:3, 30 % margin). Cropping only translates the
+// pixels, so the analysis is the same; the figure is just bigger.
+function frameOn(lms, W, H) {
+  let x0 = Infinity; let x1 = -Infinity; let y0 = Infinity; let y1 = -Infinity;
+  for (const lm of lms) {
+    for (let i = 0; i < lm.length; i += 4) {
+      if (lm[i + 3] < 0.3) continue;
+      x0 = Math.min(x0, lm[i] * W); x1 = Math.max(x1, lm[i] * W);
+      y0 = Math.min(y0, lm[i + 1] * H); y1 = Math.max(y1, lm[i + 1] * H);
+    }
+  }
+  if (!(x1 > x0 && y1 > y0)) return null;
+  const h = Math.round((y1 - y0) * 1.3);
+  const w = Math.round(Math.max((x1 - x0) * 1.3, (h * 4) / 3));
+  return { x: (x0 + x1) / 2 - w / 2, y: (y0 + y1) / 2 - h / 2, w, h };
+}
+
 function load(name, reps, seed) {
   const track = core.simulatePreset(name, reps, seed);
   try {
@@ -24,6 +42,24 @@ function load(name, reps, seed) {
   } finally {
     track.free();
   }
+}
+
+/** One virtual camera for all the parts (they share the simulated camera). */
+function crop(parts) {
+  const { width: W, height: H } = parts[0];
+  const c = frameOn(parts.flatMap((p) => p.lms), W, H);
+  if (!c) return parts;
+  for (const p of parts) {
+    for (const lm of p.lms) {
+      for (let i = 0; i < lm.length; i += 4) {
+        lm[i] = (lm[i] * W - c.x) / c.w;
+        lm[i + 1] = (lm[i + 1] * H - c.y) / c.h;
+      }
+    }
+    p.width = c.w;
+    p.height = c.h;
+  }
+  return parts;
 }
 
 export function createDemo(app) {
@@ -53,9 +89,9 @@ export function createDemo(app) {
     if (running) return;
     app.voice.unlock();
     app.stopOthers('demo');
-    program = PROGRAMS[which] ?? PROGRAMS.swing;
+    program = PROGRAMS[which] ?? PROGRAMS.deadlift;
     try {
-      parts = program.parts.map(([name, reps, label], k) => ({ ...load(name, reps, 7 + k), label }));
+      parts = crop(program.parts.map(([name, reps, label], k) => ({ ...load(name, reps, 7 + k), label })));
     } catch (e) {
       setStatus('demo-status', `The demo could not start: ${e.message || e}`, true);
       return;

@@ -53,6 +53,7 @@ async function boot() {
       };
     },
     setSession(s) {
+      if (s !== app.session) clearBanner('fatigue');
       app.session = s;
       if (app.mode === 'review') app.review.show(s);
     },
@@ -245,7 +246,7 @@ async function boot() {
   if (!cams.length) {
     setMode('demo');
     banner('camera', 'No camera found: here is the demo. Open a recorded clip or import a posetrack any time.', {
-      kind: 'info', actions: [{ label: 'Open a clip', run: () => setMode('clip') }],
+      kind: 'info', actions: [{ label: 'Open a clip', run: () => setMode('clip') }], timeoutMs: 15000,
     });
     app.demo.start();
   } else {

@@ -102,7 +102,9 @@ export function createReview(app) {
     const to = rep.end_s + 0.5;
     app.announce?.(`Replaying rep ${rep.index}`);
     app.replaying = true;
-    if (s.source === 'clip' && app.clip.replayRange(from, to, () => { app.replaying = false; })) return;
+    document.body.classList.add('replaying');
+    const end = () => { app.replaying = false; document.body.classList.remove('replaying'); };
+    if (s.source === 'clip' && app.clip.replayRange(from, to, end)) return;
     const replayer = new Replayer(s);
     const restore = { source: view.source, picture: view.picture };
     view.source = 'figure';
@@ -129,6 +131,7 @@ export function createReview(app) {
     view.picture = replay.restore.picture;
     replay = null;
     app.replaying = false;
+    document.body.classList.remove('replaying');
     layout();
   }
 
@@ -173,7 +176,7 @@ export function createReview(app) {
         fit(s.canvas);
         const i = s.replayer.seek((s.from + p * (s.to - s.from)) * 1000);
         drawFigure(i >= 0 ? session.landmarks(i) : null, { canvas: s.canvas, label: `rep ${s.rep.index}` });
-        drawOverlay(s.replayer.hc, { canvas: s.canvas, mirror: false, textScale: 1, hud: false });
+        drawOverlay(s.replayer.hc, { canvas: s.canvas, mirror: false, textScale: 1, hud: false, clear: false });
       }
       compare.raf = requestAnimationFrame(tick);
     };

@@ -59,10 +59,10 @@ export function layout() {
 }
 
 /** Paints the analyser's overlay for its current state (clears first). */
-export function drawOverlay(hc, { canvas = overlay(), mirror = view.mirror, textScale = view.textScale, hud = view.hud, drill = false } = {}) {
+export function drawOverlay(hc, { canvas = overlay(), mirror = view.mirror, textScale = view.textScale, hud = view.hud, drill = false, clear = true } = {}) {
   const ctx = canvas.getContext('2d');
   ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  if (clear) ctx.clearRect(0, 0, canvas.width, canvas.height);
   if (!hc) return;
   hc.draw(ctx, canvas.width, canvas.height, mirror, textScale, performance.now() / 1000, hud, drill);
 }

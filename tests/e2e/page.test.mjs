@@ -1,0 +1,318 @@
+// The page with no camera at all (headless Chromium, no fake device): it loads with no console
+// error and no request outside its origin, under its Content Security Policy; the demo starts
+// by itself, counts reps and judges them (engine reps, then back-led crane reps); the workshop
+// mode, shortcuts, replay, review, compare and export work; a real posetrack imports to the
+// same table as the CLI; bad files get clear messages; and the page works offline.
+//
+//   node --test tests/e2e/page.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import {
+  SHARED, ARTIFACTS, serve, launch, openPage, shot, cliReport, assertReportSchema, assertSameAnalysis, needShared, tempDir,
+} from './helpers.mjs';
+import { CSP } from '../../tools/serve.mjs';
+
+let server;
+let browser;
+let page;
+let context;
+let watch;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+  ({ page, context, watch } = await openPage(browser, server));
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const state = () => page.evaluate(() => window.hingecheck.state());
+
+async function download(buttonId, name) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`#${buttonId}`)]);
+  const file = path.join(ARTIFACTS, name);
+  await dl.saveAs(file);
+  return file;
+}
+
+test('served with the CSP, correct types, no console error, no request off the origin', async () => {
+  const res = await fetch(`${server.url}/`);
+  assert.equal(res.headers.get('content-security-policy'), CSP);
+  assert.match(CSP, /default-src 'self'/);
+  assert.match(CSP, /connect-src 'self'(;|$)/);
+  for (const [p, type] of [['/pkg/hingecheck_bg.wasm', 'application/wasm'], ['/app/main.js', 'text/javascript'],
+    ['/models/pose_landmarker_lite.task', 'application/octet-stream'], ['/manifest.webmanifest', 'application/manifest+json'], ['/sw.js', 'text/javascript']]) {
+    const r = await fetch(server.url + p, { method: 'HEAD' });
+    assert.equal(r.status, 200, p);
+    assert.ok(r.headers.get('content-type').startsWith(type), `${p}: ${r.headers.get('content-type')}`);
+    assert.equal(r.headers.get('cache-control'), 'no-cache', `${p}: revalidated, never stale`);
+  }
+  assert.equal((await fetch(`${server.url}/../../etc/passwd`)).status, 404);
+  const s = await state();
+  assert.equal(s.crossOriginIsolated, true);
+  assert.deepEqual(watch.errors, []);
+  assert.deepEqual(watch.offOrigin, []);
+});
+
+test('the privacy watch itself catches a request to another origin (CSP refuses it)', async () => {
+  const p2 = await context.newPage();
+  const errs = [];
+  p2.on('console', (m) => { if (m.type() === 'error') errs.push(m.text()); });
+  await p2.goto(`${server.url}/?nosw`);
+  await p2.evaluate(() => fetch('https://example.com/collect').catch(() => 'refused'));
+  await p2.waitForTimeout(200);
+  assert.ok(errs.some((e) => /Content Security Policy/.test(e) && /example\.com/.test(e)), `CSP refused it: ${errs.join(' | ')}`);
+  await p2.close();
+});
+
+test('no camera: the demo starts by itself, counts reps, judges engine then crane', async () => {
+  let s = await state();
+  assert.equal(s.mode, 'demo');
+  assert.equal(s.demo.running, true);
+  assert.match(await page.textContent('#banners'), /No camera found/);
+  // Faster than real time for the test: three good deadlifts, then three with the hips shooting up.
+  await page.evaluate(() => { window.hingecheck.app.demo.speed = 3; });
+  await page.waitForFunction(() => window.hingecheck.state().reps >= 2, null, { timeout: 30000 });
+  // The overlay on the drawn figure: the engine disc on the hip.
+  const o = await page.evaluate(() => {
+    const f = window.hingecheck.lastFrame();
+    const c = document.getElementById('overlay');
+    const lm = f.landmarks;
+    const near = lm[24 * 4 + 2] < lm[23 * 4 + 2] ? 24 : 23;
+    const x = lm[near * 4] * c.width;
+    const y = lm[near * 4 + 1] * c.height;
+    const d = c.getContext('2d').getImageData(Math.round(x) - 6, Math.round(y) - 6, 13, 13).data;
+    let green = 0;
+    for (let k = 0; k < d.length; k += 4) if (d[k + 3] > 40 && d[k + 1] > d[k] + 60 && d[k + 1] > d[k + 2] + 40) green++;
+    return { green, x, y };
+  });
+  assert.ok(o.green >= 10, `engine disc at the figure's hip (${o.green} green px at ${o.x.toFixed(0)}, ${o.y.toFixed(0)})`);
+  await shot(page, 'demo-engine');
+  await page.waitForFunction(() => (window.hingecheck.report()?.summary.crane ?? 0) >= 2, null, { timeout: 60000, polling: 250 });
+  await shot(page, 'demo-crane');
+  s = await state();
+  const r = await page.evaluate(() => window.hingecheck.report());
+  assertReportSchema(r, 'demo report');
+  assert.equal(r.exercise, 'deadlift');
+  assert.equal(r.session.source, 'demo');
+  assert.ok(r.summary.engine >= 3, `good lifts judged engine (${JSON.stringify(r.summary)})`);
+  assert.ok(r.summary.crane >= 2, 'lifts with the hips shooting up judged crane');
+  assert.ok(s.spoken.length >= r.summary.rep_count - 1, `spoken cues (${s.spoken.join(' | ')})`);
+  assert.match(await page.textContent('#verdict'), /Rep \d+: (Engine|Crane|Unclear)\./);
+});
+
+test('workshop mode: large type, canvas HUD, legend, shortcuts (M mute, R replay, Space stop)', async () => {
+  try {
+    await workshop();
+  } finally {
+    await page.evaluate(() => window.hingecheck.app.workshop.set(false));
+  }
+  await page.waitForTimeout(300);
+  assert.ok(await page.evaluate(() => {
+    const d = document.getElementById('overlay').getContext('2d').getImageData(0, 0, 100, 100).data;
+    for (let k = 3; k < d.length; k += 4) if (d[k]) return false;
+    return true;
+  }), 'no canvas HUD outside the workshop (the DOM shows it)');
+});
+
+async function workshop() {
+  await page.keyboard.press('w');
+  let s = await state();
+  assert.equal(s.workshop, true);
+  assert.equal(await page.isVisible('#legend'), true);
+  const fs1 = await page.evaluate(() => parseFloat(getComputedStyle(document.getElementById('verdict')).fontSize));
+  assert.ok(fs1 >= 40, `verdict readable from afar (${fs1}px)`);
+  await page.waitForTimeout(300);
+  const corner = () => page.evaluate(() => {
+    const d = document.getElementById('overlay').getContext('2d').getImageData(0, 0, 100, 100).data;
+    let n = 0;
+    for (let k = 3; k < d.length; k += 4) if (d[k]) n++;
+    return n;
+  });
+  assert.ok(await corner() > 2000, 'the canvas HUD (rep counter panel, top left) is drawn');
+  await shot(page, 'workshop');
+  await page.keyboard.press('m');
+  assert.equal((await state()).muted, true);
+  assert.equal(await page.getAttribute('#mute', 'aria-pressed'), 'true');
+  await page.keyboard.press('m');
+  assert.equal((await state()).muted, false);
+  await page.keyboard.press('r');
+  assert.equal(await page.evaluate(() => window.hingecheck.app.replaying), true, 'R replays the last rep');
+  await page.waitForTimeout(700);
+  await shot(page, 'workshop-replay');
+  await page.keyboard.press(' ');
+  s = await state();
+  assert.equal(s.demo.running, false, 'Space stops the demo');
+  await page.keyboard.press('w');
+  assert.equal((await state()).workshop, false);
+  await page.keyboard.press(' ');
+  assert.equal((await state()).demo.running, true, 'Space starts it again');
+}
+
+test('review: table, chart, replay, compare two reps; export JSON, CSV and posetrack read back by the CLI', async () => {
+  await page.evaluate(() => window.hingecheck.app.review.stopReplay());
+  // A demo set with both kinds of rep, stopped with Space.
+  await page.waitForFunction(() => window.hingecheck.state().demo.running && (window.hingecheck.report()?.summary.crane ?? 0) >= 2, null, { timeout: 60000, polling: 250 });
+  await page.keyboard.press(' ');
+  await page.keyboard.press('3');
+  const r = await page.evaluate(() => window.hingecheck.report());
+  const rows = page.locator('#reps-table tbody tr');
+  assert.equal(await rows.count(), r.summary.rep_count);
+  const firstVerdict = await rows.nth(0).locator('td').nth(0).textContent();
+  assert.equal(firstVerdict, r.reps[0].verdict);
+  const chartPx = await page.evaluate(() => {
+    const c = document.getElementById('chart');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set();
+    for (let k = 0; k < d.length; k += 16) colours.add(`${d[k]},${d[k + 1]},${d[k + 2]}`);
+    return colours.size;
+  });
+  assert.ok(chartPx > 20, `the chart has lines and bands (${chartPx} colours)`);
+  // Compare a good rep and a back-led one.
+  const good = r.reps.find((x) => x.verdict === 'engine');
+  const bad = r.reps.find((x) => x.verdict === 'crane');
+  await page.check(`[data-compare="${good.index}"]`);
+  await page.check(`[data-compare="${bad.index}"]`);
+  assert.equal(await page.isVisible('#compare'), true);
+  await page.waitForTimeout(800);
+  assert.match(await page.textContent('#compare-a-cap'), new RegExp(`Rep ${good.index}: engine`));
+  assert.match(await page.textContent('#compare-b-cap'), new RegExp(`Rep ${bad.index}: crane`));
+  const drawn = await page.evaluate(() => ['compare-a', 'compare-b'].map((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let k = 0; k < d.length; k += 4) if (d[k + 1] > d[k] + 60 && d[k + 1] > d[k + 2] + 40) n++;
+    return n;
+  }));
+  assert.ok(drawn.every((n) => n > 20), `both compare canvases show the figure with the engine disc (${drawn})`);
+  // Replay a chosen rep (click in the table).
+  await rows.nth(bad.index - 1).locator('button').click();
+  await page.waitForTimeout(600);
+  assert.equal(await page.evaluate(() => window.hingecheck.app.replaying), true);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'review-demo.png'), fullPage: true });
+  console.log('screenshot: test-artifacts/e2e/review-demo.png');
+
+  const jsonFile = await download('export-json', 'demo.report.json');
+  const exported = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+  assertReportSchema(exported, 'exported report');
+  assert.deepEqual(exported.summary, r.summary);
+  assert.equal(exported.session.settings.exercise, 'deadlift');
+  const csv = fs.readFileSync(await download('export-csv', 'demo.reps.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, r.summary.rep_count + 1);
+  const trackFile = await download('export-posetrack', 'demo.posetrack.json');
+  const back = cliReport(trackFile, '--exercise', exported.session.settings.exercise);
+  assertSameAnalysis(back, exported, 'CLI on the exported demo posetrack vs the page');
+});
+
+test('import a real posetrack (.json.gz): the table the CLI gives', { skip: needShared('tracks/kb-deadlift-h-side.posetrack.json.gz') }, async () => {
+  const file = path.join(SHARED, 'tracks/kb-deadlift-h-side.posetrack.json.gz');
+  const cli = cliReport(file);
+  await page.setInputFiles('#import-file', file);
+  await page.waitForFunction(() => window.hingecheck.state().source === 'import', null, { timeout: 30000 });
+  const r = await page.evaluate(() => window.hingecheck.report());
+  assertReportSchema(r, 'imported report');
+  assertSameAnalysis(r, cli, 'page import vs CLI', 0.0011);
+  const cells = await page.$$eval('#reps-table tbody tr', (trs) => trs.map((tr) => tr.children[1].textContent));
+  assert.deepEqual(cells, cli.reps.map((x) => x.verdict), 'the table shows the CLI\'s verdicts');
+  assert.match(await page.textContent('#review-source'), /Imported posetrack: kb-deadlift-h-side/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'review-import-h-side.png'), fullPage: true });
+  console.log('screenshot: test-artifacts/e2e/review-import-h-side.png');
+  // Another lift chosen: the same frames re-analysed, nothing lost.
+  await page.selectOption('#exercise', 'rdl');
+  const rdl = await page.evaluate(() => window.hingecheck.report());
+  assert.equal(rdl.exercise, 'rdl');
+  assert.equal(rdl.session.frames, r.session.frames);
+  await page.selectOption('#exercise', 'auto');
+});
+
+test('a one-hand swing set: the grip is in the report and the review', { skip: needShared('tracks/kb-swing-4reps.posetrack.json.gz') }, async () => {
+  const file = path.join(SHARED, 'tracks/kb-swing-4reps.posetrack.json.gz');
+  await page.selectOption('#exercise', 'swing');
+  await page.selectOption('#grip', 'one-hand');
+  await page.setInputFiles('#import-file', file);
+  await page.waitForFunction(() => window.hingecheck.report()?.session.name === 'kb-swing-4reps.posetrack.json.gz', null, { timeout: 30000 });
+  const r = await page.evaluate(() => window.hingecheck.report());
+  assert.equal(r.session.grip, 'one-hand');
+  assert.equal(r.exercise, 'swing');
+  assert.equal(r.summary.rep_count, 4, 'the ground truth: 4 swings');
+  assertSameAnalysis(r, cliReport(file, '--exercise', 'swing'), 'swing import vs CLI', 0.0011);
+  assert.match(await page.textContent('#review-summary'), /4 reps of swing \(one-hand\)/);
+  await page.selectOption('#grip', 'two-hand');
+  await page.selectOption('#exercise', 'auto');
+});
+
+test('bad files get a clear message and the page goes on', async () => {
+  const dir = tempDir();
+  const cases = [
+    ['empty.json', '', /empty/],
+    ['not-json.json', 'hello', /not-json\.json/],
+    ['truncated.json.gz', zlib.gzipSync(Buffer.from('{"metadata":{"fps":30},"frames":[')).subarray(0, 20), /gzip|truncated|not a readable/i],
+    ['wrong-shape.json', '{"frames": 7}', /wrong-shape\.json/],
+  ];
+  for (const [name, body, re] of cases) {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, body);
+    await page.setInputFiles('#import-file', f);
+    await page.waitForSelector('#banners [data-id="import"]', { timeout: 10000 });
+    const text = await page.textContent('#banners [data-id="import"]');
+    assert.match(text, /Could not import/, name);
+    assert.match(text, re, `${name}: ${text}`);
+  }
+  // Not a video in the clip path.
+  await page.keyboard.press('2');
+  const f = path.join(dir, 'notes.txt');
+  fs.writeFileSync(f, 'not a video');
+  await page.setInputFiles('#clip-file', f);
+  await page.waitForSelector('#banners [data-id="clip"]');
+  assert.match(await page.textContent('#banners [data-id="clip"]'), /not a video/);
+  await shot(page, 'bad-files');
+  // Still working: the demo runs again.
+  await page.keyboard.press('d');
+  await page.waitForFunction(() => window.hingecheck.state().demo.running, null, { timeout: 5000 });
+  assert.deepEqual(watch.errors, []);
+});
+
+test('keyboard operable: the mode tabs, the controls and the shortcuts need no mouse', async () => {
+  await page.keyboard.press('1');
+  assert.equal((await state()).mode, 'live');
+  await page.focus('#tab-live');
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await state()).mode, 'clip');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-clip');
+  // Every visible control can be focused and has a name.
+  const unnamed = await page.$$eval('button, select, input', (els) => els
+    .filter((e) => e.offsetParent !== null)
+    .filter((e) => !(e.getAttribute('aria-label') || e.textContent.trim() || e.labels?.length || e.title))
+    .map((e) => e.outerHTML.slice(0, 80)));
+  assert.deepEqual(unnamed, [], 'every control has an accessible name');
+  assert.equal(await page.getAttribute('#verdict', 'aria-live'), 'polite');
+  assert.deepEqual(watch.offOrigin, [], 'nothing left the origin during all of the above');
+});
+
+test('offline after the first load (service worker): the page, the core and the pose model', async () => {
+  const ctx = await browser.newContext();
+  const p = await ctx.newPage();
+  await p.goto(`${server.url}/`);
+  await p.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+  await p.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    return reg.active.state;
+  });
+  await ctx.setOffline(true);
+  await p.reload();
+  await p.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 20000 });
+  await p.waitForFunction(() => window.hingecheck.state().frames > 10, null, { timeout: 20000 });
+  const info = await p.evaluate(() => window.hingecheck.app.loadModel());
+  assert.equal(info.model, 'lite', 'the pose model loads from the cache');
+  await p.selectOption('#model', 'full');
+  await p.waitForFunction(() => window.hingecheck.state().model?.model === 'full', null, { timeout: 30000 });
+  await shot(p, 'offline');
+  await ctx.setOffline(false);
+  await ctx.close();
+});
