@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// Page benchmark (not a test: it asserts nothing, it prints numbers), in one headless Chromium
+// run:
+//   - the page's per-frame analysis (Session.push = HingeCheck.push + what the page stores) and
+//     the overlay drawing (HingeCheck.draw on a 640×360 canvas), median / p99, over a long
+//     simulated session (default 60 minutes at 30 fps, pushed as fast as possible);
+//   - next to the pose model's own inference time (lite and full, CPU) on real video frames;
+//   - memory over the session: wasm linear memory, the JS heap, and the browser's own measure;
+//   - the size of the app's own JS + wasm, gzipped (budget 250 KB; models and the MediaPipe
+//     runtime excluded).
+//
+//   node tests/bench/page-bench.mjs [--minutes 60] [--frames 60]
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../tools/serve.mjs';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const SHARED = path.resolve(ROOT, '../shared/data');
+const CLIP = 'videos/kb-deadlift-c-side.mp4';
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const MINUTES = arg('minutes', 60);
+const POSE_FRAMES = arg('frames', 60);
+
+const fmtUs = (s) => `${s.median.toFixed(1)} µs / ${s.p99.toFixed(1)} µs`;
+const fmtMs = (s) => `${s.median.toFixed(1)} ms / ${s.p99.toFixed(1)} ms`;
+const mb = (b) => (b == null ? '–' : `${(b / 1024 / 1024).toFixed(1)} MiB`);
+
+// ---- size of the app's own code, gzipped ----
+export function appSize() {
+  const files = [
+    ...fs.readdirSync(path.join(ROOT, 'www/app')).filter((f) => f.endsWith('.js')).map((f) => `www/app/${f}`),
+    'www/js/pose-client.js', 'www/js/pose-worker.js', 'www/sw.js', 'www/pkg/hingecheck.js', 'www/pkg/hingecheck_bg.wasm',
+  ];
+  // `gzip -9` as tools/build-web.sh measures (node's zlib at level 9 gives a few % more).
+  const gz = (file) => {
+    try {
+      return execFileSync('gzip', ['-9', '-c', file], { maxBuffer: 64 * 1024 * 1024 }).length;
+    } catch {
+      return zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
+    }
+  };
+  const rows = files.map((f) => ({ f, raw: fs.statSync(path.join(ROOT, f)).size, gz: gz(path.join(ROOT, f)) }));
+  const sum = (pick) => rows.reduce((a, r) => a + pick(r), 0);
+  const wasm = rows.find((r) => r.f.endsWith('.wasm'));
+  return { rows, raw: sum((r) => r.raw), gz: sum((r) => r.gz), wasmGz: wasm.gz, jsGz: sum((r) => r.gz) - wasm.gz };
+}
+
+async function main() {
+  const haveClip = fs.existsSync(path.join(SHARED, CLIP));
+  const mounts = { '/': path.join(ROOT, 'www'), '/__bench/': path.join(ROOT, 'tests/bench') };
+  if (haveClip) mounts['/__data/'] = SHARED;
+  const server = await startServer({ mounts, port: 0 });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+      '--disable-quic', '--disable-default-apps', '--disable-extensions', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+  });
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    await page.goto(`${server.url}/__bench/bench.html`);
+    await page.waitForFunction(() => window.benchReady === true);
+
+    console.log(`Hinge Check page benchmark: ${MINUTES} simulated minutes at 30 fps, then the pose model on ${POSE_FRAMES} ${haveClip ? 'frames of ' + CLIP : 'drawn frames (../shared absent)'}`);
+    const a = await page.evaluate((minutes) => window.bench.analysis({ minutes }), MINUTES);
+    const poses = {};
+    for (const model of ['lite', 'full']) {
+      poses[model] = await page.evaluate(([model, video, frames]) => window.bench.pose({ model, delegate: 'CPU', video, frames }),
+        [model, haveClip ? `/__data/${CLIP}` : null, POSE_FRAMES]);
+    }
+
+    const ours = a.push.median + a.draw.median;
+    const rows = [
+      ['our analysis per frame (Session.push)', fmtUs(a.push), `${a.push.n} frames`],
+      ['  of which HingeCheck.push', fmtUs(a.rawPush), ''],
+      ['our overlay per frame (HingeCheck.draw, 640×360)', fmtUs(a.draw), `${a.draw.n} draws`],
+      ['  draw + canvas flush (getImageData 1 px)', fmtUs(a.drawFlushed), `${a.drawFlushed.n} draws`],
+      ['pose model, lite (CPU, detectForVideo)', fmtMs(poses.lite.inference), `${poses.lite.inference.n} frames, ${poses.lite.people} poses`],
+      ['pose model, full (CPU, detectForVideo)', fmtMs(poses.full.inference), `${poses.full.inference.n} frames, ${poses.full.people} poses`],
+      ['createImageBitmap(video) on the main thread', fmtMs(poses.lite.bitmap), ''],
+      ['ours (push + draw) / pose model (lite), medians', `${((ours / 1000 / poses.lite.inference.median) * 100).toFixed(3)} %`, 'budget ≤ 2 %'],
+      ['ours (push + draw) / pose model (full), medians', `${((ours / 1000 / poses.full.inference.median) * 100).toFixed(3)} %`, ''],
+    ];
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    console.log(`\n${'per frame'.padEnd(w0)}  ${'median / p99'.padEnd(w1)}  notes`);
+    for (const r of rows) console.log(`${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`);
+    console.log(`(timer resolution: crossOriginIsolated=${a.crossOriginIsolated}, so performance.now() steps of ${a.crossOriginIsolated ? '5' : '100'} µs; `
+      + `mean push ${a.push.mean.toFixed(1)} µs, mean draw ${a.draw.mean.toFixed(1)} µs; the whole ${MINUTES}-minute session took ${(a.wallMs / 1000).toFixed(1)} s of wall time; ${a.reps} reps counted)`);
+
+    console.log('\nmemory over the session (sampled every 10 simulated minutes)');
+    console.log('minute  frames    wasm memory  JS heap');
+    for (const m of a.memory.filter((m, i) => m.minute % 10 === 0 || i === a.memory.length - 1)) {
+      console.log(`${String(m.minute).padStart(6)}  ${String(m.frames).padStart(7)}  ${mb(m.wasmBytes).padStart(11)}  ${mb(m.jsHeap).padStart(9)}`);
+    }
+    const m1 = a.memory.find((m) => m.minute === 1) ?? a.memory[0];
+    const mEnd = a.memory[a.memory.length - 1];
+    console.log(`wasm memory growth after the first minute: ${mb(mEnd.wasmBytes - m1.wasmBytes)}; `
+      + `the page's stored landmarks (for replay and export, 528 B a frame): ${mb(a.storedBytes)}; `
+      + `browser's measureUserAgentSpecificMemory: ${mb(a.uaMemory.start)} at the start, ${mb(a.uaMemory.end)} at the end`);
+
+    const size = appSize();
+    console.log(`\nthe app's own JS + wasm, gzipped -9 file by file: ${(size.gz / 1000).toFixed(1)} kB (${(size.gz / 1024).toFixed(1)} KiB) of the 250 kB budget `
+      + `= wasm ${(size.wasmGz / 1000).toFixed(1)} kB + JS ${(size.jsGz / 1000).toFixed(1)} kB (raw ${(size.raw / 1000).toFixed(1)} kB)${size.gz > 250000 ? '  ** OVER BUDGET **' : ''}`);
+    for (const r of size.rows) console.log(`  ${String(r.gz).padStart(7)} B  ${r.f}`);
+    console.log(`pose model (${poses.lite.info.delegate}; ${poses.lite.info.note})`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
+  main().catch((e) => { console.error(e); process.exit(1); });
+}
