@@ -15,7 +15,7 @@ use crate::coach::drill::{DrillLive, DrillReport, DrillSession, Targets};
 use crate::coach::fatigue::{self, RepFeatures};
 use crate::coach::judge::{judge, Judgement, PelvicLimit};
 use crate::coach::lift::{classify, set_lift, Exercise, Guess, Lift};
-use crate::coach::measure::{build_series, measure, RepMeasure, Sample};
+use crate::coach::measure::{build_series, measure, RepMeasure, RepSeries, Sample};
 use crate::coach::messages;
 use crate::coach::thresholds::Thresholds;
 use crate::motion::body::{BodyTracker, CalibrationSource, Standing};
@@ -30,7 +30,8 @@ use crate::signal::geometry::iso;
 use crate::signal::one_euro::{OneEuro, OneEuroParams};
 use std::collections::VecDeque;
 
-/// Seconds of data after a lockout before the rep is measured (verdict ≤ 300 ms after lockout).
+/// Seconds of data after a lockout before the rep is measured; its analysis takes one more
+/// frame, so the verdict comes ≤ 300 ms after lockout at 30 fps.
 pub const POST_LOCKOUT_S: f64 = 0.25;
 /// Raw history kept for per-rep analysis.
 const HISTORY_S: f64 = 25.0;
@@ -52,6 +53,15 @@ struct RepRecord {
     guess: Guess,
     judgement: Judgement,
     lift: Lift,
+}
+
+/// A rep between the two halves of its analysis.
+#[derive(Clone, Debug)]
+struct Staged {
+    cand: Candidate,
+    series: RepSeries,
+    standing: Standing,
+    swing: bool,
 }
 
 /// What the overlay draws this frame (all decided here; the overlay only paints it).
@@ -87,6 +97,7 @@ pub struct Analyzer {
     view: ViewMonitor,
     history: VecDeque<Sample>,
     pending: Vec<Candidate>,
+    staged: Option<Staged>,
     reps: Vec<RepRecord>,
     last_t: f64,
     last_rep_t: f64,
@@ -130,6 +141,7 @@ impl Analyzer {
             view: ViewMonitor::default(),
             history: VecDeque::with_capacity(1024),
             pending: Vec::new(),
+            staged: None,
             reps: Vec::new(),
             last_t: f64::NEG_INFINITY,
             last_rep_t: f64::NEG_INFINITY,
@@ -238,6 +250,7 @@ impl Analyzer {
         self.body.seed_standing(&sig);
         let quiet = self.machine.phase == Phase::Top
             && self.pending.is_empty()
+            && self.staged.is_none()
             && (self.reps.is_empty() || t - self.last_rep_t > 3.0);
         self.body.observe_still(t, &sig, &live, quiet);
         let standing = self.body.standing;
@@ -306,15 +319,27 @@ impl Analyzer {
     }
 
     /// Measures pending reps whose post-lockout window has passed (or all, at the end).
+    /// Measures pending reps whose post-lockout window has passed (or all, at the end). The
+    /// work is split over two frames (series and shape, then timing and judgement) so no single
+    /// frame carries a whole rep's analysis.
     fn settle(&mut self, t: f64, all: bool) {
-        let mut i = 0;
-        while i < self.pending.len() {
-            let c = self.pending[i];
-            if all || t >= c.t_lockout + POST_LOCKOUT_S {
-                self.pending.remove(i);
-                self.analyse(c, t);
-            } else {
-                i += 1;
+        loop {
+            if let Some(st) = self.staged.take() {
+                self.finish_rep(st);
+                if !all {
+                    break;
+                }
+                continue;
+            }
+            let due = self
+                .pending
+                .iter()
+                .position(|c| all || t >= c.t_lockout + POST_LOCKOUT_S);
+            let Some(i) = due else { break };
+            let c = self.pending.remove(i);
+            self.staged = self.stage_rep(c, t);
+            if !all {
+                break;
             }
         }
         let keep_from = self
@@ -327,27 +352,39 @@ impl Analyzer {
         }
     }
 
-    fn analyse(&mut self, c: Candidate, now: f64) {
-        let Some(fr) = self.body.frame() else { return };
+    /// First half of a rep's analysis: its zero-phase series and its shape (which lift).
+    fn stage_rep(&mut self, c: Candidate, now: f64) -> Option<Staged> {
+        let fr = self.body.frame()?;
         let samples: Vec<&Sample> = self.history.iter().collect();
         let to = (c.t_lockout + 0.6).min(now);
-        let Some(series) = build_series(&samples, c.t_start - 0.5, to, &fr) else {
-            return;
-        };
+        let series = build_series(&samples, c.t_start - 0.5, to, &fr)?;
         let standing = self.body.standing;
-        // Measure as a generic hinge first; a swing is measured again with its own bottom rule.
-        let Some(mut m) = measure(&series, &c, &standing, false) else {
+        let shape = measure(&series, &c, &standing, false, false)?;
+        let swing = Lift::forced(self.settings.exercise)
+            .map_or(classify(&shape.shape) == Guess::Lift(Lift::Swing), |l| {
+                l == Lift::Swing
+            });
+        Some(Staged {
+            cand: c,
+            series,
+            standing,
+            swing,
+        })
+    }
+
+    /// Second half: the crane-versus-engine timing with the lift's own bottom rule, the
+    /// judgement, and the rep on the record.
+    fn finish_rep(&mut self, st: Staged) {
+        let Staged {
+            cand,
+            series,
+            standing,
+            swing,
+        } = st;
+        let Some(m) = measure(&series, &cand, &standing, swing, true) else {
             return;
         };
-        let mut guess = classify(&m.shape);
-        let swing = Lift::forced(self.settings.exercise)
-            .map_or(guess == Guess::Lift(Lift::Swing), |l| l == Lift::Swing);
-        if swing {
-            if let Some(m2) = measure(&series, &c, &standing, true) {
-                m = m2;
-                guess = classify(&m.shape);
-            }
-        }
+        let guess = classify(&m.shape);
         // No still calibration: this lockout stands in for standing (reported as such).
         let lock_i = series.index(m.t_lockout);
         let lock_to = series.index(m.t_lockout + 0.1);

@@ -109,7 +109,7 @@ impl fmt::Display for BenchResult {
             "  per frame: push p99       {:>9.1} µs  (budget ≤ 250 µs in wasm)",
             self.push_p99_us
         )?;
-        writeln!(f, "  per frame: push max       {:>9.1} µs  (a rep's zero-phase analysis lands on one frame)", self.push_max_us)?;
+        writeln!(f, "  per frame: push max       {:>9.1} µs  (a rep's zero-phase analysis, split over two frames)", self.push_max_us)?;
         writeln!(
             f,
             "  overlay scene median      {:>9.1} µs",

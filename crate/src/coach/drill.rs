@@ -776,6 +776,7 @@ impl DrillSession {
                 i0.saturating_sub((0.2 * fs) as usize),
                 end,
                 t0_min,
+                end as f64,
                 0.2 * fs,
                 3.0 * fs,
             );
@@ -784,6 +785,7 @@ impl DrillSession {
                 i0.saturating_sub((0.2 * fs) as usize),
                 end,
                 t0_min,
+                end as f64,
                 0.2 * fs,
                 3.0 * fs,
             );

@@ -357,10 +357,6 @@ fn metrics(m: &RepMeasure, limit: Option<PelvicLimit>) -> BTreeMap<String, f64> 
     );
     put("trunk_lead_index_rise", m.ascent.l_rise, 2);
     put("f20_rise", m.ascent.f20_rise, 2);
-    if let Some(sp) = m.second_pull {
-        put("second_pull_lead_ms", sp.lead_ms, 0);
-        put("second_pull_trunk_lead_index", sp.l_asc, 2);
-    }
     put("hip_rise_index", m.hip_rise, 2);
     put(
         "trunk_gain_after_bottom_deg",

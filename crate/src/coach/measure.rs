@@ -194,8 +194,6 @@ pub struct RepMeasure {
     /// Landmark hip flexion at the bottom from standing (includes spinal flexion).
     pub hip_flexion_bottom: f64,
     pub ascent: Ascent,
-    /// Floor lifts: the same metrics from the knee pass to lockout (the second pull, §5.2).
-    pub second_pull: Option<Ascent>,
     pub descent: Descent,
     /// Floor lifts: hip-rise index (hips before shoulders) and trunk gained after liftoff.
     pub hip_rise: Option<f64>,
@@ -259,12 +257,14 @@ fn min_in(x: &[f64]) -> f64 {
 
 /// Measures a rep found live as `cand` on its series. For a swing (`swing`), the bottom is
 /// the deepest hinge while the bell is back between the legs: the first rep's pickup from the
-/// floor in front is not its bottom, the hike is.
+/// floor in front is not its bottom, the hike is. Without `sequencing` only the events and the
+/// rep's shape are measured (enough to tell the lift), not the crane-versus-engine timing.
 pub fn measure(
     series: &RepSeries,
     cand: &Candidate,
     standing: &Standing,
     swing: bool,
+    sequencing: bool,
 ) -> Option<RepMeasure> {
     let n = series.len();
     if n < 8 {
@@ -367,11 +367,17 @@ pub fn measure(
             s.hip_x
         }
     });
-    let ascent = sequence::ascent(&trunk, &drive, &hip_y, ib, il, fs);
-    let second_pull = t_kp_i
-        .filter(|&kp| kp + 3 < il)
-        .map(|kp| sequence::ascent(&trunk, &drive, &hip_y, kp, il, fs));
-    let descent = sequence::descent(&trunk, &drive, is, ib, fs);
+    let ascent = if sequencing {
+        sequence::ascent(&trunk, &drive, &hip_y, ib, il, fs, !swing)
+    } else {
+        Ascent::default()
+    };
+
+    let descent = if sequencing {
+        sequence::descent(&trunk, &drive, is, ib, fs)
+    } else {
+        Descent::default()
+    };
     let hip_rise = sequence::hip_rise_index(
         &series.col(|s| s.hip_y),
         &series.col(|s| s.shoulder_y),
@@ -456,7 +462,6 @@ pub fn measure(
         hip_drop_bottom: s_b.hip_y - standing.hip_y,
         hip_flexion_bottom: hip[ib],
         ascent,
-        second_pull,
         descent,
         hip_rise,
         trunk_gain_after_bottom: finite_or(trunk_gain_after_bottom, 0.0),

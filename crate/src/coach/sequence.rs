@@ -94,10 +94,19 @@ impl MinJerkFit {
     }
 }
 
-fn fit_at(x: &[f64], i0: usize, i1: usize, t0: f64, dur: f64) -> Option<(f64, f64, f64)> {
-    let n = (i1 - i0 + 1) as f64;
+/// Least squares of the profile `(t0, dur)` on every `stride`-th sample of `x[i0..=i1]`:
+/// (offset, amplitude, RMS residual).
+fn fit_at(
+    x: &[f64],
+    i0: usize,
+    i1: usize,
+    t0: f64,
+    dur: f64,
+    stride: usize,
+) -> Option<(f64, f64, f64)> {
+    let n = ((i1 - i0) / stride + 1) as f64;
     let (mut ss, mut sx, mut sss, mut ssx, mut sxx) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (k, &v) in x[i0..=i1].iter().enumerate() {
+    for (k, &v) in x[i0..=i1].iter().enumerate().step_by(stride) {
         let s = minjerk(((i0 + k) as f64 - t0) / dur);
         ss += s;
         sx += v;
@@ -116,7 +125,8 @@ fn fit_at(x: &[f64], i0: usize, i1: usize, t0: f64, dur: f64) -> Option<(f64, f6
 }
 
 /// Least-squares fit of one minimum-jerk transition to `x[i0..=i1]`, its start searched in
-/// `[t0_min, i1]` and its duration in `[dur_min, dur_max]` samples (coarse grid, then refined).
+/// `[t0_min, t0_max]` and its duration in `[dur_min, dur_max]` samples (coarse grid, then
+/// refined).
 /// Model-based onsets are far less sensitive to landmark noise than thresholding a
 /// differentiated signal.
 pub fn fit_minjerk(
@@ -124,6 +134,7 @@ pub fn fit_minjerk(
     i0: usize,
     i1: usize,
     t0_min: f64,
+    t0_max: f64,
     dur_min: f64,
     dur_max: f64,
 ) -> Option<MinJerkFit> {
@@ -131,32 +142,34 @@ pub fn fit_minjerk(
         return None;
     }
     type Best = Option<(f64, f64, f64, f64, f64)>;
-    let consider = |best: &mut Best, t0: f64, d: f64| {
-        if let Some((a, c, rms)) = fit_at(x, i0, i1, t0, d) {
+    let consider = |best: &mut Best, t0: f64, d: f64, stride: usize| {
+        if let Some((a, c, rms)) = fit_at(x, i0, i1, t0, d, stride) {
             if best.is_none_or(|b| rms < b.4) {
                 *best = Some((t0, d, a, c, rms));
             }
         }
     };
-    let mut best: Best = None;
-    let span = (i1 - i0) as f64;
-    let step = (span / 40.0).max(1.0);
+    // Coarse pass on about 45 samples: starts every 1/45 of the window (at least 1.5 samples),
+    // durations in 8 % steps; then a fine pass at full resolution around the best.
+    const RATIO: f64 = 1.08;
+    let stride = ((i1 - i0) / 45).max(1);
+    let t_step = (((i1 - i0) as f64) / 45.0).max(1.5);
+    let mut coarse: Best = None;
     let mut t0 = t0_min;
-    while t0 <= i1 as f64 {
+    while t0 <= t0_max.min(i1 as f64) {
         let mut d = dur_min;
         while d <= dur_max {
-            consider(&mut best, t0, d);
-            d += step;
+            consider(&mut coarse, t0, d, stride);
+            d *= RATIO;
         }
-        t0 += step;
+        t0 += t_step;
     }
-    let (bt, bd, ..) = best?;
-    for i in -8..=8 {
-        for j in -8..=8 {
-            let d = bd + j as f64 * step / 4.0;
-            if d >= dur_min * 0.8 {
-                consider(&mut best, bt + i as f64 * step / 4.0, d);
-            }
+    let (bt, bd, ..) = coarse?;
+    let mut best: Best = None;
+    for i in -6..=6 {
+        for j in -4..=4 {
+            let d = bd * RATIO.powf(j as f64 / 4.0);
+            consider(&mut best, bt + i as f64 * t_step / 4.0, d, 1);
         }
     }
     let (t0, dur, a, c, rms) = best?;
@@ -221,7 +234,8 @@ pub fn guided_onset(x: &[f64], fit: &MinJerkFit, fs: f64) -> f64 {
 }
 
 /// Computes A1–A3 over the ascent `[ib, il]` (bottom to lockout) from the trunk inclination
-/// θ_T (deg), the hip's forward position d_H (B) and its height h_H (B).
+/// θ_T (deg), the hip's forward position d_H (B) and its height h_H (B); the hips' rise timing
+/// only when `rise_timing` (floor lifts).
 pub fn ascent(
     trunk: &[f64],
     hip_x: &[f64],
@@ -229,6 +243,7 @@ pub fn ascent(
     ib: usize,
     il: usize,
     fs: f64,
+    rise_timing: bool,
 ) -> Ascent {
     let mut out = Ascent::default();
     if il <= ib + 2 || il >= trunk.len() {
@@ -248,17 +263,18 @@ pub fn ascent(
     }
     // A1: onsets of the trunk rise and the hip drive (guided by minimum-jerk fits).
     let end = (il + (0.15 * fs) as usize).min(trunk.len() - 1);
-    let t0_min = ib as f64 - 0.4 * fs;
-    let (dmin, dmax) = (0.12 * fs, 1.6 * fs);
+    // Starts from 400 ms before to 1 s after the bottom (a late engine can start that late).
+    let (t0_min, t0_max) = (ib as f64 - 0.4 * fs, ib as f64 + 1.0 * fs);
+    let (dmin, dmax) = (0.12 * fs, (1.6 * fs).min((end - ib) as f64 + 0.4 * fs));
     let Some(tf) =
-        fit_minjerk(trunk, ib, end, t0_min, dmin, dmax).filter(|f| f.from - f.to >= 10.0)
+        fit_minjerk(trunk, ib, end, t0_min, t0_max, dmin, dmax).filter(|f| f.from - f.to >= 10.0)
     else {
         return out;
     };
     let t_trunk = guided_onset(trunk, &tf, fs);
     if r_h.is_some() || progress(hip_x, ib, il, 0.02).is_some() {
-        if let Some(hf) =
-            fit_minjerk(hip_x, ib, end, t0_min, dmin, dmax).filter(|f| f.to - f.from >= 0.015)
+        if let Some(hf) = fit_minjerk(hip_x, ib, end, t0_min, t0_max, dmin, dmax)
+            .filter(|f| f.to - f.from >= 0.015)
         {
             let t_hip = guided_onset(hip_x, &hf, fs);
             out.lead_ms = Some((t_trunk - t_hip) * 1000.0 / fs);
@@ -267,8 +283,8 @@ pub fn ascent(
         }
     }
     // Floor lifts: the hips' first visible work is to rise (knees and hips extending together).
-    if let Some(yf) =
-        fit_minjerk(hip_y, ib, end, t0_min, dmin, dmax).filter(|f| f.to - f.from >= 0.03)
+    if let Some(yf) = fit_minjerk(hip_y, ib, end, t0_min, t0_max, dmin, dmax)
+        .filter(|f| rise_timing && f.to - f.from >= 0.03)
     {
         let t_rise = guided_onset(hip_y, &yf, fs);
         out.rise_lead_ms = Some((t_trunk - t_rise) * 1000.0 / fs);
@@ -357,7 +373,7 @@ mod tests {
         let fs = 30.0;
         for lag in [-0.2, -0.1, 0.0, 0.06, 0.15] {
             let (trunk, hip) = ascent_series(lag, fs);
-            let a = ascent(&trunk, &hip, &hip, 15, 59, fs);
+            let a = ascent(&trunk, &hip, &hip, 15, 59, fs, false);
             let lead = a.lead_ms.unwrap();
             assert!((lead - lag * 1000.0).abs() < 20.0, "lag {lag}: lead {lead}");
             let l = a.l_asc.unwrap();
@@ -369,7 +385,7 @@ mod tests {
     fn too_small_a_movement_is_not_measured() {
         let trunk = vec![10.0; 60];
         let hip = vec![0.0; 60];
-        let a = ascent(&trunk, &hip, &hip, 10, 50, 30.0);
+        let a = ascent(&trunk, &hip, &hip, 10, 50, 30.0, false);
         assert_eq!(a, Ascent::default());
     }
 

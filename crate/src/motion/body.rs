@@ -74,18 +74,18 @@ impl Standing {
     }
 }
 
-/// Median of finite values (sorts in place).
+/// Median of the values (reorders them in place; O(n)).
 pub fn median(v: &mut [f64]) -> Option<f64> {
-    if v.is_empty() {
+    let n = v.len();
+    if n == 0 {
         return None;
     }
-    v.sort_by(|a, b| a.total_cmp(b));
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
-    })
+    let (_, &mut hi, _) = v.select_nth_unstable_by(n / 2, |a, b| a.total_cmp(b));
+    if n % 2 == 1 {
+        return Some(hi);
+    }
+    let lo = v[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    Some(0.5 * (lo + hi))
 }
 
 /// A frame counts as "upright" for body-scale and calibration purposes (EST).
