@@ -175,7 +175,7 @@ impl Analyzer {
     pub fn push(&mut self, frame: &PoseFrame) -> Result<&Live, FrameError> {
         self.counts.total += 1;
         self.live.new_rep = false;
-        if let Err(e) = frame.validate().and_then(|_| {
+        if let Err(e) = frame.validate().and({
             if frame.t_ms <= self.last_t * 1000.0 {
                 Err(FrameError::Backwards {
                     previous_ms: self.last_t * 1000.0,

@@ -252,8 +252,7 @@ fn drill_table(d: &hingecheck::coach::drill::DrillReport) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Drill ({}): reached stage {:?}",
-        "find your hinge",
+        "Drill (find your hinge): reached stage {:?}",
         d.stage.unwrap_or(hingecheck::coach::drill::Stage::Stand)
     );
     let c = &d.calibration;
@@ -262,8 +261,8 @@ fn drill_table(d: &hingecheck::coach::drill::DrillReport) -> String {
         f(c.standing_trunk_deg), f(c.standing_pelvic_line_deg), f(c.hang_trunk_deg), f(c.hang_pelvic_line_deg), f(c.pelvic_limit_trunk_deg));
     let _ = writeln!(
         s,
-        "{:>3}  {:<10} {:>7} {:>7}  {:<8} {:>5}  {:>6} {:>7} {:>6}  {}",
-        "#", "asked", "start", "top", "seen", "conf", "trunk°", "pelvis°", "index", "note"
+        "{:>3}  {:<10} {:>7} {:>7}  {:<8} {:>5}  {:>6} {:>7} {:>6}  note",
+        "#", "asked", "start", "top", "seen", "conf", "trunk°", "pelvis°", "index"
     );
     for m in &d.movements {
         let _ = writeln!(

@@ -345,9 +345,7 @@ mod tests {
         y[4] = f64::NAN;
         let r = resample(&t, &y, 0.0, 9.0 / 30.0, 30.0, MAX_BRIDGED_GAP_S);
         assert!((r[4] - 4.0).abs() < 1e-9);
-        for k in 2..8 {
-            y[k] = f64::NAN;
-        }
+        y[2..8].fill(f64::NAN);
         let r = resample(&t, &y, 0.0, 9.0 / 30.0, 30.0, MAX_BRIDGED_GAP_S);
         assert!(r[4].is_nan());
         assert!((r[1] - 1.0).abs() < 1e-9);
