@@ -127,27 +127,6 @@ struct RawKeypoint {
     visibility: Option<f64>,
 }
 
-#[cfg(test)]
-const COCO_NAMES: [&str; 17] = [
-    "nose",
-    "left_eye",
-    "right_eye",
-    "left_ear",
-    "right_ear",
-    "left_shoulder",
-    "right_shoulder",
-    "left_elbow",
-    "right_elbow",
-    "left_wrist",
-    "right_wrist",
-    "left_hip",
-    "right_hip",
-    "left_knee",
-    "right_knee",
-    "left_ankle",
-    "right_ankle",
-];
-
 /// Reads a posetrack from bytes, gzipped or not (detected by the gzip magic number).
 pub fn read_bytes(bytes: &[u8]) -> Result<PoseTrack, TrackError> {
     read_bytes_limited(bytes, MAX_TRACK_BYTES)
@@ -596,8 +575,9 @@ mod tests {
 
     #[test]
     fn coco17_frames_fill_their_slots_only() {
-        let kps: Vec<String> = COCO_NAMES
+        let kps: Vec<String> = super::super::COCO17_TO_BLAZEPOSE
             .iter()
+            .map(|&i| BLAZEPOSE_NAMES[i])
             .map(|n| format!(r#"{{"name":"{n}","x":10,"y":20,"score":0.8}}"#))
             .collect();
         let text = format!(

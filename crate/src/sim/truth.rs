@@ -20,38 +20,8 @@ pub const ONSET_AFTER_S: f64 = 0.600;
 /// Engine when the lead is at least this (ms).
 pub const ENGINE_MIN_LEAD_MS: f64 = -35.0;
 
-/// Programmed faults, with the codes the analysis reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fault {
-    BackLeadsAscent,
-    HipsShootUp,
-    TrunkLeadsDescent,
-    RoundedBack,
-    SquatNotHinge,
-    KneesLocked,
-    LeanBackLockout,
-    IncompleteLockout,
-    ArmsLiftBell,
-    HeadCrank,
-}
-
-impl Fault {
-    pub fn code(self) -> &'static str {
-        match self {
-            Fault::BackLeadsAscent => "back_leads_ascent",
-            Fault::HipsShootUp => "hips_shoot_up",
-            Fault::TrunkLeadsDescent => "trunk_leads_descent",
-            Fault::RoundedBack => "rounded_back",
-            Fault::SquatNotHinge => "squat_not_hinge",
-            Fault::KneesLocked => "knees_locked",
-            Fault::LeanBackLockout => "lean_back_lockout",
-            Fault::IncompleteLockout => "incomplete_lockout",
-            Fault::ArmsLiftBell => "arms_lift_bell",
-            Fault::HeadCrank => "head_crank",
-        }
-    }
-}
+/// Programmed faults: the same codes the analysis reports.
+pub use crate::report::FaultCode as Fault;
 
 /// The expected judgement of a rep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
