@@ -33,6 +33,10 @@ use std::collections::VecDeque;
 /// Seconds of data after a lockout before the rep is measured; its analysis takes one more
 /// frame, so the verdict comes ≤ 300 ms after lockout at 30 fps.
 pub const POST_LOCKOUT_S: f64 = 0.25;
+/// A swing rep counts when the arms swung at least this far forward of the trunk (deg): the
+/// park's stand-up reads 3–4°, a tired last swing about 40°, a good float 75–85° (EST).
+const SWING_FLOAT_ARM_DEG: f64 = 20.0;
+
 /// Raw history kept for per-rep analysis.
 const HISTORY_S: f64 = 25.0;
 
@@ -422,16 +426,13 @@ impl Analyzer {
     }
 
     /// The reps that count for the set's lift: none for a set that is not a hinge; for the
-    /// swing, only upswings that reached the float (the park does not count).
+    /// swing, only upswings whose arms swung forward into a float (the park's stand-up, arms
+    /// hanging, does not count; a tired, low float does).
     fn counted(&self) -> impl Iterator<Item = &RepRecord> {
         let lift = self.lift();
         self.reps.iter().filter(move |r| match lift {
             Some(Lift::NotHinge) => false,
-            Some(Lift::Swing) => {
-                r.guess == Guess::Lift(Lift::Swing)
-                    || Lift::forced(self.settings.exercise) == Some(Lift::Swing)
-                        && r.measure.shape.arm_top > 40.0
-            }
+            Some(Lift::Swing) => r.measure.shape.arm_top > SWING_FLOAT_ARM_DEG,
             _ => true,
         })
     }

@@ -232,3 +232,44 @@ fn coco17_frames_give_the_same_reps() {
         );
     }
 }
+
+/// "Did your engine run out of fuel?" (§7): a set where the hips slow and the back takes over
+/// from a known rep gets that onset (±1 rep) and "stop the set"; the same set without the drift
+/// gets no stop.
+#[test]
+fn fatigue_onset_and_no_false_stop() {
+    for seed in 1..=4 {
+        let cfg = SimConfig::from_preset("swing-fatigue").unwrap().seed(seed);
+        let (track, report) = run(&cfg, Exercise::Auto);
+        assert_eq!(
+            report.summary.rep_count as usize, track.truth.rep_count,
+            "seed {seed}"
+        );
+        let truth = track.truth.fatigue_onset_rep.expect("programmed onset") as i64;
+        let onset = report.fatigue.onset_rep.map(|r| r as i64);
+        assert!(
+            onset.is_some_and(|o| (o - truth).abs() <= 1),
+            "seed {seed}: onset {onset:?} vs truth {truth}: {:?}",
+            report.fatigue
+        );
+        assert_eq!(
+            report.fatigue.level, "stop",
+            "seed {seed}: {:?}",
+            report.fatigue
+        );
+        assert!(
+            report.fatigue.advice.contains("Build yourself up"),
+            "{:?}",
+            report.fatigue
+        );
+
+        let mut fresh = cfg.clone();
+        fresh.fatigue = None;
+        let (_, report) = run(&fresh, Exercise::Auto);
+        assert_ne!(
+            report.fatigue.level, "stop",
+            "seed {seed}: a false stop: {:?}",
+            report.fatigue
+        );
+    }
+}
