@@ -321,13 +321,15 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
         (Verdict::Engine, format!("{}{}", messages::ENGINE, extra))
     };
 
+    // §5: faults are shown only at confidence ≥ 0.6; below it the rep says why it can't judge.
+    let low = confidence < th.min_confidence;
     Judgement {
         metrics: metrics(m, limit),
-        faults,
+        faults: if low { Vec::new() } else { faults },
         verdict,
         confidence: (confidence * 100.0).round() / 100.0,
         message,
-        main: crane,
+        main: if low { None } else { crane },
     }
 }
 

@@ -460,3 +460,46 @@ fn push_bounded<T>(q: &mut VecDeque<T>, v: T, cap: usize) {
     }
     q.push_back(v);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn legs(left_x: f64, right_x: f64) -> Points {
+        let mut p = Points::default();
+        for i in 0..33 {
+            p.v[i] = 0.9;
+            p.p[i] = V2::new(200.0, -100.0 - i as f64);
+        }
+        for (k, &l) in LEG_CHAIN.iter().enumerate() {
+            p.p[l] = V2::new(left_x, -300.0 - 50.0 * k as f64);
+            p.p[l + 1] = V2::new(right_x, -300.0 - 50.0 * k as f64);
+        }
+        p
+    }
+
+    #[test]
+    fn a_one_frame_left_right_swap_is_undone() {
+        let mut b = BodyTracker::default();
+        let z = [0.0; 33];
+        let mut first = legs(100.0, 300.0);
+        b.observe(0.0, &mut first, &z);
+        let mut swapped = legs(300.0, 100.0);
+        b.observe(1.0 / 30.0, &mut swapped, &z);
+        assert_eq!(b.swaps_repaired, 1);
+        assert_eq!(swapped.p[idx::LEFT_KNEE].x, 100.0);
+        assert_eq!(swapped.p[idx::RIGHT_ANKLE].x, 300.0);
+        // A genuine small step is left alone.
+        let mut step = legs(110.0, 305.0);
+        b.observe(2.0 / 30.0, &mut step, &z);
+        assert_eq!(b.swaps_repaired, 1);
+        assert_eq!(step.p[idx::LEFT_KNEE].x, 110.0);
+    }
+
+    #[test]
+    fn the_median_is_right_for_odd_and_even_counts() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(&mut []), None);
+    }
+}
