@@ -43,6 +43,16 @@ export async function serve() {
   return startServer({ root: WWW, port: 0 });
 }
 
+/** The page served with one of its folders missing (say 'models': the model cannot load). */
+export async function serveWithout(missing) {
+  checkBuilt();
+  const dir = fs.mkdtempSync(path.join(tempDir(), 'www-'));
+  for (const name of fs.readdirSync(WWW)) {
+    if (name !== missing) fs.symlinkSync(path.join(WWW, name), path.join(dir, name));
+  }
+  return startServer({ root: dir, port: 0 });
+}
+
 /** Launches Chromium; `camera`: a y4m file for the fake camera, or null for no camera at all. */
 export async function launch({ camera = null, grantCamera = true, args = [] } = {}) {
   const a = [...BASE_ARGS, ...args];

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   SHARED, ARTIFACTS, serve, launch, openPage, shot, y4m, videoDuration, cliReport, majority,
-  assertReportSchema, assertSameAnalysis, overlayAtLandmarks, needShared, cli,
+  assertReportSchema, assertSameAnalysis, overlayAtLandmarks, needShared, cli, serveWithout,
 } from './helpers.mjs';
 
 const CLIPS = [
@@ -207,6 +207,14 @@ test('camera unplugged mid-set and a hidden tab: paused with a message, resumed,
     assert.match(await page.textContent('#banners'), /hidden; resumed/);
     const r = await page.evaluate(() => window.hingecheck.report());
     assert.equal(r.session.started, started, 'still the same session');
+
+    // Mirrored preview: the video flips, and the overlay is drawn flipped onto it.
+    await page.check('#mirror');
+    const mirrored = await sampleOverlay(page, 2);
+    assert.ok(mirrored.length >= 1, 'overlay sampled with the mirrored preview');
+    for (const o of mirrored) console.log(`mirrored overlay: hip (${o.hip.x.toFixed(0)}, ${o.hip.y.toFixed(0)}) green ${o.hip.green}/${o.hip.n}; shoulder drawn ${o.shoulder.drawn}`);
+    assert.ok(mirrored.some((o) => o.hip.green >= 10 && o.shoulder.drawn >= 5), 'the engine disc on the mirrored hip');
+    await shot(page, 'live-mirrored');
     const times = await page.evaluate(() => { const se = window.hingecheck.app.session; const t = []; for (let i = 0; i < se.frames; i++) t.push(se.time(i)); return t; });
     assert.ok(times.every((t, i) => i === 0 || t > times[i - 1]), 'the session clock only goes forward across the pauses');
     assert.deepEqual(watch.errors, []);
@@ -252,13 +260,13 @@ test('camera denied: a clear message and a way forward (demo, clip)', { skip: SK
 
 test('the pose model fails to load: a clear message, the rest of the page works', { skip: SKIP }, async () => {
   const browser = await launch({ camera: y4m('videos/kb-deadlift-c-side.mp4') });
+  const broken = await serveWithout('models');
   try {
     const context = await browser.newContext();
-    await context.route('**/models/*.task', (route) => route.fulfill({ status: 404, body: 'gone' }));
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/?nosw`);
+    await page.goto(`${broken.url}/?nosw`);
     await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
     await page.waitForSelector('#banners [data-id="model"]', { timeout: 20000 });
     const text = await page.textContent('#banners [data-id="model"]');
@@ -272,5 +280,6 @@ test('the pose model fails to load: a clear message, the rest of the page works'
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
+    await broken.close();
   }
 });

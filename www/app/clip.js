@@ -118,16 +118,25 @@ export function createClip(app) {
     async function take(mt) {
       busy = true;
       let bmp;
-      try {
-        bmp = await createImageBitmap(video);
-      } catch (e) {
-        busy = false;
-        if (++failures > 20) end(false);
-        return;
+      // Right after a seek (or a source change) the frame may not be decodable yet: retry.
+      for (let attempt = 0; !bmp; attempt++) {
+        try {
+          bmp = await createImageBitmap(video);
+        } catch (e) {
+          if (attempt >= 20 || !analysing) {
+            busy = false;
+            banner('clip', `Analysis stopped: the frame at ${mt.toFixed(3)} s could not be read (${e.message}).`, { kind: 'error', actions: [{ label: 'Try again', run: () => analyse() }] });
+            return end(false);
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
       }
       // The picture is taken: the clip may play on to the next frame meanwhile.
       if (video.paused && !recovering && !atEnd(mt) && analysing) play();
       try {
+        // The model may still be busy with another frame (the camera's last one, say): wait,
+        // so this frame is not dropped.
+        for (let k = 0; app.pose.busy && k < 300; k++) await new Promise((res) => setTimeout(res, 10));
         const r = await app.pose.detect(bmp, mt * 1000);
         if (r && s === session) {
           inference.push(r.inferenceMs);

@@ -36,7 +36,7 @@ async function boot() {
   const voice = createVoice();
   const app = {
     voice,
-    mode: 'live',
+    mode: null,
     session: null,
     replaying: false,
     lastFrame: null,
