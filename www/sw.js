@@ -13,7 +13,7 @@ const SHELL = [
   './', 'index.html', 'styles.css', 'manifest.webmanifest', 'icon.svg',
   'app/main.js', 'app/ui.js', 'app/wasm.js', 'app/session.js', 'app/stage.js', 'app/audio.js',
   'app/camera.js', 'app/pose.js', 'app/feedback.js', 'app/live.js', 'app/clip.js', 'app/demo.js',
-  'app/files.js', 'app/chart.js', 'app/review.js', 'app/workshop.js',
+  'app/files.js', 'app/chart.js', 'app/review.js', 'app/workshop.js', 'app/drill.js',
   'js/pose-client.js', 'js/pose-worker.js',
   'pkg/hingecheck.js', 'pkg/hingecheck_bg.wasm',
 ];

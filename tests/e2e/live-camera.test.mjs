@@ -100,7 +100,7 @@ for (const clip of CLIPS) {
       assert.ok(st.spoken.length >= report.summary.rep_count, `a cue after each rep (${st.spoken.length} spoken)`);
 
       // Review and export; the CLI reads the exported posetrack back to the same analysis.
-      await page.keyboard.press('3');
+      await page.keyboard.press('4');
       const rows = await page.locator('#reps-table tbody tr').count();
       assert.equal(rows, report.summary.rep_count, 'one table row per rep');
       await shot(page, `live-${clip.name}-review`);
@@ -121,7 +121,7 @@ for (const clip of CLIPS) {
 
       if (clip.clipPath) {
         // The recorded-clip path: the same clip as a file, every frame analysed.
-        await page.keyboard.press('2');
+        await page.keyboard.press('3');
         await page.setInputFiles('#clip-file', path.join(SHARED, video));
         await page.waitForFunction(() => window.hingecheck.state().clip.analysing, null, { timeout: 30000 });
         await page.waitForFunction(() => !window.hingecheck.state().clip.analysing, null, { timeout: 400000, polling: 1000 });

@@ -159,7 +159,7 @@ test('review: table, chart, replay, compare two reps; export JSON, CSV and poset
   // A demo set with both kinds of rep, stopped with Space.
   await page.waitForFunction(() => window.hingecheck.state().demo.running && (window.hingecheck.report()?.summary.crane ?? 0) >= 2, null, { timeout: 60000, polling: 250 });
   await page.keyboard.press(' ');
-  await page.keyboard.press('3');
+  await page.keyboard.press('4');
   const r = await page.evaluate(() => window.hingecheck.report());
   const rows = page.locator('#reps-table tbody tr');
   assert.equal(await rows.count(), r.summary.rep_count);
@@ -246,6 +246,43 @@ test('a one-hand swing set: the grip is in the report and the review', { skip: n
   await page.selectOption('#exercise', 'auto');
 });
 
+test('drill ("find your hinge") on the simulated lifter: thumb and index points, steps, the pelvic limit kept for the lifts', async () => {
+  await page.keyboard.press('2');
+  assert.equal((await state()).mode, 'drill');
+  await page.evaluate(() => { window.hingecheck.app.demo.speed = 5; });
+  await page.click('#drill-sim');
+  // While the hands are on the pelvis: the real thumb landmark has the thumb colour on the overlay.
+  await page.waitForFunction(() => /hang|back_only/.test(window.hingecheck.app.session.hc.drill()?.stage ?? ''), null, { timeout: 30000, polling: 100 });
+  const thumb = await page.evaluate(() => {
+    const f = window.hingecheck.lastFrame();
+    const lm = f.landmarks;
+    const c = document.getElementById('overlay');
+    const near = lm[24 * 4 + 2] < lm[23 * 4 + 2] ? 1 : 0;
+    const x = lm[(21 + near) * 4] * c.width;
+    const y = lm[(21 + near) * 4 + 1] * c.height;
+    const d = c.getContext('2d').getImageData(Math.round(x) - 7, Math.round(y) - 7, 15, 15).data;
+    let amber = 0;
+    for (let k = 0; k < d.length; k += 4) if (d[k + 3] > 150 && d[k] > 200 && d[k + 1] > 120 && d[k + 1] < 190 && d[k + 2] < 60) amber++;
+    return amber;
+  });
+  assert.ok(thumb >= 8, `the thumb point drawn on the thumb landmark (${thumb} amber px)`);
+  await shot(page, 'drill-sim');
+  await page.waitForFunction(() => !document.getElementById('drill-result').hidden, null, { timeout: 60000, polling: 250 });
+  const summary = await page.textContent('#drill-summary');
+  assert.match(summary, /pelvis stops tilting at a trunk angle of \d+°/);
+  const stages = await page.$$eval('#drill-stages li', (lis) => lis.map((li) => li.className));
+  assert.ok(stages.slice(0, -1).every((c) => c === 'done'), `every step done: ${stages}`);
+  const limit = await page.evaluate(() => window.hingecheck.app.session.hc.drillReport().calibration.pelvic_limit_trunk_deg);
+  await page.click('#drill-use');
+  const settings = await page.evaluate(() => window.hingecheck.app.settings());
+  assert.ok(Math.abs(settings.pelvicLimitDeg - limit) < 0.06, `the pelvic limit (${limit}°) is kept for the lifts: ${JSON.stringify(settings)}`);
+  assert.match(await page.textContent('#drill-limit'), /Your pelvic limit: trunk at \d+°/);
+  await shot(page, 'drill-done');
+  await page.click('#drill-forget');
+  assert.equal((await page.evaluate(() => window.hingecheck.app.settings())).pelvicLimitDeg, undefined, 'and forgotten on request');
+  await page.keyboard.press('5');
+});
+
 test('bad files get a clear message and the page goes on', async () => {
   const dir = tempDir();
   const cases = [
@@ -264,7 +301,7 @@ test('bad files get a clear message and the page goes on', async () => {
     assert.match(text, re, `${name}: ${text}`);
   }
   // Not a video in the clip path.
-  await page.keyboard.press('2');
+  await page.keyboard.press('3');
   const f = path.join(dir, 'notes.txt');
   fs.writeFileSync(f, 'not a video');
   await page.setInputFiles('#clip-file', f);
@@ -282,8 +319,8 @@ test('keyboard operable: the mode tabs, the controls and the shortcuts need no m
   assert.equal((await state()).mode, 'live');
   await page.focus('#tab-live');
   await page.keyboard.press('ArrowRight');
-  assert.equal((await state()).mode, 'clip');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-clip');
+  assert.equal((await state()).mode, 'drill');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-drill');
   // Every visible control can be focused and has a name.
   const unnamed = await page.$$eval('button, select, input', (els) => els
     .filter((e) => e.offsetParent !== null)

@@ -10,6 +10,8 @@ import { view, layout, drawOverlay, drawFigure } from './stage.js';
 export const PROGRAMS = {
   swing: { exercise: 'swing', parts: [['swing-good', 4, 'Engine: the hips drive'], ['swing-back-led', 4, 'Crane pulled: the back leads']] },
   deadlift: { exercise: 'deadlift', parts: [['deadlift-good', 3, 'Engine: the hips drive'], ['deadlift-hips-shoot-up', 3, 'Crane pulled: hips shoot up, the back finishes']] },
+  // The thumb-and-finger drill, once through (Drill mode's "watch it simulated").
+  drill: { exercise: 'drill', once: true, parts: [['drill', 0, 'The drill']] },
 };
 const MAX_SESSION_MS = 10 * 60 * 1000; // a demo left running starts a fresh session every 10 min
 
@@ -79,7 +81,8 @@ export function createDemo(app) {
 
   function newSession() {
     if (session) { session.finish(); app.setSession(session); }
-    session = new Session({ settings: { ...app.settings(), exercise: program.exercise }, source: 'demo', name: `demo: ${$('demo-program').value}`, meta: { ...app.meta(), simulated: true } });
+    const settings = program.exercise === 'drill' ? { exercise: 'drill' } : { ...app.settings(), exercise: program.exercise };
+    session = new Session({ settings, source: 'demo', name: `demo: ${program.name}`, meta: { ...app.meta(), simulated: true } });
     app.setSession(session);
     app.feedback.reset();
     base = 0;
@@ -89,7 +92,7 @@ export function createDemo(app) {
     if (running) return;
     app.voice.unlock();
     app.stopOthers('demo');
-    program = PROGRAMS[which] ?? PROGRAMS.deadlift;
+    program = { name: which, ...(PROGRAMS[which] ?? PROGRAMS.deadlift) };
     try {
       parts = crop(program.parts.map(([name, reps, label], k) => ({ ...load(name, reps, 7 + k), label })));
     } catch (e) {
@@ -125,8 +128,8 @@ export function createDemo(app) {
     }
     if (!app.replaying) {
       layout();
-      drawFigure(lastLm, { label: `Demo (simulated): ${p.label}` });
-      drawOverlay(session.hc);
+      drawFigure(lastLm, { label: `Demo (simulated): ${p.label}`, bell: program.exercise !== 'drill' });
+      drawOverlay(session.hc, { drill: program.exercise === 'drill' });
     }
     setStatus('demo-status', `${p.label}. ${session.hc.repCount()} reps so far${loops ? `, loop ${loops + 1}` : ''}.`);
     if (idx >= p.times.length) {
@@ -134,6 +137,7 @@ export function createDemo(app) {
       base += p.times[p.times.length - 1] - p.times[0] + 1000 / p.fps;
       part = (part + 1) % parts.length;
       if (part === 0) loops++;
+      if (part === 0 && program.once) { stop(); return; }
       idx = 0;
       wall0 = now;
       if (base > MAX_SESSION_MS) newSession();
@@ -149,6 +153,7 @@ export function createDemo(app) {
     if (session) app.setSession(session);
     $('demo-start').textContent = 'Start (Space)';
     $('demo-start').setAttribute('aria-pressed', 'false');
+    if (program?.exercise === 'drill') app.drill?.controls(null);
   }
 
   $('demo-start').addEventListener('click', () => (running ? stop() : start()));

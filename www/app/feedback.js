@@ -32,9 +32,15 @@ export function createFeedback(voice) {
    */
   function frame(session, code, { speak = true, coach = false } = {}) {
     const hc = session.hc;
-    hud.reps(hc.repCount());
-    hud.phase(hc.phase());
-    hud.meters(hc.engine(), hc.crane());
+    if (session.settings?.exercise === 'drill') {
+      const d = hc.drill();
+      hud.meters(d?.engine ?? 0, d?.crane ?? 0);
+      api.onDrill?.(session);
+    } else {
+      hud.reps(hc.repCount());
+      hud.phase(hc.phase());
+      hud.meters(hc.engine(), hc.crane());
+    }
     const now = performance.now();
     if (now - lastFramingCheck > 150) {
       lastFramingCheck = now;
@@ -73,5 +79,6 @@ export function createFeedback(voice) {
     }
   }
 
-  return { frame, reset, rep, get framing() { return framingNow; } };
+  const api = { frame, reset, rep, onDrill: null, get framing() { return framingNow; } };
+  return api;
 }

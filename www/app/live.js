@@ -25,6 +25,7 @@ export function createLive(app) {
   let lastSent = -Infinity;
   let lastFrameWall = 0;
   let countdown = null;
+  let nextExercise = null;
   const stats = { frames: 0, errors: 0, lastError: null };
 
   async function refreshCameras() {
@@ -44,8 +45,10 @@ export function createLive(app) {
     $('live-new').disabled = !running;
   }
 
-  async function start() {
-    if (running) return;
+  // opts.exercise: 'drill' runs the drill on the camera (the lifts use the settings' lift).
+  async function start(opts = {}) {
+    if (running) return false;
+    if (opts.exercise) nextExercise = opts.exercise;
     app.voice.unlock();
     clearBanner('camera');
     app.stopOthers('live');
@@ -62,7 +65,8 @@ export function createLive(app) {
     video.muted = true;
     try { await video.play(); } catch { /* autoplay of a muted camera stream is allowed */ }
     if (!session) {
-      session = new Session({ settings: app.settings(), source: 'live', meta: app.meta() });
+      const settings = nextExercise === 'drill' ? { exercise: 'drill' } : app.settings();
+      session = new Session({ settings, source: 'live', meta: app.meta() });
       app.setSession(session);
       app.feedback.reset();
       setStatus('calibration-status', 'Standing: not calibrated. Press "Calibrate standing" and stand tall and still.');
@@ -126,7 +130,7 @@ export function createLive(app) {
     lastFrameWall = now;
     if (!app.replaying) {
       layout();
-      drawOverlay(session?.hc);
+      drawOverlay(session?.hc, { drill: session?.settings.exercise === 'drill' });
     }
     if (inflight || !app.pose.ready || !(t > lastSent)) return;
     inflight = true;
@@ -213,6 +217,7 @@ export function createLive(app) {
       }
     }
     session = null;
+    nextExercise = null;
     controls();
     if (review) app.setMode('review');
   }
@@ -284,7 +289,7 @@ export function createLive(app) {
 
   // Another lift chosen mid-set: re-analyse the stored frames with it (nothing is lost).
   function settingsChanged() {
-    if (session) session.rebuild(app.settings());
+    if (session && session.settings.exercise !== 'drill') session.rebuild(app.settings());
   }
 
   $('live-start').addEventListener('click', () => toggle());

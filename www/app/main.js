@@ -12,14 +12,15 @@ import { createClip } from './clip.js';
 import { createDemo } from './demo.js';
 import { createReview } from './review.js';
 import { createWorkshop } from './workshop.js';
+import { createDrill, storedLimit } from './drill.js';
 import { listCameras } from './camera.js';
 import { layout, clearOverlay, view } from './stage.js';
 
-// A mode: its tab label, what entering and leaving does, and what Space does in it.
-// To add the drill: { id: 'drill', label: 'Drill', enter, leave, toggle } and its panel
-// (<section data-mode="drill">) in index.html.
+// The modes: a tab each, and a panel (<section data-mode="…">) in index.html; setMode() below
+// says what entering and leaving one does, toggleRun() what Space does in it.
 const MODES = [
   { id: 'live', label: 'Live' },
+  { id: 'drill', label: 'Drill' },
   { id: 'clip', label: 'Clip' },
   { id: 'review', label: 'Review' },
   { id: 'demo', label: 'Demo' },
@@ -40,8 +41,10 @@ async function boot() {
     session: null,
     replaying: false,
     lastFrame: null,
+    /** The lifts' settings: the chosen lift, and the pelvic limit from the drill if kept. */
     settings() {
-      return { exercise: $('exercise').value };
+      const limit = storedLimit();
+      return { exercise: $('exercise').value, ...(limit ? { pelvicLimitDeg: limit } : {}) };
     },
     meta() {
       const ex = $('exercise').value;
@@ -73,11 +76,30 @@ async function boot() {
       if (keep !== 'demo' && app.demo.running) app.demo.stop();
     },
     toggleRun() {
-      if (app.mode === 'live') app.live.toggle();
+      if (app.mode === 'drill') app.drillToggle('camera');
+      else if (app.mode === 'live') app.live.toggle();
       else if (app.mode === 'clip') app.clip.toggle();
       else if (app.mode === 'demo') app.demo.toggle();
     },
     setMode,
+    /** The drill running now: 'camera' | 'sim' | null. */
+    drillRunning() {
+      if (app.session?.settings.exercise !== 'drill') return null;
+      if (app.live.running || app.live.paused) return 'camera';
+      return app.demo.running ? 'sim' : null;
+    },
+    drillToggle(source) {
+      const running = app.drillRunning();
+      if (running === 'camera') app.live.stop();
+      if (running === 'sim') app.demo.stop();
+      app.drill.controls(null);
+      if (running === source) return;
+      app.stopOthers('none');
+      app.drill.reset();
+      view.source = source === 'camera' ? 'video' : 'figure';
+      if (source === 'camera') app.live.start({ exercise: 'drill' }).then((ok) => app.drill.controls(ok ? 'camera' : null));
+      else { app.demo.start('drill'); app.drill.controls('sim'); }
+    },
   };
 
   app.pose = createPose({ onStatus: modelStatus });
@@ -87,6 +109,8 @@ async function boot() {
   app.demo = createDemo(app);
   app.review = createReview(app);
   app.workshop = createWorkshop(app);
+  app.drill = createDrill(app);
+  app.feedback.onDrill = (s) => app.drill.update(s);
 
   // ---- modes ----
   const tabs = $('modes');
@@ -115,6 +139,8 @@ async function boot() {
     document.body.classList.add(`mode-${id}`);
     $('review').hidden = id !== 'review';
     if (prev === 'review' && id !== 'review') app.review.leave();
+    if (prev === 'drill' && id !== 'drill' && app.drillRunning()) app.drillToggle(app.drillRunning());
+    if (id === 'drill' && prev !== 'drill') { app.stopOthers('none'); app.loadModel().catch(() => {}); }
     // Leaving a mode that drives the stage stops it (a live set keeps going in Review).
     if (id === 'demo' && prev !== 'demo') { app.stopOthers('demo'); view.source = 'figure'; }
     if (id === 'live' && prev !== 'live') { app.stopOthers('live'); view.source = 'video'; if (!app.live.running) clearOverlay(); app.loadModel().catch(() => {}); }

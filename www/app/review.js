@@ -50,6 +50,7 @@ export function createReview(app) {
       h('span', { class: 'v-unclear' }, `unclear ${r.summary.unclear}`),
       h('div', {}, `View: ${r.view.kind}${r.view.yaw_deg != null ? ` (yaw ${fmt(r.view.yaw_deg)}°)` : ''}${r.view.camera_side ? `, ${r.view.camera_side} side to the camera` : ''}.`),
       r.fatigue?.advice ? h('div', {}, `Fatigue: ${r.fatigue.advice}`) : null,
+      r.drill?.summary ? h('div', {}, `Drill: ${r.drill.summary}`) : null,
     );
     const body = $('reps-table').tBodies[0];
     body.replaceChildren(...r.reps.map((rep) => h('tr', { 'data-rep': rep.index, class: rep.index === selected ? 'selected' : null },
@@ -115,8 +116,8 @@ export function createReview(app) {
       const t = (from + ((now - wall0) / 1000) * speed) * 1000;
       layout();
       const i = replayer.seek(t);
-      drawFigure(i >= 0 ? s.landmarks(i) : null, { label: `Replay: rep ${rep.index} (${rep.verdict}), half speed` });
-      drawOverlay(replayer.hc);
+      drawFigure(i >= 0 ? s.landmarks(i) : null, { label: `Replay: rep ${rep.index} (${rep.verdict}), half speed`, bell: s.settings.exercise !== 'drill' });
+      drawOverlay(replayer.hc, { drill: s.settings.exercise === 'drill' });
       if (t / 1000 >= to) { stopReplay(); return; }
       replay.raf = requestAnimationFrame(tick);
     };

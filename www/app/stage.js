@@ -80,7 +80,7 @@ const SHIFT = 1; // right side = left + 1
  * Draws a lifter as a figure on a dark background from normalised landmarks (the demo and
  * replays of sessions without a video). `lm` all zero or empty = nobody.
  */
-export function drawFigure(lm, { canvas = figure(), mirror = false, label = '' } = {}) {
+export function drawFigure(lm, { canvas = figure(), mirror = false, label = '', bell = true } = {}) {
   const ctx = canvas.getContext('2d');
   const W = canvas.width;
   const H = canvas.height;
@@ -136,6 +136,7 @@ export function drawFigure(lm, { canvas = figure(), mirror = false, label = '' }
   ctx.beginPath();
   ctx.arc((ex + nx) / 2, (ey + ny) / 2, H / 22, 0, Math.PI * 2);
   ctx.fill();
+  if (!bell) return;
   // The kettlebell, hanging from the hands.
   const [wx1, wy1] = P(15);
   const [wx2, wy2] = P(16);

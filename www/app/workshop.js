@@ -44,9 +44,10 @@ export function createWorkshop(app) {
       d: () => app.setMode('demo', { start: true }),
       w: () => set(!on),
       1: () => app.setMode('live'),
-      2: () => app.setMode('clip'),
-      3: () => app.setMode('review'),
-      4: () => app.setMode('demo'),
+      2: () => app.setMode('drill'),
+      3: () => app.setMode('clip'),
+      4: () => app.setMode('review'),
+      5: () => app.setMode('demo'),
       Escape: () => { if (on && !document.fullscreenElement) set(false); },
     }[k];
     if (!act) return;
