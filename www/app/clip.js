@@ -1,12 +1,11 @@
 // Recorded clip: open a video file (or drop it), analyse EVERY frame with the same pipeline as
 // live, then scrub and replay it with the overlay.
 //
-// Frame-accurate analysis: the clip plays at a controlled playback rate and pauses on each
-// frame that requestVideoFrameCallback presents, while that frame goes through the pose model
-// (timestamped with the frame's own media time); then it plays on to the next one. If the
-// browser ever presented two frames in one callback (a gap in media time), the clip is seeked
-// back to fetch the skipped one. The landmarks are stored, so scrubbing and replaying re-draw
-// the overlay without running the model again.
+// Frame-accurate: the clip plays at a rate a little slower than the model (tuned as it goes);
+// each frame requestVideoFrameCallback presents goes to the model with its own media time; a
+// frame that comes while the model is busy pauses the clip until it can go; a gap in media time
+// (a frame the browser skipped) is fetched again by seeking back. The landmarks are stored, so
+// scrubbing and replaying re-draw the overlay without the model.
 
 import { $, banner, clearBanner, setStatus } from './ui.js';
 import { Session, Replayer } from './session.js';

@@ -1,6 +1,6 @@
-// Hinge Check page: wires the modes (Live / Clip / Review / Demo; a Drill mode can be added by
-// registering one more entry in MODES) to the analysis core, the pose model, the stage, the
-// voice and the review. `window.hingecheck` gives automation and tests the current report.
+// Hinge Check page: wires the modes (Live / Drill / Clip / Review / Demo, one entry each in
+// MODES) to the analysis core, the pose model, the stage, the voice and the review.
+// `window.hingecheck` gives automation and tests the current report.
 
 import { $, h, banner, clearBanner, setStatus, messageLog, hud } from './ui.js';
 import { loadCore, core } from './wasm.js';
