@@ -266,7 +266,8 @@ impl Analyzer {
             self.live.engine = l.engine;
             self.live.crane = l.crane;
         } else {
-            let tracked = sig.quality >= 0.5 && sig.hip.is_finite();
+            // Every landmark the hip angle needs is at least partly seen (each ≥ 0.3, §2).
+            let tracked = sig.quality >= 0.35 && sig.hip.is_finite();
             self.step_machine(t, tracked.then_some(sig.hip - standing.hip));
             self.update_indicators(t, &sig);
         }

@@ -45,6 +45,8 @@ pub enum Lift {
     Deadlift,
     Clean,
     Rdl,
+    /// A one-legged RDL: hinging on the stance leg, the free leg swinging back.
+    SingleLegRdl,
     /// A squat-pattern exercise with no hinge to judge (pistol or bodyweight squat).
     NotHinge,
 }
@@ -56,6 +58,7 @@ impl Lift {
             Lift::Deadlift => "deadlift",
             Lift::Clean => "clean",
             Lift::Rdl => "rdl",
+            Lift::SingleLegRdl => "single_leg_rdl",
             Lift::NotHinge => "not_hinge",
         }
     }
@@ -102,6 +105,8 @@ pub struct Shape {
     pub trunk_bottom: f64,
     /// Horizontal ankle separation at the bottom (a free leg held out in front).
     pub feet_apart: f64,
+    /// The free foot's height above the working foot at the bottom (B).
+    pub free_foot: f64,
 }
 
 /// Why a rep was taken for a given lift (for the report's honesty).
@@ -154,6 +159,10 @@ pub fn classify(s: &Shape) -> Guess {
     if s.bell_y_bottom < s.knee_y_bottom + 0.06 && s.knee_bottom >= 30.0 {
         return Guess::Lift(Lift::Deadlift);
     }
+    // One foot well off the floor at the bottom of a hinge: a single-leg RDL.
+    if s.free_foot > 0.15 {
+        return Guess::Lift(Lift::SingleLegRdl);
+    }
     if s.knee_bottom < 30.0 {
         return Guess::Lift(Lift::Rdl);
     }
@@ -162,21 +171,22 @@ pub fn classify(s: &Shape) -> Guess {
 
 /// The set's lift from its reps' guesses: the most common, the latest on a tie.
 pub fn set_lift(guesses: &[Guess]) -> Option<Lift> {
-    const ALL: [Lift; 5] = [
+    const ALL: [Lift; 6] = [
         Lift::Swing,
         Lift::Deadlift,
         Lift::Clean,
         Lift::Rdl,
+        Lift::SingleLegRdl,
         Lift::NotHinge,
     ];
-    let mut count = [0usize; 5];
-    let mut latest = [0usize; 5];
+    let mut count = [0usize; 6];
+    let mut latest = [0usize; 6];
     for (i, g) in guesses.iter().enumerate() {
         let k = ALL.iter().position(|l| *l == g.lift()).unwrap_or(0);
         count[k] += 1;
         latest[k] = i;
     }
-    (0..5)
+    (0..ALL.len())
         .filter(|&k| count[k] > 0)
         .max_by_key(|&k| (count[k], latest[k]))
         .map(|k| ALL[k])

@@ -90,9 +90,9 @@ pub fn build_series(
     let filt = rep_filter(fs);
     let key = [
         frame.near.shoulder(),
-        frame.near.hip(),
-        frame.near.knee(),
-        frame.near.ankle(),
+        frame.leg.hip(),
+        frame.leg.knee(),
+        frame.leg.ankle(),
     ];
     let mut xs: Vec<Vec<f64>> = Vec::with_capacity(LANDMARKS);
     let mut ys: Vec<Vec<f64>> = Vec::with_capacity(LANDMARKS);
@@ -151,8 +151,10 @@ pub fn build_series(
     for k in 0..n {
         for i in 0..LANDMARKS {
             pts.p[i] = V2::new(xs[i][k], ys[i][k]);
+            // Interpolated across gaps: usable for the shape of the rep; the gap flags lower
+            // the confidence of anything timed near them (§2 "Dropouts").
             pts.v[i] = if xs[i][k].is_finite() {
-                vs[i][k].max(if gap[k] { 0.0 } else { VIS_MISSING })
+                vs[i][k].max(VIS_MISSING)
             } else {
                 0.0
             };
@@ -440,6 +442,7 @@ pub fn measure(
         knee_bottom: knee_change_bottom,
         trunk_bottom: trunk_change_bottom,
         feet_apart: s_b.feet_apart,
+        free_foot: s_b.free_foot_y,
     };
     let t_lockout = series.time(il as f64);
     Some(RepMeasure {

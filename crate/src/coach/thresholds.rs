@@ -188,7 +188,7 @@ impl Thresholds {
             },
             // Straight-leg variants: the knees stay nearly straight by design; knee bend over
             // 25° is "this is a straight-leg variation" (§6), judged as a warning.
-            Lift::Rdl => Thresholds {
+            Lift::Rdl | Lift::SingleLegRdl => Thresholds {
                 squat_hi: Band::new(60.0, 45.0),
                 squat_knee: Band::new(25.0, f64::INFINITY),
                 squat_shin: Band::new(15.0, f64::INFINITY),

@@ -108,6 +108,12 @@ const STILL_SPREAD_B: f64 = 0.04;
 #[derive(Clone, Debug)]
 pub struct BodyTracker {
     near: Option<Side>,
+    /// The working leg (see `update_leg`), with its evidence: the near ankle's height above the
+    /// far one's and its lead ahead of it (B, smoothed).
+    leg: Option<Side>,
+    leg_lift: f64,
+    leg_ahead: f64,
+    leg_pending: f64,
     vis_left: f64,
     vis_right: f64,
     z_bias: f64,
@@ -130,6 +136,10 @@ impl Default for BodyTracker {
     fn default() -> Self {
         BodyTracker {
             near: None,
+            leg: None,
+            leg_lift: 0.0,
+            leg_ahead: 0.0,
+            leg_pending: 0.0,
             vis_left: 0.0,
             vis_right: 0.0,
             z_bias: 0.0,
@@ -180,6 +190,7 @@ impl BodyTracker {
         }
         Some(Frame {
             near,
+            leg: self.leg.unwrap_or(near),
             facing: self.facing,
             b: self.b,
             midfoot: self.midfoot,
@@ -199,7 +210,48 @@ impl BodyTracker {
         self.update_side(pts, z, dt, t);
         let Some(near) = self.near else { return };
         self.update_facing(pts, near, dt);
-        self.update_scale(pts, near);
+        self.update_leg(pts, near, dt);
+        let leg = self.leg.unwrap_or(near);
+        self.update_scale(pts, near, leg);
+    }
+
+    /// §1.2: the working leg. One foot off the floor: the stance leg (the lower ankle). Both
+    /// down but one well ahead (a staggered stance): the front leg. Otherwise the near leg.
+    fn update_leg(&mut self, pts: &Points, near: Side, dt: f64) {
+        let (a, b) = (near.ankle(), near.other().ankle());
+        if pts.v[a] < VIS_MISSING || pts.v[b] < VIS_MISSING || !(self.b > 1.0) {
+            return;
+        }
+        let k = (dt / 0.3).min(1.0);
+        let lift = (pts.p[a].y - pts.p[b].y) / self.b; // > 0: the near foot is higher
+        let ahead = self.facing * (pts.p[a].x - pts.p[b].x) / self.b; // > 0: the near foot ahead
+        self.leg_lift += k * (lift - self.leg_lift);
+        self.leg_ahead += k * (ahead - self.leg_ahead);
+        let far = near.other();
+        let want = if self.leg_lift > 0.06 {
+            far
+        } else if self.leg_lift < -0.06 {
+            near
+        } else if self.leg_ahead < -0.12 && self.leg_lift.abs() < 0.03 {
+            far
+        } else if self.leg_ahead > 0.12 && self.leg_lift.abs() < 0.03 {
+            near
+        } else {
+            // In between (a free foot hovering at the top of a one-legged rep): keep the leg.
+            self.leg.unwrap_or(near)
+        };
+        // A change of working leg must hold: 0.3 s onto a stance leg, 1.5 s back off it.
+        let current = self.leg.unwrap_or(near);
+        if want == current {
+            self.leg_pending = 0.0;
+        } else {
+            self.leg_pending += dt;
+            let needed = if self.leg_lift.abs() > 0.06 { 0.3 } else { 1.5 };
+            if self.leg.is_none() || self.leg_pending >= needed {
+                self.leg = Some(want);
+                self.leg_pending = 0.0;
+            }
+        }
     }
 
     /// §1.2: if the near and far leg exchange image positions within one frame, swap back.
@@ -312,12 +364,13 @@ impl BodyTracker {
         }
     }
 
-    fn update_scale(&mut self, pts: &Points, near: Side) {
+    fn update_scale(&mut self, pts: &Points, near: Side, leg: Side) {
         let ear = if pts.v[near.ear()] >= VIS_MISSING {
             near.ear()
         } else {
             near.other().ear()
         };
+        let near = leg;
         let heel = if pts.v[near.heel()] >= VIS_MISSING {
             near.heel()
         } else {
@@ -501,5 +554,69 @@ mod tests {
         assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
         assert_eq!(median(&mut []), None);
+    }
+}
+
+#[cfg(test)]
+mod leg_tests {
+    use super::*;
+
+    /// A side-on body with both feet placed as given (isotropic px, y up).
+    fn stance(near_ankle: V2, far_ankle: V2) -> Points {
+        let mut p = Points::default();
+        for i in 0..33 {
+            p.v[i] = 0.9;
+        }
+        // Left is nearer (more visible).
+        for i in [
+            idx::LEFT_SHOULDER,
+            idx::LEFT_HIP,
+            idx::LEFT_KNEE,
+            idx::LEFT_ANKLE,
+            idx::LEFT_HEEL,
+            idx::LEFT_FOOT_INDEX,
+        ] {
+            p.v[i] = 0.99;
+            p.v[i + 1] = 0.6;
+        }
+        p.p[idx::LEFT_EAR] = V2::new(300.0, -100.0);
+        p.p[idx::RIGHT_EAR] = V2::new(300.0, -100.0);
+        p.p[idx::NOSE] = V2::new(330.0, -105.0);
+        p.p[idx::LEFT_ANKLE] = near_ankle;
+        p.p[idx::RIGHT_ANKLE] = far_ankle;
+        p.p[idx::LEFT_HEEL] = near_ankle + V2::new(-20.0, -10.0);
+        p.p[idx::RIGHT_HEEL] = far_ankle + V2::new(-20.0, -10.0);
+        p.p[idx::LEFT_FOOT_INDEX] = near_ankle + V2::new(60.0, -20.0);
+        p.p[idx::RIGHT_FOOT_INDEX] = far_ankle + V2::new(60.0, -20.0);
+        p
+    }
+
+    fn leg_after(near_ankle: V2, far_ankle: V2) -> Side {
+        let mut b = BodyTracker::default();
+        let z = [0.0; 33];
+        for k in 0..60 {
+            let mut p = stance(near_ankle, far_ankle);
+            b.observe(k as f64 / 30.0, &mut p, &z);
+        }
+        b.frame().expect("frame").leg
+    }
+
+    #[test]
+    fn the_working_leg_is_the_stance_or_front_leg() {
+        // Feet together: the near leg.
+        assert_eq!(
+            leg_after(V2::new(300.0, -900.0), V2::new(300.0, -900.0)),
+            Side::Left
+        );
+        // The near foot off the floor: the far leg is the stance leg.
+        assert_eq!(
+            leg_after(V2::new(250.0, -700.0), V2::new(300.0, -900.0)),
+            Side::Right
+        );
+        // Staggered, the far foot well ahead (the lifter faces right): the far leg works.
+        assert_eq!(
+            leg_after(V2::new(200.0, -900.0), V2::new(400.0, -900.0)),
+            Side::Right
+        );
     }
 }

@@ -114,7 +114,11 @@ impl Points {
 /// What the signals need to know about the lifter and camera (from `motion::body`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Frame {
+    /// The side nearer the camera (trunk, arms, hands and head are read from it).
     pub near: Side,
+    /// The working leg: the near one, or the stance leg when one foot is off the floor, or the
+    /// front leg of a staggered stance (§1.2).
+    pub leg: Side,
     /// +1 when the lifter faces image-right, −1 image-left.
     pub facing: f64,
     /// Body scale B: standing ear-to-heel height in isotropic pixels.
@@ -161,6 +165,8 @@ pub struct FrameSig {
     pub heel_y: f64,
     /// Horizontal distance between the two ankles (B): a free leg held out in front.
     pub feet_apart: f64,
+    /// Height of the other ankle above the working leg's (B): a free leg off the floor.
+    pub free_foot_y: f64,
     /// Trunk chord length |S − Hm| in B (Tier B hint, §1.6).
     pub chord: f64,
     /// Pelvic line ψ_pel = ang(thumb − index) of the near hand (§1.5); NaN without hands.
@@ -176,11 +182,12 @@ impl FrameSig {
         let f = fr.facing;
         let b = if fr.b > 1.0 { fr.b } else { 1.0 };
         let n = fr.near;
+        let leg = fr.leg;
         let s = pts.mid(idx::LEFT_SHOULDER);
         let hm = pts.mid(idx::LEFT_HIP);
-        let hn = pts.get(n.hip());
-        let kn = pts.get(n.knee());
-        let an = pts.get(n.ankle());
+        let hn = pts.get(leg.hip());
+        let kn = pts.get(leg.knee());
+        let an = pts.get(leg.ankle());
         let trunk = ang(s - hm, f);
         let thigh = -ang(hn - kn, f);
         let shin = ang(kn - an, f);
@@ -201,15 +208,15 @@ impl FrameSig {
             f64::NAN
         };
         let elbow = angle_at(sn, pts.get(n.elbow()), pts.get(n.wrist()));
-        let heel = pts.get(n.heel());
-        let far_ankle = pts.get(n.other().ankle());
+        let heel = pts.get(leg.heel());
+        let far_ankle = pts.get(leg.other().ankle());
         let (thumb, index) = (pts.get(n.thumb()), pts.get(n.index()));
         let pelvic_line = if pts.v[n.thumb()] >= VIS_USE && pts.v[n.index()] >= VIS_USE {
             ang(thumb - index, f)
         } else {
             f64::NAN
         };
-        let key = [n.shoulder(), n.hip(), n.knee(), n.ankle()];
+        let key = [n.shoulder(), leg.hip(), leg.knee(), leg.ankle()];
         let quality = key.iter().map(|&i| pts.v[i]).sum::<f64>() / key.len() as f64;
         FrameSig {
             trunk,
@@ -229,6 +236,7 @@ impl FrameSig {
             elbow,
             heel_y: up(heel),
             feet_apart: (far_ankle.x - an.x).abs() / b,
+            free_foot_y: (far_ankle.y - an.y) / b,
             chord: (s - hm).norm() / b,
             pelvic_line,
             thumb_index: (thumb - index).norm() / b,

@@ -249,7 +249,8 @@ impl Plan {
             SimLift::Swing => cx.swing(),
             SimLift::Deadlift => cx.floor_lift(false),
             SimLift::Clean => cx.floor_lift(true),
-            SimLift::Rdl => cx.rdl(),
+            SimLift::Rdl => cx.rdl(false),
+            SimLift::SingleLegRdl => cx.rdl(true),
             SimLift::Squat | SimLift::Pistol => cx.squat(cfg.lift == SimLift::Pistol),
             SimLift::Drill => cx.drill(),
         }
@@ -692,17 +693,43 @@ impl Ctx<'_> {
 
     // ----- Romanian deadlift -------------------------------------------------------------------
 
-    fn rdl(&mut self) {
+    fn rdl(&mut self, one_leg: bool) {
         let progs = self.programs();
         let first = progs
             .first()
             .cloned()
             .unwrap_or_else(|| self.cfg.rep.clone());
-        self.b.cur = self.floor_top(&first, false);
-        self.start_still();
+        // One leg: the far foot just off the floor at the top; at the bottom the free leg is in
+        // line with the trunk (a straight line from the shoulder to the free heel).
+        let top_of = |cx: &Self, p: &RepProgram| {
+            let mut q = cx.floor_top(p, false);
+            if one_leg {
+                q.one_leg = true;
+                q.free_thigh = -8.0;
+                q.free_knee = 25.0;
+            }
+            q
+        };
+        self.b.cur = if one_leg {
+            Posture::standing(&self.body)
+        } else {
+            self.floor_top(&first, false)
+        };
+        self.b.cur.arm = 8.0;
+        if one_leg {
+            self.start_still();
+            self.b.go(top_of(self, &first), Sched::all(1.0));
+            self.b.hold(0.6);
+        } else {
+            self.start_still();
+        }
         for (i, p) in progs.iter().enumerate() {
             let start = self.b.t;
             let mut bottom = self.bottom(p, &self.b.cur.clone());
+            if one_leg {
+                bottom.free_thigh = -0.95 * p.depth_deg;
+                bottom.free_knee = 5.0;
+            }
             bottom.hand_half_width = HANDS_BELL * self.h();
             // The bell slides down the thighs to about mid-shin, just in front of the legs.
             let (_, knee) = self.body.leg(bottom.hip_x, bottom.knee);
@@ -714,7 +741,7 @@ impl Ctx<'_> {
             );
             self.b.hold(p.pause_bottom_s);
             let turn = self.b.t;
-            let top = self.floor_top(p, false);
+            let top = top_of(self, p);
             let lockout = self.ascend(p, &bottom, &top, false);
             self.b.hold(p.pause_top_s);
             self.reps.push(RepPlan {

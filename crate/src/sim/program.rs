@@ -16,6 +16,9 @@ pub enum SimLift {
     Deadlift,
     /// Romanian / straight-leg deadlift from standing, holding the bell.
     Rdl,
+    /// Single-leg RDL: standing on the near leg, the far leg swinging back in line with the
+    /// trunk (the camera on the stance side).
+    SingleLegRdl,
     /// Clean from the floor to the rack.
     Clean,
     /// Bodyweight squat, arms forward (not a hinge).
@@ -36,6 +39,7 @@ impl SimLift {
             SimLift::Swing => "swing",
             SimLift::Deadlift => "deadlift",
             SimLift::Rdl => "rdl",
+            SimLift::SingleLegRdl => "single_leg_rdl",
             SimLift::Clean => "clean",
             SimLift::Squat => "squat",
             SimLift::Pistol => "pistol",
@@ -161,7 +165,7 @@ impl RepProgram {
                 ..base
             },
             SimLift::Deadlift | SimLift::Drill => base,
-            SimLift::Rdl => RepProgram {
+            SimLift::Rdl | SimLift::SingleLegRdl => RepProgram {
                 descent_lead_ms: 80.0,
                 descent_s: 1.8,
                 ascent_s: 1.5,
@@ -543,6 +547,10 @@ pub const PRESETS: &[(&str, &str)] = &[
     ),
     ("clean-good", "5 cleans floor → rack"),
     (
+        "single-leg-rdl",
+        "6 single-leg RDLs on the near leg, the free leg swinging back in line with the trunk",
+    ),
+    (
         "pistol",
         "5 one-leg pistol squats, free leg forward (not a hinge)",
     ),
@@ -563,7 +571,7 @@ impl SimConfig {
     pub fn new(lift: SimLift) -> SimConfig {
         let reps = match lift {
             SimLift::Swing => 10,
-            SimLift::Rdl => 6,
+            SimLift::Rdl | SimLift::SingleLegRdl => 6,
             SimLift::Squat => 8,
             SimLift::Drill => 0,
             _ => 5,
@@ -614,6 +622,7 @@ impl SimConfig {
                 SimLift::Deadlift
             }
             "rdl-good" => SimLift::Rdl,
+            "single-leg-rdl" => SimLift::SingleLegRdl,
             "clean-good" => SimLift::Clean,
             "pistol" => SimLift::Pistol,
             "squat" => SimLift::Squat,
