@@ -361,14 +361,10 @@ pub fn measure(
         .filter(|v| v.is_finite());
 
     let hip_y = series.col(|s| s.hip_y);
-    // Hip-drive timing from the mid-hip: the same motion with less landmark noise.
-    let drive = series.col(|s| {
-        if s.hip_mid_x.is_finite() {
-            s.hip_mid_x
-        } else {
-            s.hip_x
-        }
-    });
+    // Hip-drive timing from the near hip (§1.2: positions from the near chain only). The
+    // mid-hip would be steadier on the simulator, but on real side views BlazePose guesses the
+    // far hip, and its guess moves on its own clock.
+    let drive = hip_x.clone();
     let ascent = if sequencing {
         sequence::ascent(&trunk, &drive, &hip_y, ib, il, fs, !swing)
     } else {

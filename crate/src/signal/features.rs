@@ -143,9 +143,6 @@ pub struct FrameSig {
     pub knee: f64,
     /// Hip horizontal position d_H (B), forward positive, relative to the standing midfoot.
     pub hip_x: f64,
-    /// Forward position of the (visibility-weighted) mid-hip (B). Biased by yaw like any mixed
-    /// point, but with less landmark noise: used for the timing of the hip drive only.
-    pub hip_mid_x: f64,
     /// Hip height h_H (B) above the standing midfoot.
     pub hip_y: f64,
     /// Shoulder (mid) height h_S (B).
@@ -225,7 +222,6 @@ impl FrameSig {
             hip: trunk + thigh,
             knee: thigh + shin,
             hip_x: fwd(hn),
-            hip_mid_x: fwd(hm),
             hip_y: up(hn),
             shoulder_y: up(s),
             bell_x: fwd(w),
