@@ -63,6 +63,9 @@ window.bench = {
     const draw = [];
     const drawFlushed = [];
     const memory = [];
+    // Per 10 simulated minutes, to see whether the per-frame costs grow with the session.
+    const buckets = [];
+    const bucket = (t) => (buckets[Math.floor(t / 600000)] ??= { push: [], draw: [] });
     const session = new Session({ settings: { exercise: 'auto' }, source: 'bench' });
     const raw = new HingeCheck({ exercise: 'auto' });
     let frames = 0;
@@ -79,6 +82,7 @@ window.bench = {
       const code = session.push(f.t, f.w, f.h, f.lm, 1);
       let b = performance.now();
       push.push((b - a) * 1000);
+      bucket(f.t).push.push((b - a) * 1000);
       if (code < 0) throw new Error(`frame refused: ${session.lastError}`);
       // HingeCheck.push alone (a second analyser, same frames).
       a = performance.now();
@@ -91,6 +95,7 @@ window.bench = {
         session.hc.draw(ctx, canvasW, canvasH, false, 1, f.t / 1000, false, false);
         b = performance.now();
         draw.push((b - a) * 1000);
+        bucket(f.t).draw.push((b - a) * 1000);
         if (frames % (drawEvery * 50) === 0) {
           // With the canvas flushed (reading a pixel forces the raster work).
           ctx.clearRect(0, 0, canvasW, canvasH);
@@ -110,6 +115,7 @@ window.bench = {
     const out = {
       frames, wallMs, minutes, reps: report.summary.rep_count,
       push: stats(push), rawPush: stats(rawPush), draw: stats(draw), drawFlushed: stats(drawFlushed),
+      buckets: buckets.map((x, i) => ({ from: i * 10, push: stats(x.push), draw: stats(x.draw) })),
       memory, uaMemory: { start: ua0, end: ua1 }, storedBytes: session.lm.length * session.lm[0].byteLength,
       crossOriginIsolated: window.crossOriginIsolated,
     };

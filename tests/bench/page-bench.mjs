@@ -95,6 +95,10 @@ async function main() {
     console.log(`(timer resolution: crossOriginIsolated=${a.crossOriginIsolated}, so performance.now() steps of ${a.crossOriginIsolated ? '5' : '100'} µs; `
       + `mean push ${a.push.mean.toFixed(1)} µs, mean draw ${a.draw.mean.toFixed(1)} µs; the whole ${MINUTES}-minute session took ${(a.wallMs / 1000).toFixed(1)} s of wall time; ${a.reps} reps counted)`);
 
+    console.log('\nper-frame cost over the session (median / p99 per 10 simulated minutes)');
+    console.log('minutes  Session.push            HingeCheck.draw');
+    for (const b of a.buckets) console.log(`${String(b.from).padStart(2)}–${String(b.from + 10).padEnd(3)}   ${fmtUs(b.push).padEnd(22)}  ${fmtUs(b.draw)}`);
+
     console.log('\nmemory over the session (sampled every 10 simulated minutes)');
     console.log('minute  frames    wasm memory  JS heap');
     for (const m of a.memory.filter((m, i) => m.minute % 10 === 0 || i === a.memory.length - 1)) {
