@@ -174,6 +174,17 @@ test('camera unplugged mid-set and a hidden tab: paused with a message, resumed,
     await page.waitForFunction(() => window.hingecheck.state().frames > 20, null, { timeout: 30000 });
     const started = (await page.evaluate(() => window.hingecheck.report())).session.started;
 
+    // Standing calibration: a visible countdown, then the core's answer (calibrated, or why not).
+    await page.click('#calibrate');
+    assert.equal(await page.isVisible('#countdown'), true);
+    assert.match(await page.textContent('#countdown'), /^3\s*Stand tall and still/);
+    await shot(page, 'live-calibration-countdown');
+    await page.waitForFunction(() => document.getElementById('countdown').hidden, null, { timeout: 6000 });
+    const cal = await page.textContent('#calibration-status');
+    const calBanner = await page.locator('#banners [data-id="calibration"]').count();
+    console.log(`calibration: ${cal}`);
+    assert.ok(/calibrated \(still\)/.test(cal) || (/not calibrated: .+/.test(cal) && calBanner === 1), `the calibration says how it went: ${cal}`);
+
     // Unplugged: the track ends.
     const before = await state(page);
     await page.evaluate(() => window.hingecheck.app.live.stream.getVideoTracks()[0].dispatchEvent(new Event('ended')));

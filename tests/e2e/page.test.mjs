@@ -154,6 +154,22 @@ async function workshop() {
   assert.equal((await state()).demo.running, true, 'Space starts it again');
 }
 
+test('the voice never talks over itself: one cue at a time, the newest waits, framing only into silence', async () => {
+  const log = await page.evaluate(async () => {
+    const v = window.hingecheck.app.voice;
+    v.setMuted(false);
+    v.cancel();
+    const from = v.log.length;
+    v.say('Rep one cue', 'rep');
+    v.say('Rep two cue', 'rep');
+    v.say('Rep three cue', 'rep');
+    v.say('Move closer to the camera', 'framing');
+    for (let i = 0; i < 100 && v.log.length < from + 2; i++) await new Promise((r) => setTimeout(r, 100));
+    return v.log.slice(from).map((l) => l.text);
+  });
+  assert.deepEqual(log, ['Rep one cue', 'Rep three cue'], 'the second cue was replaced by the third; the framing advice was not spoken over a cue');
+});
+
 test('review: table, chart, replay, compare two reps; export JSON, CSV and posetrack read back by the CLI', async () => {
   await page.evaluate(() => window.hingecheck.app.review.stopReplay());
   // A demo set with both kinds of rep, stopped with Space.
