@@ -180,6 +180,7 @@ test('camera unplugged mid-set and a hidden tab: paused with a message, resumed,
     assert.match(await page.textContent('#countdown'), /^3\s*Stand tall and still/);
     await shot(page, 'live-calibration-countdown');
     await page.waitForFunction(() => document.getElementById('countdown').hidden, null, { timeout: 6000 });
+    assert.equal(await page.isVisible('#countdown'), false, 'the countdown is gone from the screen');
     const cal = await page.textContent('#calibration-status');
     const calBanner = await page.locator('#banners [data-id="calibration"]').count();
     console.log(`calibration: ${cal}`);

@@ -248,7 +248,10 @@ test('import a real posetrack (.json.gz): the table the CLI gives', { skip: need
 
 test('a one-hand swing set: the grip is in the report and the review', { skip: needShared('tracks/kb-swing-4reps.posetrack.json.gz') }, async () => {
   const file = path.join(SHARED, 'tracks/kb-swing-4reps.posetrack.json.gz');
+  await page.selectOption('#exercise', 'deadlift');
+  assert.equal(await page.isVisible('#grip'), false, 'the swing grip is offered only for swings');
   await page.selectOption('#exercise', 'swing');
+  assert.equal(await page.isVisible('#grip'), true);
   await page.selectOption('#grip', 'one-hand');
   await page.setInputFiles('#import-file', file);
   await page.waitForFunction(() => window.hingecheck.report()?.session.name === 'kb-swing-4reps.posetrack.json.gz', null, { timeout: 30000 });
