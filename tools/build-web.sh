@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=www/pkg
 mkdir -p "$out" www/vendor
-cargo build --lib --release --target wasm32-unknown-unknown --quiet
-wasm-bindgen --target web --no-typescript --out-dir "$out" target/wasm32-unknown-unknown/release/hingecheck.wasm
+cargo build --lib --profile wasm --target wasm32-unknown-unknown --quiet
+wasm-bindgen --target web --no-typescript --out-dir "$out" target/wasm32-unknown-unknown/wasm/hingecheck.wasm
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   -o "$out/hingecheck_bg.wasm" "$out/hingecheck_bg.wasm"
 rm -rf www/vendor/tasks-vision

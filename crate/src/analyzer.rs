@@ -23,7 +23,7 @@ use crate::motion::reps::{Candidate, Event, MachineParams, Phase, RepMachine};
 use crate::motion::view::{self, ViewMonitor, ViewState};
 use crate::pose::{FrameError, PoseFrame, LANDMARKS};
 use crate::report::{
-    CalibrationReport, FrameCounts, RepReport, Report, Summary, Verdict, ViewReport,
+    CalibrationReport, FaultCode, FrameCounts, RepReport, Report, Summary, Verdict, ViewReport,
 };
 use crate::signal::features::{Frame, FrameSig, Points, Side, VIS_USE};
 use crate::signal::geometry::iso;
@@ -52,11 +52,29 @@ pub struct Settings {
 
 /// A judged rep and what it was judged from.
 #[derive(Clone, Debug)]
+/// Kept small (the measurement and the verdict's gist): a long session holds thousands of
+/// reps; messages and metrics are judged again when a report is built (judging is cheap).
 struct RepRecord {
     measure: RepMeasure,
     guess: Guess,
-    judgement: Judgement,
     lift: Lift,
+    verdict: Verdict,
+    confidence: f64,
+    /// The fault the spoken cue is about.
+    cue: Option<FaultCode>,
+}
+
+impl RepRecord {
+    fn new(measure: RepMeasure, guess: Guess, lift: Lift, j: &Judgement) -> Self {
+        RepRecord {
+            measure,
+            guess,
+            lift,
+            verdict: j.verdict,
+            confidence: j.confidence,
+            cue: j.main.or(j.faults.first().map(|f| f.code)),
+        }
+    }
 }
 
 /// A rep between the two halves of its analysis.
@@ -402,12 +420,7 @@ impl Analyzer {
             self.settings.pelvic_limit,
         );
         self.last_rep_t = m.t_lockout;
-        self.reps.push(RepRecord {
-            measure: m,
-            guess,
-            judgement,
-            lift,
-        });
+        self.reps.push(RepRecord::new(m, guess, lift, &judgement));
         self.rejudge();
         self.live.new_rep = true;
         self.live.rep_count = self.counted().count() as u32;
@@ -420,8 +433,8 @@ impl Analyzer {
         let th = Thresholds::for_lift(lift);
         for r in &mut self.reps {
             if r.lift != lift {
-                r.lift = lift;
-                r.judgement = judge(&r.measure, lift, &th, self.settings.pelvic_limit);
+                let j = judge(&r.measure, lift, &th, self.settings.pelvic_limit);
+                *r = RepRecord::new(r.measure.clone(), r.guess, lift, &j);
             }
         }
     }
@@ -480,30 +493,7 @@ impl Analyzer {
         let reps: Vec<RepReport> = self
             .counted()
             .enumerate()
-            .map(|(k, r)| {
-                let m = &r.measure;
-                let j = &r.judgement;
-                RepReport {
-                    index: k as u32 + 1,
-                    start_s: round3(m.t_start),
-                    bottom_s: round3(if r.lift == Lift::Swing {
-                        m.t_trunk_max
-                    } else {
-                        m.t_bottom
-                    }),
-                    lockout_s: round3(if r.lift == Lift::Swing {
-                        m.t_top
-                    } else {
-                        m.t_lockout
-                    }),
-                    end_s: round3(m.t_end),
-                    verdict: j.verdict,
-                    confidence: j.confidence,
-                    faults: j.faults.clone(),
-                    metrics: j.metrics.clone(),
-                    message: j.message.clone(),
-                }
-            })
+            .map(|(k, r)| self.rep_report(k, r))
             .collect();
         let mut summary = Summary {
             rep_count: reps.len() as u32,
@@ -518,7 +508,7 @@ impl Analyzer {
         }
         let feats: Vec<RepFeatures> = self
             .counted()
-            .map(|r| RepFeatures::of(&r.measure, r.judgement.verdict, r.judgement.confidence))
+            .map(|r| RepFeatures::of(&r.measure, r.verdict, r.confidence))
             .collect();
         let fatigue = fatigue::assess(&feats);
         let mut notes = Vec::new();
@@ -637,12 +627,44 @@ impl Analyzer {
     /// The spoken cue for the latest counted rep.
     pub fn last_cue(&self) -> Option<&'static str> {
         let r = self.counted().last()?;
-        Some(messages::spoken_cue(
-            r.judgement
-                .main
-                .or(r.judgement.faults.first().map(|f| f.code)),
-            r.judgement.verdict == Verdict::Engine,
-        ))
+        Some(messages::spoken_cue(r.cue, r.verdict == Verdict::Engine))
+    }
+
+    /// The latest counted rep's report (built alone, not the whole report).
+    pub fn last_rep(&self) -> Option<RepReport> {
+        let n = self.counted().count();
+        self.counted().last().map(|r| self.rep_report(n - 1, r))
+    }
+
+    /// One rep's report entry (rep `k`, 0-based, among the counted).
+    fn rep_report(&self, k: usize, r: &RepRecord) -> RepReport {
+        let m = &r.measure;
+        let j = judge(
+            m,
+            r.lift,
+            &Thresholds::for_lift(r.lift),
+            self.settings.pelvic_limit,
+        );
+        let swing = r.lift == Lift::Swing;
+        RepReport {
+            index: k as u32 + 1,
+            start_s: round3(m.t_start),
+            bottom_s: round3(if swing { m.t_trunk_max } else { m.t_bottom }),
+            lockout_s: round3(if swing { m.t_top } else { m.t_lockout }),
+            end_s: round3(m.t_end),
+            verdict: j.verdict,
+            confidence: j.confidence,
+            faults: j.faults,
+            metrics: j.metrics,
+            message: j.message,
+        }
+    }
+
+    /// Counts a frame the boundary refused before it reached [`Analyzer::push`].
+    pub fn reject(&mut self, e: &FrameError) {
+        self.counts.total += 1;
+        self.counts.rejected += 1;
+        self.rejected_first.get_or_insert_with(|| e.to_string());
     }
 }
 

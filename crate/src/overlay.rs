@@ -323,12 +323,18 @@ pub fn scene(live: &Live, last: Option<&RepReport>, o: &Options) -> Scene {
                 bold: false,
             });
         }
-        // In the drill: the two lines' angles, the pelvic line from the hands and the trunk line.
+        // In the drill: the two lines' angles. The pelvic line's label sits below and behind the
+        // hip, the trunk line's above the middle of the boom, so they never meet.
         if o.drill && !estimated {
             let psi = crate::signal::geometry::ang(thumb - index, fr.facing);
-            let (tx, ty) = m.map(thumb);
+            let behind = if (fr.facing > 0.0) != o.mirror {
+                -1.0
+            } else {
+                1.0
+            };
+            let (ix, iy) = m.map(index);
             items.push(Item::Text {
-                at: (tx, ty - 14.0 * ts),
+                at: (ix + behind * 70.0 * ts, iy + 40.0 * ts),
                 text: format!("pelvic line {psi:.0}°"),
                 size: 15.0 * ts,
                 color: color::THUMB,
@@ -336,9 +342,10 @@ pub fn scene(live: &Live, last: Option<&RepReport>, o: &Options) -> Scene {
                 bold: true,
             });
             if let Some(sig) = live.sig.filter(|s| s.trunk.is_finite()) {
+                let (hx, hy) = m.map(hip);
                 let (sx, sy) = m.map(shoulder_mid);
                 items.push(Item::Text {
-                    at: (sx, sy - 14.0 * ts),
+                    at: ((hx + sx) / 2.0, (hy + sy) / 2.0 - 34.0 * ts),
                     text: format!("trunk line {:.0}°", sig.trunk),
                     size: 15.0 * ts,
                     color: color::TEXT,

@@ -6,26 +6,36 @@
 // Landmarks are stored normalised to the session's picture size (W × H). A frame from a
 // picture of another size is rescaled so its pixel geometry is the same, so replay and export
 // (which use W × H) analyse exactly what the live path analysed.
+//
+// Memory stays flat in long sessions: the stored frames are kept for the last
+// KEEP_FRAMES (20 minutes at 30 fps); older ones are dropped a chunk at a time (the analysis
+// itself has seen them all, and the report keeps every rep).
 
 import { core } from './wasm.js';
 
 const LM = 33 * 4;
 const CHUNK = 4096; // frames per storage chunk (4096 × 528 B ≈ 2 MB)
+export const KEEP_FRAMES = 20 * 60 * 30;
+const KEEP_CHUNKS = Math.ceil(KEEP_FRAMES / CHUNK) + 1;
 const EMPTY = new Float32Array(0);
 export const PHASES = ['top', 'down', 'up', 'paused'];
 
+/** A growing column of numbers in chunks; `base` frames have been dropped from the front. */
 class Column {
-  constructor(Type) { this.Type = Type; this.chunks = []; this.n = 0; }
+  constructor(Type) { this.Type = Type; this.chunks = []; this.n = 0; this.base = 0; }
   push(v) {
     const k = this.n % CHUNK;
     if (k === 0) this.chunks.push(new this.Type(CHUNK));
     this.chunks[this.chunks.length - 1][k] = v;
     this.n++;
   }
-  get(i) { return this.chunks[(i / CHUNK) | 0][i % CHUNK]; }
+  get(i) { const j = i - this.base; return this.chunks[(j / CHUNK) | 0][j % CHUNK]; }
+  dropChunk() { this.chunks.shift(); this.base += CHUNK; }
+  /** The kept values, oldest first. */
   toArray() {
-    const out = new this.Type(this.n);
-    this.chunks.forEach((c, j) => out.set(c.subarray(0, Math.min(CHUNK, this.n - j * CHUNK)), j * CHUNK));
+    const kept = this.n - this.base;
+    const out = new this.Type(kept);
+    this.chunks.forEach((c, j) => out.set(c.subarray(0, Math.min(CHUNK, kept - j * CHUNK)), j * CHUNK));
     return out;
   }
 }
@@ -49,8 +59,7 @@ export class Session {
     this.lm = []; // Float32Array chunks of CHUNK × 132
     this.t = new Column(Float64Array); // ms
     this.people = new Column(Uint8Array);
-    this.sig = new Column(Float32Array); // trunk, hip, knee interleaved: 3 per frame
-    this.sigN = 0;
+    this.sig = [new Column(Float32Array), new Column(Float32Array), new Column(Float32Array)]; // trunk, hip, knee
     this.phase = new Column(Uint8Array);
     this.calibrations = []; // frame counts after which calibrate() succeeded
     this.rejected = 0;
@@ -59,14 +68,17 @@ export class Session {
     this.created = new Date();
   }
 
+  /** Frames analysed in this session; the kept ones are first..frames−1. */
   get frames() { return this.t.n; }
+  get first() { return this.t.base; }
   get lastT() { return this.t.n ? this.t.get(this.t.n - 1) : -Infinity; }
-  get durationS() { return this.t.n ? (this.lastT - this.t.get(0)) / 1000 : 0; }
+  get durationS() { return this.t.n > this.first ? (this.lastT - this.t.get(this.first)) / 1000 : 0; }
 
-  /** Landmarks of stored frame i (a view into storage; all zero = nobody). */
+  /** Landmarks of kept frame i (a view into storage; all zero = nobody). */
   landmarks(i) {
-    const c = this.lm[(i / CHUNK) | 0];
-    const k = (i % CHUNK) * LM;
+    const j = i - this.first;
+    const c = this.lm[(j / CHUNK) | 0];
+    const k = (j % CHUNK) * LM;
     return c.subarray(k, k + LM);
   }
   time(i) { return this.t.get(i); }
@@ -103,8 +115,13 @@ export class Session {
     this.t.push(tMs);
     this.people.push(Math.min(255, people));
     const s = this.hc.signals();
-    if (s.length === 4) { this.sig.push(s[1]); this.sig.push(s[2]); this.sig.push(s[3]); } else { this.sig.push(NaN); this.sig.push(NaN); this.sig.push(NaN); }
+    for (let c = 0; c < 3; c++) this.sig[c].push(s.length === 4 ? s[c + 1] : NaN);
     this.phase.push(Math.max(0, PHASES.indexOf(this.hc.phase())));
+    // Flat memory: past KEEP_FRAMES, drop the oldest chunk of every column together.
+    if (this.t.chunks.length > KEEP_CHUNKS) {
+      for (const col of [this.t, this.people, this.phase, ...this.sig]) col.dropChunk();
+      this.lm.shift();
+    }
   }
 
   /** Standing calibration (the countdown's end). Throws the core's message when not still. */
@@ -136,6 +153,8 @@ export class Session {
         name: this.name || undefined,
         started: this.created.toISOString(),
         frames: this.frames,
+        // Replay and export keep the last KEEP_FRAMES frames (memory stays flat).
+        kept_from_frame: this.first || undefined,
         duration_s: Math.round(this.durationS * 1000) / 1000,
         settings: this.settings,
         ...this.meta,
@@ -151,7 +170,8 @@ export class Session {
     this.hc = new core.HingeCheck(this.settings);
     old.free();
     const n = this.frames;
-    this.sig = new Column(Float32Array);
+    const first = this.first;
+    this.sig = [new Column(Float32Array), new Column(Float32Array), new Column(Float32Array)];
     this.phase = new Column(Uint8Array);
     const people = this.people;
     const times = this.t;
@@ -160,18 +180,22 @@ export class Session {
     const lm = this.lm;
     this.lm = [];
     let cal = 0;
-    for (let i = 0; i < n; i++) {
-      const c = lm[(i / CHUNK) | 0];
-      const k = (i % CHUNK) * LM;
+    // Re-analysed from the first kept frame (older ones were dropped in a very long session).
+    for (let i = first; i < n; i++) {
+      const c = lm[((i - first) / CHUNK) | 0];
+      const k = ((i - first) % CHUNK) * LM;
       const f = c.subarray(k, k + LM);
       const flat = isEmpty(f) ? EMPTY : f;
       this.hc.push(times.get(i), this.W, this.H, flat, people.get(i));
       this.store(times.get(i), flat, people.get(i));
-      while (cal < this.calibrations.length && this.calibrations[cal] === i + 1) {
-        try { this.hc.calibrate(); } catch { /* it was still then; keep going */ }
+      while (cal < this.calibrations.length && this.calibrations[cal] <= i + 1) {
+        if (this.calibrations[cal] === i + 1) {
+          try { this.hc.calibrate(); } catch { /* it was still then; keep going */ }
+        }
         cal++;
       }
     }
+    this.calibrations = this.calibrations.filter((c) => c > first).map((c) => c - first);
     this.finished = null;
     if (wasFinished) this.finish();
   }
@@ -181,13 +205,15 @@ export class Session {
     const t = this.t.toArray();
     const t0 = t.length ? t[0] : 0;
     const ts = Float64Array.from(t, (v) => (v - t0) / 1000);
-    const sig = this.sig.toArray();
+    const [trunk, hip, knee] = this.sig.map((c) => c.toArray());
+    const sig = new Float32Array(3 * t.length); // trunk, hip, knee interleaved: 3 per frame
+    for (let i = 0; i < t.length; i++) { sig[3 * i] = trunk[i]; sig[3 * i + 1] = hip[i]; sig[3 * i + 2] = knee[i]; }
     return { t0: t0 / 1000, t: ts, sig, phase: this.phase.toArray() };
   }
 
   /** The session as posetrack JSON (the core writes it; the CLI and other tools read it). */
   posetrackJson() {
-    const n = this.frames;
+    const n = this.frames - this.first;
     const flat = new Float32Array(n * LM);
     for (let j = 0; j < this.lm.length; j++) {
       const frames = Math.min(CHUNK, n - j * CHUNK);
@@ -198,10 +224,11 @@ export class Session {
 
   /** Frame rate from the median frame interval (what the page processed, not the camera's). */
   fps() {
-    const n = Math.min(this.frames, 600);
-    if (n < 2) return 30;
+    const a = this.first;
+    const n = Math.min(this.frames, a + 600);
+    if (n - a < 2) return 30;
     const d = [];
-    for (let i = 1; i < n; i++) d.push(this.t.get(i) - this.t.get(i - 1));
+    for (let i = a + 1; i < n; i++) d.push(this.t.get(i) - this.t.get(i - 1));
     d.sort((a, b) => a - b);
     const med = d[d.length >> 1];
     return med > 0 ? Math.round((1000 / med) * 100) / 100 : 30;
@@ -209,9 +236,9 @@ export class Session {
 
   /** Index of the last frame at or before time tMs (−1 if none). */
   indexAt(tMs) {
-    let lo = 0;
+    let lo = this.first;
     let hi = this.frames - 1;
-    if (hi < 0 || this.t.get(0) > tMs) return -1;
+    if (hi < lo || this.t.get(lo) > tMs) return -1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.t.get(mid) <= tMs) lo = mid; else hi = mid - 1;
@@ -244,9 +271,10 @@ export class Replayer {
     this.hc = null;
     this.next = 0; // next stored frame to push
   }
-  reset(from = 0) {
+  reset(from = this.s.first) {
     this.hc?.free();
     this.hc = new core.HingeCheck(this.s.settings);
+    from = Math.max(from, this.s.first);
     this.next = from;
     this.cal = this.s.calibrations.findIndex((c) => c > from);
     if (this.cal < 0) this.cal = this.s.calibrations.length;
@@ -254,9 +282,9 @@ export class Replayer {
   /** Advances to the last frame at or before tMs; returns the stored frame index (or −1). */
   seek(tMs) {
     const i = this.s.indexAt(tMs);
-    if (i < 0) { if (!this.hc || this.next > 0) this.reset(0); return -1; }
+    if (i < 0) { if (!this.hc || this.next > this.s.first) this.reset(); return -1; }
     if (!this.hc || i < this.next - 1) {
-      const from = this.s.frames > 20000 ? Math.max(0, this.s.indexAt(tMs - 30000)) : 0;
+      const from = this.s.frames - this.s.first > 20000 ? Math.max(this.s.first, this.s.indexAt(tMs - 30000)) : this.s.first;
       this.reset(from);
     }
     const empty = new Float32Array(0);

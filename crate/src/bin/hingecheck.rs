@@ -3,6 +3,10 @@
 //! tracks; `bench` measures the per-frame cost. Bad input: exit code 2 and one clear line on
 //! stderr, never a panic.
 
+// Native only: the wasm build of the crate (and its wasm tests) has no command line.
+#![cfg_attr(target_arch = "wasm32", no_main)]
+#![cfg(not(target_arch = "wasm32"))]
+
 use hingecheck::analyzer::{analyse_track, Settings};
 use hingecheck::coach::lift::Exercise;
 use hingecheck::pose::posetrack;

@@ -225,7 +225,7 @@ impl RepProgram {
                 self.lumbar_deg = 0.0;
             }
             RepPattern::BackLed => {
-                self.lead_ms = -(220.0f64).max(0.3 * ascent_ms);
+                self.lead_ms = -(300.0f64).max(0.5 * ascent_ms);
                 self.lumbar_deg = 15.0;
                 self.thoracic_deg = 10.0;
             }
@@ -416,10 +416,12 @@ impl Noise {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Finish {
-    /// Stay down `finish_hold_s`, then stand up empty-handed, hands at the thighs.
-    #[default]
+    /// Stay down `finish_hold_s`, then stand up empty-handed, hands at the thighs. (From the
+    /// landmarks this stand-up looks like one more lift: a camera cannot see whether the hands
+    /// still hold the bell.)
     StandUpEmpty,
-    /// Stay down with the bell until the clip ends.
+    /// Stay down with the bell until the clip ends (as the labelled real clips do).
+    #[default]
     StayDown,
 }
 
@@ -523,7 +525,7 @@ pub const PRESETS: &[(&str, &str)] = &[
     ),
     (
         "swing-back-led",
-        "10 swings, rounded at the bottom, chest rises ~220 ms before the hips",
+        "10 swings, rounded at the bottom, the chest rises ≥ 300 ms before the hips drive",
     ),
     (
         "deadlift-good",
@@ -589,7 +591,7 @@ impl SimConfig {
             fps: 30.0,
             start_still_s: 2.5,
             end_still_s: 1.0,
-            finish: Finish::StandUpEmpty,
+            finish: Finish::StayDown,
             finish_hold_s: 1.0,
             drill: DrillProgram::default(),
             seed: 1,

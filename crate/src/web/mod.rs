@@ -12,6 +12,7 @@ use crate::coach::lift::Exercise;
 use crate::overlay::{scene, Options};
 use crate::pose::posetrack::{self, PoseTrack};
 use crate::pose::{PoseFrame, LANDMARKS};
+use crate::report::RepReport;
 use crate::sim::{simulate, SimConfig};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -93,6 +94,8 @@ pub struct HingeCheck {
     analyzer: Analyzer,
     last_error: Option<String>,
     people: u32,
+    /// The latest rep's report, kept for drawing (built once per rep, not per frame).
+    last: Option<RepReport>,
 }
 
 #[wasm_bindgen]
@@ -104,6 +107,7 @@ impl HingeCheck {
             analyzer: Analyzer::new(settings_from(settings)?),
             last_error: None,
             people: 0,
+            last: None,
         })
     }
 
@@ -124,11 +128,17 @@ impl HingeCheck {
             Ok(f) => f,
             Err(e) => {
                 self.last_error = Some(e.to_string());
+                self.analyzer.reject(&e);
                 return -1;
             }
         };
-        match self.analyzer.push(&frame) {
-            Ok(live) => i32::from(live.new_rep),
+        match self.analyzer.push(&frame).map(|l| l.new_rep) {
+            Ok(new_rep) => {
+                if new_rep {
+                    self.last = self.analyzer.last_rep();
+                }
+                i32::from(new_rep)
+            }
             Err(e) => {
                 self.last_error = Some(e.to_string());
                 -1
@@ -218,13 +228,15 @@ impl HingeCheck {
 
     /// Ends a recording (a rep cut at its lockout counts) and returns the final report.
     pub fn finish(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.analyzer.finish())
+        let r = self.analyzer.finish();
+        self.last = r.reps.last().cloned();
+        to_js(&r)
     }
 
     /// The latest counted rep's report, or null.
     #[wasm_bindgen(js_name = lastRep)]
     pub fn last_rep(&self) -> Result<JsValue, JsError> {
-        to_js(&self.analyzer.report().reps.last())
+        to_js(&self.last)
     }
 
     /// A short spoken cue for the latest rep.
@@ -265,7 +277,6 @@ impl HingeCheck {
         drill: bool,
     ) {
         let settings = self.analyzer.settings();
-        let report = self.analyzer.report();
         let opts = Options {
             width,
             height,
@@ -280,7 +291,7 @@ impl HingeCheck {
             pelvic_limit_deg: settings.pelvic_limit.map(|p| p.trunk_deg),
             hud,
         };
-        paint::paint(ctx, &scene(self.analyzer.live(), report.reps.last(), &opts));
+        paint::paint(ctx, &scene(self.analyzer.live(), self.last.as_ref(), &opts));
     }
 }
 
