@@ -15,6 +15,12 @@ use crate::signal::zero_phase::{
 };
 use crate::signal::V2;
 
+/// The landmarks the signals read (`FrameSig::compute`): nose, ears, and the body and hand
+/// points; the per-rep path filters only these.
+const USED: [usize; 23] = [
+    0, 7, 8, 11, 12, 13, 14, 15, 16, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
+];
+
 /// One raw frame kept for per-rep analysis: swap-repaired isotropic points and the view yaw.
 #[derive(Clone, Debug)]
 pub struct Sample {
@@ -100,6 +106,13 @@ pub fn build_series(
     let mut n = 0;
     let mut gap: Vec<bool> = Vec::new();
     for i in 0..LANDMARKS {
+        if !USED.contains(&i) {
+            // Eyes, mouth and pinkies: no signal reads them.
+            xs.push(Vec::new());
+            ys.push(Vec::new());
+            vs.push(Vec::new());
+            continue;
+        }
         let seen = |s: &Sample| s.pts.v[i] >= VIS_MISSING;
         let x: Vec<f64> = within
             .iter()
@@ -149,7 +162,7 @@ pub fn build_series(
     let mut sig = Vec::with_capacity(n);
     let mut pts = Points::default();
     for k in 0..n {
-        for i in 0..LANDMARKS {
+        for i in USED {
             pts.p[i] = V2::new(xs[i][k], ys[i][k]);
             // Interpolated across gaps: usable for the shape of the rep; the gap flags lower
             // the confidence of anything timed near them (§2 "Dropouts").

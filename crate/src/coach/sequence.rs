@@ -149,11 +149,11 @@ pub fn fit_minjerk(
             }
         }
     };
-    // Coarse pass on about 45 samples: starts every 1/45 of the window (at least 1.5 samples),
-    // durations in 8 % steps; then a fine pass at full resolution around the best.
-    const RATIO: f64 = 1.08;
-    let stride = ((i1 - i0) / 45).max(1);
-    let t_step = (((i1 - i0) as f64) / 45.0).max(1.5);
+    // Coarse pass on about 30 samples: starts every 1/30 of the window (at least 2 samples),
+    // durations in 12 % steps; then a fine pass at full resolution around the best.
+    const RATIO: f64 = 1.12;
+    let stride = ((i1 - i0) / 30).max(1);
+    let t_step = (((i1 - i0) as f64) / 30.0).max(2.0);
     let mut coarse: Best = None;
     let mut t0 = t0_min;
     while t0 <= t0_max.min(i1 as f64) {
@@ -166,7 +166,7 @@ pub fn fit_minjerk(
     }
     let (bt, bd, ..) = coarse?;
     let mut best: Best = None;
-    for i in -6..=6 {
+    for i in -8..=8 {
         for j in -4..=4 {
             let d = bd * RATIO.powf(j as f64 / 4.0);
             consider(&mut best, bt + i as f64 * t_step / 4.0, d, 1);
