@@ -77,6 +77,50 @@ impl RepRecord {
     }
 }
 
+/// Plausibility of the pose over time (biomechanics.md §2): the landmark hip angle may not
+/// turn faster than 1,200°/s (EST), plus 10° of landmark noise.
+#[derive(Clone, Copy, Debug, Default)]
+struct ContinuityCheck {
+    last: Option<(f64, f64)>,
+    suspect: Option<(f64, f64)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Continuity {
+    Smooth,
+    /// One implausible frame: skip it.
+    Glitch,
+    /// The pose jumped and stayed: the clip was cut or looped.
+    Cut,
+}
+
+impl ContinuityCheck {
+    const MAX_DEG_PER_S: f64 = 1200.0;
+    const NOISE_DEG: f64 = 10.0;
+
+    fn jump(from: (f64, f64), t: f64, hip: f64) -> bool {
+        let dt = (t - from.0).max(1e-3);
+        (hip - from.1).abs() > Self::MAX_DEG_PER_S * dt + Self::NOISE_DEG
+    }
+
+    fn check(&mut self, t: f64, hip: f64) -> Continuity {
+        if !hip.is_finite() {
+            return Continuity::Smooth;
+        }
+        let out = match (self.last, self.suspect) {
+            (Some(last), None) if Self::jump(last, t, hip) => {
+                self.suspect = Some((t, hip));
+                return Continuity::Glitch;
+            }
+            (Some(_), Some(s)) if !Self::jump(s, t, hip) => Continuity::Cut,
+            _ => Continuity::Smooth,
+        };
+        self.suspect = None;
+        self.last = Some((t, hip));
+        out
+    }
+}
+
 /// A rep between the two halves of its analysis.
 #[derive(Clone, Debug)]
 struct Staged {
@@ -132,6 +176,9 @@ pub struct Analyzer {
     yaw_bins: [u32; 91],
     framing_seen: Vec<(view::FramingIssue, u32)>,
     drill: Option<DrillSession>,
+    continuity: ContinuityCheck,
+    /// Cuts in the pose stream seen (a looped or edited clip).
+    cuts: u32,
 }
 
 fn euro_params(i: usize) -> OneEuroParams {
@@ -176,6 +223,8 @@ impl Analyzer {
             framing_seen: Vec::new(),
             drill: (settings.exercise == Exercise::Drill)
                 .then(|| DrillSession::new(settings.drill)),
+            continuity: ContinuityCheck::default(),
+            cuts: 0,
         }
     }
 
@@ -252,6 +301,27 @@ impl Analyzer {
             self.settle(t, false);
             return Ok(&self.live);
         };
+        // §2 plausibility: a joint cannot turn faster than 1,200°/s. A jump followed by a steady
+        // frame is a cut (a looped or edited clip, a camera moved): start over from here,
+        // without counting what was in progress. A jump that comes back is a glitch: skip it.
+        let raw_hip = FrameSig::compute(&pts, &fr).hip;
+        match self.continuity.check(t, raw_hip) {
+            Continuity::Glitch => {
+                self.step_machine(t, None);
+                self.settle(t, false);
+                return Ok(&self.live);
+            }
+            Continuity::Cut => {
+                self.machine.restart(t);
+                self.pending.clear();
+                self.staged = None;
+                for f in &mut self.euro {
+                    f.reset();
+                }
+                self.cuts += 1;
+            }
+            Continuity::Smooth => {}
+        }
         // Live path: One Euro on every coordinate, β per body unit (§2).
         let mut live = pts.clone();
         for i in 0..LANDMARKS {
@@ -550,6 +620,9 @@ impl Analyzer {
             CalibrationSource::FromLockouts => notes.push("No still standing was seen before the set: the lockouts were used as the standing reference.".into()),
             CalibrationSource::Provisional => {}
             CalibrationSource::Still => {}
+        }
+        if self.cuts > 0 {
+            notes.push(format!("The video jumped {} time(s) (a cut or a loop): the rep in progress there was not counted.", self.cuts));
         }
         if let Some(e) = &self.rejected_first {
             notes.push(format!(

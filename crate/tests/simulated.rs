@@ -397,3 +397,42 @@ fn single_leg_rdl_is_measured_on_the_stance_leg() {
         );
     }
 }
+
+/// A looped clip (the end jumps back to the start, as a fake camera does) or a one-frame glitch
+/// is not a movement: the jump is not counted as a rep (§2: no joint turns at 1,200°/s).
+#[test]
+fn a_loop_or_a_glitch_is_not_a_rep() {
+    let cfg = SimConfig::from_preset("deadlift-good")
+        .unwrap()
+        .reps(4)
+        .noise_px(1.0);
+    let track = sim::simulate(&cfg);
+    assert_eq!(track.truth.rep_count, 4);
+    let span = track.frames.last().unwrap().t_ms + 1000.0 / cfg.fps;
+    let mut looped = track.frames.clone();
+    looped.extend(track.frames.iter().map(|f| {
+        let mut g = f.clone();
+        g.t_ms += span;
+        g
+    }));
+    // And a glitch: one frame mid-standing replaced by a deep-hinge frame from a rep bottom.
+    let bottom = track
+        .frames
+        .iter()
+        .find(|f| (f.t_ms / 1000.0 - track.truth.reps[1].bottom_s).abs() < 0.02)
+        .unwrap()
+        .clone();
+    let k = 30;
+    looped[k] = hingecheck::pose::PoseFrame {
+        t_ms: looped[k].t_ms,
+        ..bottom
+    };
+    let pt = posetrack::from_frames(looped, Some(cfg.fps), Default::default());
+    let r = analyse_track(&pt, Settings::default());
+    assert_eq!(r.summary.rep_count, 8, "{:?}", r.notes);
+    assert!(
+        r.notes.iter().any(|n| n.contains("jumped")),
+        "{:?}",
+        r.notes
+    );
+}

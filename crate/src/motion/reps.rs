@@ -304,6 +304,14 @@ impl RepMachine {
         None
     }
 
+    /// Starts over at the top after a cut in the video: whatever was in progress is dropped.
+    pub fn restart(&mut self, t: f64) {
+        self.enter(Phase::Top, t);
+        self.recent.clear();
+        self.top_min = f64::INFINITY;
+        self.t_low = t;
+    }
+
     /// At the end of a recording: a rep whose ascent is nearly done counts (the clip was cut
     /// at the lockout). Returns it if so.
     pub fn finish(&mut self, t: f64) -> Option<Candidate> {
