@@ -177,7 +177,7 @@ pub struct Analyzer {
     framing_seen: Vec<(view::FramingIssue, u32)>,
     drill: Option<DrillSession>,
     continuity: ContinuityCheck,
-    /// Cuts in the pose stream seen (a looped or edited clip).
+    /// Jumps in the pose stream (a looped or edited clip), and "ascents" too fast to be real.
     cuts: u32,
 }
 
@@ -379,8 +379,10 @@ impl Analyzer {
     }
 
     fn step_machine(&mut self, t: f64, x: Option<f64>) {
-        if let Some(Event::Lockout(c)) = self.machine.step(t, x) {
-            self.pending.push(c);
+        match self.machine.step(t, x) {
+            Some(Event::Lockout(c)) => self.pending.push(c),
+            Some(Event::TooFast) => self.cuts += 1,
+            _ => {}
         }
         self.live.phase = self.machine.phase;
     }
@@ -622,7 +624,10 @@ impl Analyzer {
             CalibrationSource::Still => {}
         }
         if self.cuts > 0 {
-            notes.push(format!("The video jumped {} time(s) (a cut or a loop): the rep in progress there was not counted.", self.cuts));
+            notes.push(format!(
+                "The video jumped {} time(s) (a cut or a loop, or a move faster than a lifter can make): not counted as reps.",
+                self.cuts
+            ));
         }
         if let Some(e) = &self.rejected_first {
             notes.push(format!(

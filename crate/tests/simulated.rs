@@ -415,6 +415,19 @@ fn a_loop_or_a_glitch_is_not_a_rep() {
         g.t_ms += span;
         g
     }));
+    // The pose model smooths the jump over a few frames: blend the first frames of the loop
+    // from the last pose of the first pass.
+    let n = track.frames.len();
+    let last = track.frames[n - 1].clone();
+    for (j, w) in [0.25, 0.5, 0.75].into_iter().enumerate() {
+        let f = &mut looped[n + j];
+        if f.has_person() && last.has_person() {
+            for (l, m) in f.landmarks.iter_mut().zip(&last.landmarks) {
+                l.x = m.x + w * (l.x - m.x);
+                l.y = m.y + w * (l.y - m.y);
+            }
+        }
+    }
     // And a glitch: one frame mid-standing replaced by a deep-hinge frame from a rep bottom.
     let bottom = track
         .frames

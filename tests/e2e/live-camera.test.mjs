@@ -87,7 +87,8 @@ for (const clip of CLIPS) {
       console.log(`${clip.name} live: ${mid.frames} frames analysed in ${duration.toFixed(1)} s (model ${mid.inferenceMs?.toFixed(0)} ms a frame), `
         + `${report.summary.rep_count} reps: engine ${report.summary.engine}, crane ${report.summary.crane}, unclear ${report.summary.unclear}; `
         + `CLI on the track: ${cli.summary.rep_count} reps, engine ${cli.summary.engine}, crane ${cli.summary.crane}`);
-      assert.equal(report.summary.rep_count, cli.summary.rep_count, 'rep count as the CLI on the same clip');
+      const times = (r) => r.reps.map((x) => `${x.index}:${x.bottom_s.toFixed(2)}→${x.lockout_s.toFixed(2)}`).join(' ');
+      assert.equal(report.summary.rep_count, cli.summary.rep_count, `rep count as the CLI on the same clip (page ${times(report)}; CLI ${times(cli)}; notes ${report.notes.join(' | ')})`);
       assert.equal(majority(report), majority(cli), 'majority verdict as the CLI');
       assert.equal(majority(report), clip.expect, `the clip's label (${clip.expect})`);
       assert.equal(report.exercise, cli.exercise);

@@ -51,6 +51,11 @@ impl Default for MachineParams {
     }
 }
 
+/// The shortest real ascent from the bottom to lockout (s). The quickest hardstyle upswings
+/// take ≈ 0.35 s (cadence > 40 swings/min, biomechanics.md §4.2 src 9); an "ascent" in less
+/// than a quarter second is a cut or loop in the video that the pose model smoothed (EST).
+pub const MIN_ASCENT_S: f64 = 0.25;
+
 /// A rep found live: candidate event times (s) and the depth reached.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Candidate {
@@ -80,6 +85,8 @@ pub enum Event {
     },
     /// A descent or ascent took too long: abandoned.
     Timeout,
+    /// An "ascent" from bottom to lockout faster than a lifter can move: not counted.
+    TooFast,
     Paused,
     Resumed,
 }
@@ -117,6 +124,8 @@ pub struct RepMachine {
     t_extreme: f64,
     t_start: f64,
     t_bottom: f64,
+    /// The last moment still on the bottom plateau (within 3° of the deepest).
+    t_leave_bottom: f64,
     depth: f64,
     go_down: Persist,
     turn_up: Persist,
@@ -140,6 +149,7 @@ impl RepMachine {
             t_extreme: 0.0,
             t_start: 0.0,
             t_bottom: 0.0,
+            t_leave_bottom: 0.0,
             depth: 0.0,
             go_down: Persist::default(),
             turn_up: Persist::default(),
@@ -238,6 +248,10 @@ impl RepMachine {
                     self.extreme = x;
                     self.t_extreme = t;
                 }
+                if x >= self.extreme - 3.0 {
+                    // Still on the bottom plateau: the ascent has not begun.
+                    self.t_leave_bottom = t;
+                }
                 let rising = x < self.extreme - 3f64.max(0.05 * self.d_ref) && w < -20.0;
                 if self.turn_up.check(rising, t) {
                     let m = self.extreme;
@@ -277,10 +291,14 @@ impl RepMachine {
                         t_lockout: self.t_extreme,
                         depth: self.depth,
                     };
-                    self.d_ref = 0.7 * self.d_ref + 0.3 * self.depth;
                     self.enter(Phase::Top, t);
                     self.top_min = x.min(self.extreme);
                     self.t_low = t;
+                    if c.t_lockout - self.t_leave_bottom < MIN_ASCENT_S {
+                        // Faster than any lifter: a cut or loop the pose model smoothed over.
+                        return Some(Event::TooFast);
+                    }
+                    self.d_ref = 0.7 * self.d_ref + 0.3 * self.depth;
                     return Some(Event::Lockout(c));
                 }
                 // Went back down without locking out: the same rep continues from a new bottom.
@@ -315,7 +333,10 @@ impl RepMachine {
     /// At the end of a recording: a rep whose ascent is nearly done counts (the clip was cut
     /// at the lockout). Returns it if so.
     pub fn finish(&mut self, t: f64) -> Option<Candidate> {
-        if self.phase == Phase::Ascent && self.extreme < 1.5 * self.e_lock() {
+        if self.phase == Phase::Ascent
+            && self.extreme < 1.5 * self.e_lock()
+            && self.t_extreme - self.t_leave_bottom >= MIN_ASCENT_S
+        {
             let c = Candidate {
                 t_start: self.t_start,
                 t_bottom: self.t_bottom,
