@@ -236,6 +236,9 @@ test('import a real posetrack (.json.gz): the table the CLI gives', { skip: need
   const cells = await page.$$eval('#reps-table tbody tr', (trs) => trs.map((tr) => tr.children[1].textContent));
   assert.deepEqual(cells, cli.reps.map((x) => x.verdict), 'the table shows the CLI\'s verdicts');
   assert.match(await page.textContent('#review-source'), /Imported posetrack: kb-deadlift-h-side/);
+  const summary = await page.textContent('#review-summary');
+  assert.match(summary, /Fatigue: .*technique, not fatigue/, 'the review says the crane was there from the first reps');
+  assert.doesNotMatch(await page.textContent('#review'), /\b(null|undefined|NaN)\b/, 'no placeholder leaks into the review');
   await page.screenshot({ path: path.join(ARTIFACTS, 'review-import-h-side.png'), fullPage: true });
   console.log('screenshot: test-artifacts/e2e/review-import-h-side.png');
   // Another lift chosen: the same frames re-analysed, nothing lost.

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { serveStatic } from './serve-static.mjs';
+import { startServer } from '../../tools/serve.mjs';
 
 const ROOT = process.cwd();
 const WWW = path.join(ROOT, 'www');
@@ -54,7 +54,7 @@ before(async () => {
   ensureVendor();
   const mounts = { '/': WWW, '/__fixtures/': path.join(ROOT, 'tests/e2e/fixtures') };
   if (HAVE_SHARED) mounts['/__data/'] = SHARED_DATA;
-  server = await serveStatic({ mounts });
+  server = await startServer({ mounts, port: 0 }); // the app's own server: its CSP and COOP/COEP apply
   const origin = new URL(server.url).origin;
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
   page = await browser.newPage();

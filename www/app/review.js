@@ -43,7 +43,7 @@ export function createReview(app) {
     const r = report;
     $('review-source').textContent = `${SOURCE[session.source] ?? session.source}${session.name ? `: ${session.name}` : ''} · ${session.frames} frames, ${session.durationS.toFixed(1)} s${session.finished ? '' : ' (still running: press Review again for the latest)'}`;
     const grip = r.exercise === 'swing' && session.meta.grip ? ` (${session.meta.grip})` : '';
-    $('review-summary').replaceChildren(
+    $('review-summary').replaceChildren(...[
       h('span', { class: 'big' }, `${r.summary.rep_count} reps of ${r.exercise}${grip}: `),
       h('span', { class: 'v-engine' }, `engine ${r.summary.engine}`), ' · ',
       h('span', { class: 'v-crane' }, `crane ${r.summary.crane}`), ' · ',
@@ -51,7 +51,7 @@ export function createReview(app) {
       h('div', {}, `View: ${r.view.kind}${r.view.yaw_deg != null ? ` (yaw ${fmt(r.view.yaw_deg)}°)` : ''}${r.view.camera_side ? `, ${r.view.camera_side} side to the camera` : ''}.`),
       r.fatigue?.advice ? h('div', {}, `Fatigue: ${r.fatigue.advice}`) : null,
       r.drill?.summary ? h('div', {}, `Drill: ${r.drill.summary}`) : null,
-    );
+    ].filter(Boolean));
     const body = $('reps-table').tBodies[0];
     body.replaceChildren(...r.reps.map((rep) => h('tr', { 'data-rep': rep.index, class: rep.index === selected ? 'selected' : null },
       h('th', { scope: 'row' }, String(rep.index)),
