@@ -68,7 +68,7 @@ before(async () => {
     else if (m.type() === 'error' && !/XNNPACK delegate for CPU/.test(m.text())) console.log(`# page console.error: ${m.text()}`);
   });
   page.on('pageerror', (e) => console.log(`# page error: ${e.message}`));
-  await page.goto(`${server.url}/__fixtures/pose-test.html`);
+  await page.goto(`${server.url}/__fixtures/pose-page.html`);
   await page.waitForFunction(() => window.poseTestReady === true);
 });
 
