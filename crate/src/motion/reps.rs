@@ -285,12 +285,7 @@ impl RepMachine {
                 let settled = x < self.e_lock() && w.abs() < 40.0;
                 let turned = x < 0.3 * self.d_ref && w > 0.0 && x > self.extreme + 0.5;
                 if self.lock.check(settled || turned, t) {
-                    let c = Candidate {
-                        t_start: self.t_start,
-                        t_bottom: self.t_bottom,
-                        t_lockout: self.t_extreme,
-                        depth: self.depth,
-                    };
+                    let c = self.candidate();
                     self.enter(Phase::Top, t);
                     self.top_min = x.min(self.extreme);
                     self.t_low = t;
@@ -322,6 +317,16 @@ impl RepMachine {
         None
     }
 
+    /// The rep in progress, its lockout at the highest point reached so far.
+    fn candidate(&self) -> Candidate {
+        Candidate {
+            t_start: self.t_start,
+            t_bottom: self.t_bottom,
+            t_lockout: self.t_extreme,
+            depth: self.depth,
+        }
+    }
+
     /// Starts over at the top after a cut in the video: whatever was in progress is dropped.
     pub fn restart(&mut self, t: f64) {
         self.enter(Phase::Top, t);
@@ -337,12 +342,7 @@ impl RepMachine {
             && self.extreme < 1.5 * self.e_lock()
             && self.t_extreme - self.t_leave_bottom >= MIN_ASCENT_S
         {
-            let c = Candidate {
-                t_start: self.t_start,
-                t_bottom: self.t_bottom,
-                t_lockout: self.t_extreme,
-                depth: self.depth,
-            };
+            let c = self.candidate();
             self.enter(Phase::Top, t);
             return Some(c);
         }
