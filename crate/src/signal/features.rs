@@ -29,46 +29,47 @@ impl Side {
             Side::Right => Side::Left,
         }
     }
+    /// The slot of a paired landmark given its left-side index: BlazePose places each right
+    /// landmark right after its left twin.
     #[inline]
-    fn pick(self, left: usize) -> usize {
-        // BlazePose places each right landmark right after its left twin.
+    pub fn slot(self, left: usize) -> usize {
         match self {
             Side::Left => left,
             Side::Right => left + 1,
         }
     }
     pub fn ear(self) -> usize {
-        self.pick(idx::LEFT_EAR)
+        self.slot(idx::LEFT_EAR)
     }
     pub fn shoulder(self) -> usize {
-        self.pick(idx::LEFT_SHOULDER)
+        self.slot(idx::LEFT_SHOULDER)
     }
     pub fn elbow(self) -> usize {
-        self.pick(idx::LEFT_ELBOW)
+        self.slot(idx::LEFT_ELBOW)
     }
     pub fn wrist(self) -> usize {
-        self.pick(idx::LEFT_WRIST)
+        self.slot(idx::LEFT_WRIST)
     }
     pub fn index(self) -> usize {
-        self.pick(idx::LEFT_INDEX)
+        self.slot(idx::LEFT_INDEX)
     }
     pub fn thumb(self) -> usize {
-        self.pick(idx::LEFT_THUMB)
+        self.slot(idx::LEFT_THUMB)
     }
     pub fn hip(self) -> usize {
-        self.pick(idx::LEFT_HIP)
+        self.slot(idx::LEFT_HIP)
     }
     pub fn knee(self) -> usize {
-        self.pick(idx::LEFT_KNEE)
+        self.slot(idx::LEFT_KNEE)
     }
     pub fn ankle(self) -> usize {
-        self.pick(idx::LEFT_ANKLE)
+        self.slot(idx::LEFT_ANKLE)
     }
     pub fn heel(self) -> usize {
-        self.pick(idx::LEFT_HEEL)
+        self.slot(idx::LEFT_HEEL)
     }
     pub fn toe(self) -> usize {
-        self.pick(idx::LEFT_FOOT_INDEX)
+        self.slot(idx::LEFT_FOOT_INDEX)
     }
 }
 

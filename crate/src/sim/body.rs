@@ -14,6 +14,7 @@
 //! crane that turns only with the pelvis.
 
 use crate::pose::{idx, Landmark, LANDMARKS};
+pub use crate::signal::features::Side;
 use serde::{Deserialize, Serialize};
 
 /// A sagittal point or vector in metres: `x` forward, `y` up.
@@ -105,30 +106,6 @@ impl Point3 {
 }
 
 /// A body side as BlazePose names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Side {
-    Left,
-    #[default]
-    Right,
-}
-
-impl Side {
-    pub fn other(self) -> Side {
-        match self {
-            Side::Left => Side::Right,
-            Side::Right => Side::Left,
-        }
-    }
-    /// The slot of a paired landmark given its left-side index (the right twin follows it).
-    pub fn slot(self, left_index: usize) -> usize {
-        match self {
-            Side::Left => left_index,
-            Side::Right => left_index + 1,
-        }
-    }
-}
-
 /// Which way the lifter faces in the image.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
