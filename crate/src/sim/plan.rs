@@ -540,16 +540,7 @@ impl Ctx<'_> {
                 .b
                 .go(top, ascent_sched(p).set(G_ARMS, arm_onset, arm_dur));
             let hike = i == 0 && !mid_set;
-            self.reps.push(RepPlan {
-                index: i + 1,
-                start_s: start,
-                turn_s: turn,
-                bottom_from_s: if hike { turn } else { (turn - 0.3).max(start) },
-                hike,
-                lockout_s: m.end(&BODY_GROUPS),
-                end_s: self.b.t,
-                program: p.clone(),
-            });
+            self.record_rep(i, start, turn, hike, m.end(&BODY_GROUPS), p);
         }
         // The park: one more backswing, the bell swings forward onto the floor, stand up.
         if let Some(p) = progs.last() {
@@ -630,16 +621,7 @@ impl Ctx<'_> {
             let top = self.floor_top(p, clean);
             let lockout = self.ascend(p, &bottom, &top, clean);
             self.b.hold(p.pause_top_s);
-            self.reps.push(RepPlan {
-                index: i + 1,
-                start_s: start,
-                turn_s: turn,
-                bottom_from_s: (turn - 0.3).max(start),
-                hike: false,
-                lockout_s: lockout,
-                end_s: self.b.t,
-                program: p.clone(),
-            });
+            self.record_rep(i, start, turn, false, lockout, p);
         }
         // The set-down (not a rep).
         if let Some(p) = progs.last() {
@@ -651,6 +633,30 @@ impl Ctx<'_> {
             }
         }
         self.b.hold(self.cfg.end_still_s);
+    }
+
+    /// Records rep `i` (0-based) that started at `start`, turned at the bottom at `turn` and
+    /// locked out at `lockout`; the bottom window opens 0.3 s before the turn (at the turn for
+    /// a hike, whose bottom is the start).
+    fn record_rep(
+        &mut self,
+        i: usize,
+        start: f64,
+        turn: f64,
+        hike: bool,
+        lockout: f64,
+        p: &RepProgram,
+    ) {
+        self.reps.push(RepPlan {
+            index: i + 1,
+            start_s: start,
+            turn_s: turn,
+            bottom_from_s: if hike { turn } else { (turn - 0.3).max(start) },
+            hike,
+            lockout_s: lockout,
+            end_s: self.b.t,
+            program: p.clone(),
+        });
     }
 
     /// The ascent from `bottom` to `top`; returns the lockout time.
@@ -744,16 +750,7 @@ impl Ctx<'_> {
             let top = top_of(self, p);
             let lockout = self.ascend(p, &bottom, &top, false);
             self.b.hold(p.pause_top_s);
-            self.reps.push(RepPlan {
-                index: i + 1,
-                start_s: start,
-                turn_s: turn,
-                bottom_from_s: (turn - 0.3).max(start),
-                hike: false,
-                lockout_s: lockout,
-                end_s: self.b.t,
-                program: p.clone(),
-            });
+            self.record_rep(i, start, turn, false, lockout, p);
         }
         self.b.hold(self.cfg.end_still_s);
     }
@@ -804,16 +801,7 @@ impl Ctx<'_> {
             let top = self.squat_top(p, pistol);
             let m = self.b.go(top, ascent_sched(p));
             self.b.hold(p.pause_top_s);
-            self.reps.push(RepPlan {
-                index: i + 1,
-                start_s: start,
-                turn_s: turn,
-                bottom_from_s: (turn - 0.3).max(start),
-                hike: false,
-                lockout_s: m.end(&BODY_GROUPS),
-                end_s: self.b.t,
-                program: p.clone(),
-            });
+            self.record_rep(i, start, turn, false, m.end(&BODY_GROUPS), p);
         }
         self.b.go(empty, Sched::all(1.0));
         self.b.hold(self.cfg.end_still_s);
