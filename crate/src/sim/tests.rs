@@ -829,42 +829,6 @@ fn presets_are_all_known_and_unknown_names_are_not() {
 }
 
 #[test]
-fn an_hour_of_frames_is_cheap() {
-    // Debug builds are ~10× slower than release; the bound is for the unoptimised test build.
-    let cfg = preset("swing-good").reps(300);
-    let start = std::time::Instant::now();
-    let track = simulate(&cfg);
-    let secs = start.elapsed().as_secs_f64();
-    let minutes = track.truth.duration_s / 60.0;
-    assert!(minutes > 7.0);
-    assert!(
-        secs / minutes * 60.0 < 30.0,
-        "{secs:.2} s for {minutes:.1} min"
-    );
-}
-
-#[test]
-#[ignore = "timing; run with --release -- --ignored --nocapture"]
-fn sixty_minutes_release_timing() {
-    let cfg = preset("swing-good").reps(2300);
-    let s = std::time::Instant::now();
-    let p = plan(&cfg);
-    let t_plan = s.elapsed().as_secs_f64();
-    let s = std::time::Instant::now();
-    let truth = super::truth::compute(&cfg, &p);
-    let t_truth = s.elapsed().as_secs_f64();
-    let s = std::time::Instant::now();
-    let (frames, _) = super::render::render(&cfg, &p);
-    let t_frames = s.elapsed().as_secs_f64();
-    println!(
-        "{:.1} min, {} frames, {} reps: plan {t_plan:.3} s, truth {t_truth:.3} s, frames {t_frames:.3} s",
-        truth.duration_s / 60.0,
-        frames.len(),
-        truth.rep_count
-    );
-}
-
-#[test]
 fn camera_roll_tilts_the_whole_image() {
     let cfg = SimConfig::new(SimLift::Deadlift).reps(1);
     let near = cfg.camera.facing.near_side();
