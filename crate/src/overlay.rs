@@ -153,6 +153,44 @@ impl Mapper {
     }
 }
 
+/// A rough width of a label in canvas pixels (system-ui runs about 0.55 em a character): enough
+/// to keep labels on the canvas.
+fn text_width(text: &str, size: f64) -> f64 {
+    0.55 * size * text.chars().count() as f64
+}
+
+/// Where a label beside the point `x` goes: `gap` pixels to the `prefer` side (−1 left, +1
+/// right), unless it would run off a canvas `w` wide and fits on the other side.
+fn beside(x: f64, gap: f64, prefer: f64, text: &str, size: f64, w: f64) -> (f64, Align) {
+    let tw = text_width(text, size);
+    let fits = |s: f64| {
+        if s < 0.0 {
+            x - gap - tw >= 0.0
+        } else {
+            x + gap + tw <= w
+        }
+    };
+    let s = if fits(prefer) || !fits(-prefer) {
+        prefer
+    } else {
+        -prefer
+    };
+    (
+        x + s * gap,
+        if s < 0.0 { Align::Right } else { Align::Left },
+    )
+}
+
+/// A centred label's x, moved in so that the whole label stays on a canvas `w` wide.
+fn centred(x: f64, text: &str, size: f64, w: f64) -> f64 {
+    let half = text_width(text, size) / 2.0;
+    if w >= 2.0 * half {
+        x.clamp(half, w - half)
+    } else {
+        w / 2.0
+    }
+}
+
 /// Builds the scene for the current live state.
 pub fn scene(live: &Live, last: Option<&RepReport>, o: &Options) -> Scene {
     let mut items = Vec::with_capacity(64);
@@ -295,13 +333,9 @@ pub fn scene(live: &Live, last: Option<&RepReport>, o: &Options) -> Scene {
             } else {
                 1.0
             };
-            let align = if side_off < 0.0 {
-                Align::Right
-            } else {
-                Align::Left
-            };
+            let (x, align) = beside(tx, 1.6 * r, side_off, label, 13.0 * ts, o.width);
             items.push(Item::Text {
-                at: (tx + side_off * 1.6 * r, ty),
+                at: (x, ty),
                 text: label.into(),
                 size: 13.0 * ts,
                 color: color::THUMB,
@@ -314,8 +348,9 @@ pub fn scene(live: &Live, last: Option<&RepReport>, o: &Options) -> Scene {
             } else {
                 "index · trochanter"
             };
+            let (x, align) = beside(ix, 1.6 * r, side_off, label, 13.0 * ts, o.width);
             items.push(Item::Text {
-                at: (ix + side_off * 1.6 * r, iy + 16.0 * ts),
+                at: (x, iy + 16.0 * ts),
                 text: label.into(),
                 size: 13.0 * ts,
                 color: color::INDEX,
@@ -333,9 +368,13 @@ pub fn scene(live: &Live, last: Option<&RepReport>, o: &Options) -> Scene {
                 1.0
             };
             let (ix, iy) = m.map(index);
+            let text = format!("pelvic line {psi:.0}°");
             items.push(Item::Text {
-                at: (ix + behind * 70.0 * ts, iy + 40.0 * ts),
-                text: format!("pelvic line {psi:.0}°"),
+                at: (
+                    centred(ix + behind * 70.0 * ts, &text, 15.0 * ts, o.width),
+                    iy + 40.0 * ts,
+                ),
+                text,
                 size: 15.0 * ts,
                 color: color::THUMB,
                 align: Align::Center,
@@ -344,9 +383,13 @@ pub fn scene(live: &Live, last: Option<&RepReport>, o: &Options) -> Scene {
             if let Some(sig) = live.sig.filter(|s| s.trunk.is_finite()) {
                 let (hx, hy) = m.map(hip);
                 let (sx, sy) = m.map(shoulder_mid);
+                let text = format!("trunk line {:.0}°", sig.trunk);
                 items.push(Item::Text {
-                    at: ((hx + sx) / 2.0, (hy + sy) / 2.0 - 34.0 * ts),
-                    text: format!("trunk line {:.0}°", sig.trunk),
+                    at: (
+                        centred((hx + sx) / 2.0, &text, 15.0 * ts, o.width),
+                        (hy + sy) / 2.0 - 34.0 * ts,
+                    ),
+                    text,
                     size: 15.0 * ts,
                     color: color::TEXT,
                     align: Align::Center,
@@ -366,9 +409,10 @@ pub fn scene(live: &Live, last: Option<&RepReport>, o: &Options) -> Scene {
                 dashed: true,
             });
             let (x, y) = m.map(tip);
+            let text = format!("pelvic limit {limit:.0}°");
             items.push(Item::Text {
-                at: (x, y - 6.0 * ts),
-                text: format!("pelvic limit {limit:.0}°"),
+                at: (centred(x, &text, 13.0 * ts, o.width), y - 6.0 * ts),
+                text,
                 size: 13.0 * ts,
                 color: color::LIMIT,
                 align: Align::Center,
@@ -522,6 +566,60 @@ mod tests {
             })
             .unwrap();
         assert!((disc.0 - want.0).abs() < 1e-6 && (disc.1 - want.1).abs() < 1e-6);
+    }
+
+    /// Every label of the figure, wherever the lifter stands and whichever way they face, stays
+    /// on the canvas (a label cut at the edge was seen on a real clip with the hip near the edge).
+    #[test]
+    fn labels_stay_on_the_canvas_near_its_edges() {
+        for (preset, drill, at_s) in [("deadlift-good", false, 1.5), ("drill", true, 9.0)] {
+            let (live, _) = live_after(preset, at_s);
+            let fr = live.frame.unwrap();
+            let (_, ih) = live.image.unwrap();
+            let hip = live.points.as_ref().unwrap().p[fr.near.hip()];
+            for frac in [0.03, 0.5, 0.97] {
+                for mirror in [false, true] {
+                    let mut moved = live.clone();
+                    // A narrower picture puts the hip at `frac` of the canvas width.
+                    moved.image = Some((hip.x / frac, ih));
+                    let o = Options {
+                        width: 640.0,
+                        height: 480.0,
+                        hud: false,
+                        drill,
+                        mirror,
+                        pelvic_limit_deg: Some(50.0),
+                        ..Default::default()
+                    };
+                    let s = scene(&moved, None, &o);
+                    let mut labels = 0;
+                    for i in &s.items {
+                        if let Item::Text {
+                            at,
+                            text,
+                            size,
+                            align,
+                            ..
+                        } = i
+                        {
+                            let w = text_width(text, *size);
+                            let (l, r) = match align {
+                                Align::Left => (at.0, at.0 + w),
+                                Align::Right => (at.0 - w, at.0),
+                                Align::Center => (at.0 - w / 2.0, at.0 + w / 2.0),
+                            };
+                            assert!(
+                                l >= -1e-9 && r <= 640.0 + 1e-9,
+                                "{preset} hip at {frac}, mirror {mirror}: {text:?} spans {l:.0}..{r:.0}"
+                            );
+                            labels += 1;
+                        }
+                    }
+                    let want = if drill { 5 } else { 3 };
+                    assert!(labels >= want, "{preset}: {labels} labels");
+                }
+            }
+        }
     }
 
     #[test]

@@ -299,6 +299,7 @@ test('drill ("find your hinge") on the simulated lifter: thumb and index points,
   const settings = await page.evaluate(() => window.hingecheck.app.settings());
   assert.ok(Math.abs(settings.pelvicLimitDeg - limit) < 0.06, `the pelvic limit (${limit}°) is kept for the lifts: ${JSON.stringify(settings)}`);
   assert.match(await page.textContent('#drill-limit'), /Your pelvic limit: trunk at \d+°/);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'drill-done');
   await page.click('#drill-forget');
   assert.equal((await page.evaluate(() => window.hingecheck.app.settings())).pelvicLimitDeg, undefined, 'and forgotten on request');
