@@ -204,12 +204,22 @@ fn simulate(args: &[String]) -> ExitCode {
             return fail(format!("{}: {e}", t.display()));
         }
     }
+    let what = match &track.truth.drill {
+        Some(d) => {
+            use hingecheck::sim::DrillKind;
+            let lifts = d
+                .movements
+                .iter()
+                .filter(|m| matches!(m.kind, DrillKind::Crane | DrillKind::Engine))
+                .count();
+            format!("a drill with {lifts} crane or engine lifts")
+        }
+        None => format!("{} reps of {name}", track.truth.rep_count),
+    };
     eprintln!(
-        "wrote {} ({} frames, {} reps of {})",
+        "wrote {} ({} frames, {what})",
         out.display(),
-        pt.frames.len(),
-        track.truth.rep_count,
-        name
+        pt.frames.len()
     );
     ExitCode::SUCCESS
 }
@@ -256,24 +266,30 @@ fn drill_table(d: &hingecheck::coach::drill::DrillReport) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Drill (find your hinge): reached stage {:?}",
-        d.stage.unwrap_or(hingecheck::coach::drill::Stage::Stand)
+        "Drill (find your hinge): reached step \"{}\"",
+        d.stage
+            .unwrap_or(hingecheck::coach::drill::Stage::Stand)
+            .label()
     );
     let c = &d.calibration;
-    let f = |v: Option<f64>| v.map(|x| format!("{x:.0}°")).unwrap_or("–".into());
+    // (+ 0.0 turns a −0 into 0: "−0°" reads as a sign that means something.)
+    let f = |v: Option<f64>| {
+        v.map(|x| format!("{:.0}°", x.round() + 0.0))
+            .unwrap_or("–".into())
+    };
     let _ = writeln!(s, "  standing: trunk {}, pelvic line {}   hang: trunk {}, pelvic line {}   pelvic limit θ_T*: {}",
         f(c.standing_trunk_deg), f(c.standing_pelvic_line_deg), f(c.hang_trunk_deg), f(c.hang_pelvic_line_deg), f(c.pelvic_limit_trunk_deg));
     let _ = writeln!(
         s,
-        "{:>3}  {:<10} {:>7} {:>7}  {:<8} {:>5}  {:>6} {:>7} {:>6}  note",
+        "{:>3}  {:<12} {:>7} {:>7}  {:<8} {:>5}  {:>6} {:>7} {:>6}  note",
         "#", "asked", "start", "top", "seen", "conf", "trunk°", "pelvis°", "index"
     );
     for m in &d.movements {
         let _ = writeln!(
             s,
-            "{:>3}  {:<10} {:>7.2} {:>7.2}  {:<8} {:>5.2}  {:>6.1} {:>7} {:>6}  {}",
+            "{:>3}  {:<12} {:>7.2} {:>7.2}  {:<8} {:>5.2}  {:>6.1} {:>7} {:>6}  {}",
             m.index,
-            format!("{:?}", m.stage),
+            m.stage.label(),
             m.start_s,
             m.top_s,
             format!("{:?}", m.verdict).to_lowercase(),

@@ -59,6 +59,20 @@ impl Stage {
             Stage::Done => "Drill done.",
         }
     }
+    /// The step's short name, for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Stand => "stand tall",
+            Stage::FindCrest => "find crest",
+            Stage::FindTrochanter => "find trochanter",
+            Stage::Hang => "hang",
+            Stage::BackOnly => "back only",
+            Stage::CraneUp => "back-led up",
+            Stage::EngineUp => "hips-led up",
+            Stage::SlowHinge => "slow hinge",
+            Stage::Done => "done",
+        }
+    }
     fn next(self) -> Stage {
         match self {
             Stage::Stand => Stage::FindCrest,
@@ -949,13 +963,13 @@ impl DrillSession {
         let judged = |stage: Stage| self.movements.iter().filter(move |m| m.stage == stage);
         let mut lines = Vec::new();
         for (stage, asked, name) in [
-            (Stage::BackOnly, Verdict::Crane, "back-only lifts"),
+            (Stage::BackOnly, Verdict::Crane, "Back-only lifts"),
             (
                 Stage::CraneUp,
                 Verdict::Crane,
-                "lifts with the back leading",
+                "Lifts with the back leading",
             ),
-            (Stage::EngineUp, Verdict::Engine, "engine lifts"),
+            (Stage::EngineUp, Verdict::Engine, "Engine lifts"),
         ] {
             let all: Vec<&Movement> = judged(stage).collect();
             if all.is_empty() {
@@ -979,13 +993,17 @@ impl DrillSession {
             ));
         }
         if let Some(l) = self.calib.pelvic_limit_trunk_deg {
-            lines.push(format!("your pelvis stops tilting at a trunk angle of {l:.0}°: hinge no deeper than that in your lifts"));
+            lines.push(format!("Your pelvis stops tilting at a trunk angle of {l:.0}°: hinge no deeper than that in your lifts"));
         }
         DrillReport {
             stage: Some(self.stage),
             movements: self.movements.clone(),
             calibration: self.calib.clone(),
-            summary: lines.join("; "),
+            summary: if lines.is_empty() {
+                String::new()
+            } else {
+                format!("{}.", lines.join(". "))
+            },
         }
     }
 }
