@@ -168,6 +168,26 @@ fn knee_dominant_deadlift_is_flagged_as_a_squat() {
         .filter(|rep| rep.has(FaultCode::SquatNotHinge))
         .count();
     assert!(squat >= 8, "only {squat} flagged: {}", faults(&r));
+    // The words agree with the verdict: a squat's message leads with the squat, not with
+    // "Engine", and an engine rep never reads "your chest came up before your hips drove".
+    for rep in r
+        .reps
+        .iter()
+        .filter(|rep| rep.has(FaultCode::SquatNotHinge))
+    {
+        assert!(
+            rep.message.starts_with("That was a squat"),
+            "rep {}: {}",
+            rep.index,
+            rep.message
+        );
+    }
+    for rep in r.reps.iter().filter(|rep| rep.verdict == Verdict::Engine) {
+        let said = std::iter::once(&rep.message)
+            .chain(rep.faults.iter().map(|f| &f.message))
+            .any(|m| m.contains("came up before your hips drove"));
+        assert!(!said, "rep {} is engine but says the crane", rep.index);
+    }
 }
 
 #[test]

@@ -57,7 +57,7 @@ export function createReview(app) {
       h('th', { scope: 'row' }, String(rep.index)),
       h('td', { class: `v-${rep.verdict}` }, rep.verdict),
       h('td', {}, fmt(rep.confidence * 100) + ' %'),
-      h('td', {}, fmt(rep.metrics?.lead_ms)),
+      h('td', {}, fmt(rep.metrics?.hips_lead_ms ?? rep.metrics?.lead_ms)),
       h('td', {}, rep.metrics?.trunk_at_bottom_deg != null ? `${fmt(rep.metrics.trunk_at_bottom_deg)}°` : '–'),
       h('td', {}, rep.faults?.length ? rep.faults.map((f) => h('span', { class: `fault fault-${f.severity}`, title: f.message }, `${f.code.replace(/_/g, ' ')}${f.severity === 'fault' ? '!' : '?'}`)) : '–'),
       h('td', {}, h('button', { type: 'button', 'aria-label': `Replay rep ${rep.index}`, onclick: () => { select(rep.index); replayRep(rep); } }, 'Replay')),
@@ -165,7 +165,7 @@ export function createReview(app) {
     const sides = reps.map((rep, k) => {
       const canvas = $(k ? 'compare-b' : 'compare-a');
       const m = rep.metrics ?? {};
-      $(k ? 'compare-b-cap' : 'compare-a-cap').textContent = `Rep ${rep.index}: ${rep.verdict} · lead ${fmt(m.lead_ms)} ms · trunk at bottom ${fmt(m.trunk_at_bottom_deg)}° · ${rep.faults.map((f) => f.code).join(', ') || 'no faults'}`;
+      $(k ? 'compare-b-cap' : 'compare-a-cap').textContent = `Rep ${rep.index}: ${rep.verdict} · hips lead by ${fmt(m.hips_lead_ms ?? m.lead_ms)} ms · trunk at bottom ${fmt(m.trunk_at_bottom_deg)}° · ${rep.faults.map((f) => f.code).join(', ') || 'no faults'}`;
       return { rep, canvas, replayer: new Replayer(session), from: rep.start_s - 0.3, to: rep.end_s + 0.3 };
     });
     const longest = Math.max(...sides.map((s) => s.to - s.from));

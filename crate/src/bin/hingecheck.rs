@@ -334,7 +334,7 @@ fn table(r: &Report) -> String {
         "lockout",
         "verdict",
         "conf",
-        "lead ms",
+        "hips ms",
         "trunk°",
         "knee°",
         "rise"
@@ -375,12 +375,15 @@ fn table(r: &Report) -> String {
             rep.lockout_s,
             format!("{:?}", rep.verdict).to_lowercase(),
             rep.confidence,
-            m("lead_ms"),
+            m("hips_lead_ms"),
             m("trunk_at_bottom_deg"),
             m("knee_at_bottom_deg"),
             rise,
             faults.join(" ")
         );
+    }
+    if !r.reps.is_empty() {
+        let _ = writeln!(s, "Key: hips ms = how long the hips moved before the chest rose (negative: the chest led, the crane); rise = how far the hips rose ahead of the shoulders off the floor (large: the hips shot up); fault! warning?");
     }
     let _ = writeln!(
         s,

@@ -45,7 +45,7 @@ impl Findings {
             self.0.push(Fault {
                 code,
                 severity,
-                message: fault_message(code, &detail),
+                message: fault_message(code, severity, &detail),
             });
         }
     }
@@ -314,17 +314,31 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
     } else if !measurable {
         (Verdict::Unclear, messages::UNCLEAR_SMALL.to_string())
     } else {
-        let extra = faults
-            .first()
-            .map(|x| format!(" Also: {}", x.message))
-            .unwrap_or_default();
-        (Verdict::Engine, format!("{}{}", messages::ENGINE, extra))
+        // The most important finding leads: a fault that is not the crane's (a squat, arms
+        // lifting the bell) comes first, with the sound sequencing after it; a warning follows
+        // the engine's praise.
+        let message = match faults.first() {
+            Some(x) if x.severity == Severity::Fault => {
+                format!("{} {}", x.message, messages::SEQUENCE_SOUND)
+            }
+            Some(x) => format!("{} Also: {}", messages::ENGINE, x.message),
+            None => messages::ENGINE.to_string(),
+        };
+        (Verdict::Engine, message)
     };
 
     // §5: faults are shown only at confidence ≥ 0.6; below it the rep says why it can't judge.
     let low = confidence < th.min_confidence;
     Judgement {
-        metrics: metrics(m, limit),
+        metrics: {
+            let mut out = metrics(m, limit);
+            // The lead the verdict stood on (floor lifts: the hips' rise; others: their drive),
+            // so a table's lead and a message's "chest N ms ahead" are the same number.
+            if let Some(l) = lead.filter(|l| l.is_finite()) {
+                out.insert("hips_lead_ms".into(), l.round());
+            }
+            out
+        },
         faults: if low { Vec::new() } else { faults },
         verdict,
         confidence: (confidence * 100.0).round() / 100.0,

@@ -3,11 +3,26 @@
 //! sentence the lifter reads or hears, so wording stays consistent and honest about what a
 //! camera can see.
 
-use crate::report::FaultCode;
+use crate::report::{FaultCode, Severity};
 
-/// The message for a fault, given the measured value that triggered it (already formatted).
-pub fn fault_message(code: FaultCode, detail: &str) -> String {
-    let text = match code {
+/// The message for a fault, given its severity and the measured value that triggered it
+/// (already formatted). A warning of the crane's sequencing is worded as "a little early", not as
+/// the crane itself: the rep's verdict stays engine and the words must not say otherwise.
+pub fn fault_message(code: FaultCode, severity: Severity, detail: &str) -> String {
+    let text = match (code, severity) {
+        (FaultCode::BackLeadsAscent, Severity::Warning) => "The chest started up a little early — keep the hips leading the rise; the back only holds the crane.",
+        (FaultCode::HipsShootUp, Severity::Warning) => "The hips rose a little ahead of the chest — push the floor away so hips and chest rise together.",
+        (code, _) => fault_text(code),
+    };
+    if detail.is_empty() {
+        text.to_string()
+    } else {
+        format!("{text} ({detail})")
+    }
+}
+
+fn fault_text(code: FaultCode) -> &'static str {
+    match code {
         FaultCode::BackLeadsAscent => "Your chest came up before your hips drove — let the engine hoist: drive the hips through, the back only holds the crane.",
         FaultCode::HipsShootUp => "Your hips shot up first and the back finished the lift — the crane pulled up by hand. Push the floor away so hips and chest rise together.",
         FaultCode::TrunkLeadsDescent => "Your trunk bowed before your hips went back — send the hips back first and let the chest follow.",
@@ -22,17 +37,16 @@ pub fn fault_message(code: FaultCode, detail: &str) -> String {
         FaultCode::BarDrift => "The bell drifted away from you — keep it close, over the middle of the foot.",
         FaultCode::HeelLift => "Your heels came up — keep your weight through the whole foot.",
         FaultCode::Twisting => "You turned toward the camera during the rep — stay side-on; this rep is less certain.",
-    };
-    if detail.is_empty() {
-        text.to_string()
-    } else {
-        format!("{text} ({detail})")
     }
 }
 
-/// A short spoken cue for a verdict (the page speaks it after each rep).
+/// A short spoken cue for a verdict (the page speaks it after each rep). On an engine rep a
+/// crane code can only be a warning: the cue then praises the engine and names the drift, never
+/// says "crane".
 pub fn spoken_cue(code: Option<FaultCode>, engine: bool) -> &'static str {
     match code {
+        Some(FaultCode::BackLeadsAscent) if engine => "Engine. Keep the hips leading.",
+        Some(FaultCode::HipsShootUp) if engine => "Engine. Chest and hips together.",
         Some(FaultCode::BackLeadsAscent) => "Crane. Chest came up first. Hips drive.",
         Some(FaultCode::HipsShootUp) => "Crane. Hips shot up. Chest and hips together.",
         Some(FaultCode::RoundedBack) => "Back rounding. Keep the crane rigid.",
@@ -48,6 +62,8 @@ pub fn spoken_cue(code: Option<FaultCode>, engine: bool) -> &'static str {
 }
 
 pub const ENGINE: &str = "Engine: your hips drove the rep and the back held the crane.";
+/// After a fault that is not the crane's (a squat, say): the sequencing itself was sound.
+pub const SEQUENCE_SOUND: &str = "Hips and chest did rise together: no crane.";
 pub const UNCLEAR_VIEW: &str =
     "Can't judge this rep: turn side-on to the camera so hips and chest can be told apart.";
 pub const UNCLEAR_TRACKING: &str =
@@ -60,3 +76,20 @@ pub const NOT_A_HINGE_PISTOL: &str = "This looks like one-legged squats (pistols
 pub const NOT_A_HINGE_SQUAT: &str = "This looks like squats with the arms out front, not a hip hinge: no hinge reps are judged. Hinge Check judges swings, deadlifts, cleans and RDLs.";
 pub const BUILD_UP: &str = "Build yourself up: fewer reps, a lighter bell or more rest, and add volume only when the engine lasts longer.";
 pub const DRILL_NOTE: &str = "The drill reads your pelvis from the thumb (on the hip bone) and index finger (on the thigh bone) landmarks: when the camera cannot see both on the pelvis it says so rather than guess.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_engine_rep_is_never_spoken_or_written_as_the_crane() {
+        for code in [FaultCode::BackLeadsAscent, FaultCode::HipsShootUp] {
+            assert!(spoken_cue(Some(code), true).starts_with("Engine"));
+            assert!(spoken_cue(Some(code), false).starts_with("Crane"));
+            let warned = fault_message(code, Severity::Warning, "");
+            let faulted = fault_message(code, Severity::Fault, "");
+            assert!(!warned.contains("crane pulled") && !warned.contains("came up before"));
+            assert_ne!(warned, faulted);
+        }
+    }
+}
