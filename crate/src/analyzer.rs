@@ -623,7 +623,8 @@ impl Analyzer {
             CalibrationSource::Provisional => {}
             CalibrationSource::Still => {}
         }
-        if self.cuts > 0 {
+        // (Not for a set that is no hinge at all: its quick trunk moves are not a video's cuts.)
+        if self.cuts > 0 && lift != Some(Lift::NotHinge) {
             notes.push(format!(
                 "The video jumped {} time(s) (a cut or a loop, or a move faster than a lifter can make): not counted as reps.",
                 self.cuts

@@ -325,20 +325,24 @@ fn table(r: &Report) -> String {
     let _ = writeln!(s, "Exercise: {}   view: {} (yaw {}°, {} side to camera)   reps: {}   engine {} · crane {} · unclear {}",
         r.exercise, r.view.kind, r.view.yaw_deg.map(|y| format!("{y:.0}")).unwrap_or("?".into()), r.view.camera_side.as_deref().unwrap_or("?"),
         r.summary.rep_count, r.summary.engine, r.summary.crane, r.summary.unclear);
-    let _ = writeln!(
-        s,
-        "{:>3}  {:>7} {:>7} {:>7}  {:<8} {:>5}  {:>7} {:>6} {:>6} {:>6}  faults",
-        "rep",
-        "start",
-        "bottom",
-        "lockout",
-        "verdict",
-        "conf",
-        "hips ms",
-        "trunk°",
-        "knee°",
-        "rise"
-    );
+    if r.reps.is_empty() {
+        let _ = writeln!(s, "No hinge reps to judge.");
+    } else {
+        let _ = writeln!(
+            s,
+            "{:>3}  {:>7} {:>7} {:>7}  {:<8} {:>5}  {:>7} {:>6} {:>6} {:>6}  faults",
+            "rep",
+            "start",
+            "bottom",
+            "lockout",
+            "verdict",
+            "conf",
+            "hips ms",
+            "trunk°",
+            "knee°",
+            "rise"
+        );
+    }
     for rep in &r.reps {
         let m = |k: &str| {
             rep.metrics
@@ -385,15 +389,17 @@ fn table(r: &Report) -> String {
     if !r.reps.is_empty() {
         let _ = writeln!(s, "Key: hips ms = how long the hips moved before the chest rose (negative: the chest led, the crane); rise = how far the hips rose ahead of the shoulders off the floor (large: the hips shot up); fault! warning?");
     }
-    let _ = writeln!(
-        s,
-        "Fatigue: {}{}",
-        r.fatigue.advice,
-        r.fatigue
-            .onset_rep
-            .map(|n| format!(" (onset at rep {n})"))
-            .unwrap_or_default()
-    );
+    if !r.fatigue.advice.is_empty() {
+        let _ = writeln!(
+            s,
+            "Fatigue: {}{}",
+            r.fatigue.advice,
+            r.fatigue
+                .onset_rep
+                .map(|n| format!(" (onset at rep {n})"))
+                .unwrap_or_default()
+        );
+    }
     for n in &r.notes {
         let _ = writeln!(s, "Note: {n}");
     }
