@@ -342,51 +342,49 @@ fn table(r: &Report) -> String {
             "knee°",
             "rise"
         );
-    }
-    for rep in &r.reps {
-        let m = |k: &str| {
-            rep.metrics
-                .get(k)
-                .map(|v| format!("{v:.0}"))
-                .unwrap_or("–".into())
-        };
-        let rise = rep
-            .metrics
-            .get("hip_rise_index")
-            .map(|v| format!("{v:+.2}"))
-            .unwrap_or("–".into());
-        let faults: Vec<String> = rep
-            .faults
-            .iter()
-            .map(|f| {
-                format!(
-                    "{}{}",
-                    f.code.as_str(),
-                    if f.severity == hingecheck::report::Severity::Fault {
-                        "!"
-                    } else {
-                        "?"
-                    }
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            s,
-            "{:>3}  {:>7.2} {:>7.2} {:>7.2}  {:<8} {:>5.2}  {:>7} {:>6} {:>6} {:>6}  {}",
-            rep.index,
-            rep.start_s,
-            rep.bottom_s,
-            rep.lockout_s,
-            format!("{:?}", rep.verdict).to_lowercase(),
-            rep.confidence,
-            m("hips_lead_ms"),
-            m("trunk_at_bottom_deg"),
-            m("knee_at_bottom_deg"),
-            rise,
-            faults.join(" ")
-        );
-    }
-    if !r.reps.is_empty() {
+        for rep in &r.reps {
+            let m = |k: &str| {
+                rep.metrics
+                    .get(k)
+                    .map(|v| format!("{v:.0}"))
+                    .unwrap_or("–".into())
+            };
+            let rise = rep
+                .metrics
+                .get("hip_rise_index")
+                .map(|v| format!("{v:+.2}"))
+                .unwrap_or("–".into());
+            let faults: Vec<String> = rep
+                .faults
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}{}",
+                        f.code.as_str(),
+                        if f.severity == hingecheck::report::Severity::Fault {
+                            "!"
+                        } else {
+                            "?"
+                        }
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "{:>3}  {:>7.2} {:>7.2} {:>7.2}  {:<8} {:>5.2}  {:>7} {:>6} {:>6} {:>6}  {}",
+                rep.index,
+                rep.start_s,
+                rep.bottom_s,
+                rep.lockout_s,
+                format!("{:?}", rep.verdict).to_lowercase(),
+                rep.confidence,
+                m("hips_lead_ms"),
+                m("trunk_at_bottom_deg"),
+                m("knee_at_bottom_deg"),
+                rise,
+                faults.join(" ")
+            );
+        }
         let _ = writeln!(s, "Key: hips ms = how long the hips moved before the chest rose (negative: the chest led, the crane); rise = how far the hips rose ahead of the shoulders off the floor (large: the hips shot up); fault! warning?");
     }
     if !r.fatigue.advice.is_empty() {

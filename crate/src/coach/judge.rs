@@ -330,15 +330,7 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
     // §5: faults are shown only at confidence ≥ 0.6; below it the rep says why it can't judge.
     let low = confidence < th.min_confidence;
     Judgement {
-        metrics: {
-            let mut out = metrics(m, limit);
-            // The lead the verdict stood on (floor lifts: the hips' rise; others: their drive),
-            // so a table's lead and a message's "chest N ms ahead" are the same number.
-            if let Some(l) = lead.filter(|l| l.is_finite()) {
-                out.insert("hips_lead_ms".into(), l.round());
-            }
-            out
-        },
+        metrics: metrics(m, limit, lead),
         faults: if low { Vec::new() } else { faults },
         verdict,
         confidence: (confidence * 100.0).round() / 100.0,
@@ -347,8 +339,8 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
     }
 }
 
-/// The named metrics a rep report carries.
-fn metrics(m: &RepMeasure, limit: Option<PelvicLimit>) -> BTreeMap<String, f64> {
+/// The named metrics a rep report carries; `lead` is the A1 lead the verdict stood on.
+fn metrics(m: &RepMeasure, limit: Option<PelvicLimit>, lead: Option<f64>) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
     let mut put = |k: &str, v: Option<f64>, digits: i32| {
         if let Some(v) = v.filter(|v| v.is_finite()) {
@@ -358,6 +350,9 @@ fn metrics(m: &RepMeasure, limit: Option<PelvicLimit>) -> BTreeMap<String, f64> 
     };
     // A1–A3 over the whole ascent, bottom to lockout (§5.2), for every lift.
     put("lead_ms", m.ascent.lead_ms, 0);
+    // The lead the verdict stood on (floor lifts: the hips' rise; others: their drive), so a
+    // table's lead and a message's "chest N ms ahead" are the same number.
+    put("hips_lead_ms", lead, 0);
     put("trunk_lead_index", m.ascent.l_asc, 2);
     put("f20", m.ascent.f20, 2);
     put(
