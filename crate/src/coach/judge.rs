@@ -53,6 +53,16 @@ impl Findings {
 
 /// Judges a rep for a lift.
 pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLimit>) -> Judgement {
+    if !m.measured {
+        return Judgement {
+            faults: Vec::new(),
+            verdict: Verdict::Unclear,
+            confidence: 0.0,
+            message: messages::UNCLEAR_UNMEASURED.to_string(),
+            main: None,
+            metrics: BTreeMap::new(),
+        };
+    }
     let mut f = Findings(Vec::new());
     let floor = lift.from_floor();
 

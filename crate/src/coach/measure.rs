@@ -7,7 +7,7 @@
 use super::lift::{hinge_index, Shape};
 use super::sequence::{self, Ascent, Descent};
 use crate::motion::body::{median, Standing};
-use crate::motion::reps::Candidate;
+use crate::motion::reps::{Candidate, RepEnd};
 use crate::pose::LANDMARKS;
 use crate::signal::features::{Frame, FrameSig, Points, VIS_MISSING};
 use crate::signal::zero_phase::{
@@ -237,6 +237,30 @@ pub struct RepMeasure {
     pub yaw_change: Option<f64>,
     pub quality: f64,
     pub gap_critical: bool,
+    /// False for a rep the machine counted but the per-rep analysis could not measure (too
+    /// little data, no body frame): only its event times are known.
+    pub measured: bool,
+    /// How the lockout was seen (out of the picture, cut by the clip's end).
+    pub end: RepEnd,
+    /// The clip began low: the descent was not seen.
+    pub from_unseen_start: bool,
+}
+
+impl RepMeasure {
+    /// A counted rep with nothing measured but its times.
+    pub fn unmeasured(c: &Candidate) -> RepMeasure {
+        RepMeasure {
+            t_start: c.t_start,
+            t_bottom: c.t_bottom,
+            t_trunk_max: c.t_bottom,
+            t_lockout: c.t_lockout,
+            t_top: c.t_lockout,
+            t_end: c.t_lockout,
+            end: c.end,
+            from_unseen_start: c.from_unseen_start,
+            ..RepMeasure::default()
+        }
+    }
 }
 
 fn finite_or(v: f64, d: f64) -> f64 {
@@ -502,5 +526,8 @@ pub fn measure(
                 .collect::<Vec<_>>(),
         ),
         gap_critical: crit(ib, 0.3, 0.3) || crit(il, 0.2, 0.2),
+        measured: true,
+        end: cand.end,
+        from_unseen_start: cand.from_unseen_start,
     })
 }
