@@ -514,6 +514,14 @@ impl Analyzer {
         }
     }
 
+    /// The counted reps' measurements and the lift each was judged as (the benchmark refits
+    /// the thresholds on them).
+    pub fn counted_measures(&self) -> Vec<(RepMeasure, Lift)> {
+        self.counted()
+            .map(|r| (r.measure.clone(), r.lift))
+            .collect()
+    }
+
     /// Reps seen by the state machine that were not counted (parks, not-hinge movements).
     pub fn movements_seen(&self) -> usize {
         self.reps.len()

@@ -4,6 +4,8 @@
 
 pub mod drill;
 pub mod fatigue;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fit;
 pub mod judge;
 pub mod lift;
 pub mod measure;
