@@ -259,10 +259,18 @@ impl Analyzer {
         self.view.observe(vs, dt);
         self.live.view = self.view.state();
         let yaw = vs.map(|v| v.yaw_deg).unwrap_or(f64::NAN);
+        // Which landmarks lie inside the picture (a point outside it is the model's guess).
+        let inside = frame
+            .landmarks
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| (-0.01..=1.01).contains(&l.x) && (-0.01..=1.01).contains(&l.y))
+            .fold(0u64, |m, (i, _)| m | (1 << i));
         self.history.push_back(Sample {
             t,
             pts: pts.clone(),
             yaw,
+            inside,
         });
         // The rep counter reads the posture (shoulder height above the floor) whatever the
         // view; the drill counts no reps.

@@ -478,6 +478,23 @@ pub fn evaluate(runs: &[ClipRun]) -> Evaluation {
     }
 }
 
+/// Every counted rep's measurement as JSON lines (for studying the rules).
+pub fn dump_reps(runs: &[ClipRun]) -> String {
+    let mut out = String::new();
+    for r in runs {
+        for (k, (m, lift)) in r.reps.iter().enumerate() {
+            let line = serde_json::json!({
+                "id": r.label.id, "source": r.source, "view": r.label.view,
+                "class": r.label.class, "exercise": r.label.exercise, "rep": k + 1,
+                "lift": lift.name(), "m": m,
+            });
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+    }
+    out
+}
+
 fn fmt_pct(v: Option<f64>) -> String {
     v.map_or("   –".to_string(), |v| format!("{v:4.0}"))
 }

@@ -10,5 +10,6 @@ pub mod judge;
 pub mod lift;
 pub mod measure;
 pub mod messages;
+pub mod rules;
 pub mod sequence;
 pub mod thresholds;

@@ -62,6 +62,9 @@ enum Command {
         /// Only the per-source table and the summary (no per-clip lines).
         #[arg(long)]
         by_source: bool,
+        /// Also write every counted rep's measurement (JSON lines) to this file.
+        #[arg(long, value_name = "FILE")]
+        dump_reps: Option<PathBuf>,
     },
     /// Write a simulated lifter's track (exact ground truth for tests and demos).
     Simulate {
@@ -155,10 +158,15 @@ fn run() -> Result<(), String> {
             labels,
             json,
             by_source,
+            dump_reps,
         } => {
             let list = hingecheck::eval::read_labels(&labels)?;
             let base = labels.parent().unwrap_or(std::path::Path::new("."));
             let runs = hingecheck::eval::run_all(&list, base);
+            if let Some(p) = dump_reps {
+                std::fs::write(&p, hingecheck::eval::dump_reps(&runs))
+                    .map_err(|e| format!("{}: {e}", p.display()))?;
+            }
             let ev = hingecheck::eval::evaluate(&runs);
             if json {
                 println!(
