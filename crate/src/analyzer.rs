@@ -49,6 +49,9 @@ pub struct Settings {
     pub pelvic_limit: Option<PelvicLimit>,
     /// How many movements each drill stage wants (exercise `drill`).
     pub drill: Targets,
+    /// Judge by the design's (EST) thresholds alone instead of the ones fitted on labelled
+    /// lifts: the simulator's ground-truth tests measure the measurement chain this way.
+    pub design_rules: bool,
 }
 
 /// A judged rep and what it was judged from.
@@ -184,6 +187,15 @@ impl Analyzer {
                 .then(|| DrillSession::new(settings.drill)),
             posture: PostureReader::default(),
             cuts: 0,
+        }
+    }
+
+    /// The thresholds a lift is judged by.
+    fn thresholds(&self, lift: Lift) -> Thresholds {
+        if self.settings.design_rules {
+            Thresholds::est(lift)
+        } else {
+            Thresholds::for_lift(lift)
         }
     }
 
@@ -464,12 +476,7 @@ impl Analyzer {
         };
         let guess = classify(&m.shape);
         let lift = Lift::forced(self.settings.exercise).unwrap_or(guess.lift());
-        let judgement = judge(
-            &m,
-            lift,
-            &Thresholds::for_lift(lift),
-            self.settings.pelvic_limit,
-        );
+        let judgement = judge(&m, lift, &self.thresholds(lift), self.settings.pelvic_limit);
         self.last_rep_t = m.t_lockout;
         self.reps.push(RepRecord::new(m, guess, lift, &judgement));
         self.rejudge();
@@ -481,7 +488,7 @@ impl Analyzer {
     /// Re-judges every rep for the set's lift (auto may settle on a lift after a few reps).
     fn rejudge(&mut self) {
         let Some(lift) = self.lift() else { return };
-        let th = Thresholds::for_lift(lift);
+        let th = self.thresholds(lift);
         for r in &mut self.reps {
             if r.lift != lift {
                 let j = judge(&r.measure, lift, &th, self.settings.pelvic_limit);
@@ -711,7 +718,7 @@ impl Analyzer {
         let j = judge(
             m,
             r.lift,
-            &Thresholds::for_lift(r.lift),
+            &self.thresholds(r.lift),
             self.settings.pelvic_limit,
         );
         let swing = r.lift == Lift::Swing;
@@ -720,7 +727,9 @@ impl Analyzer {
             start_s: round3(m.t_start),
             bottom_s: round3(if swing { m.t_trunk_max } else { m.t_bottom }),
             lockout_s: round3(if swing { m.t_top } else { m.t_lockout }),
-            end_s: round3(m.t_end),
+            // (A swing's lockout is the float's top, which can come after the rep's measured
+            // end: start ≤ bottom ≤ lockout ≤ end holds in the report.)
+            end_s: round3(if swing { m.t_end.max(m.t_top) } else { m.t_end }),
             verdict: j.verdict,
             confidence: j.confidence,
             faults: j.faults,

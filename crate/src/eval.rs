@@ -6,6 +6,7 @@
 //! scored). `hingecheck eval` prints it; a test holds the figures above a bar.
 
 use crate::analyzer::{Analyzer, Settings};
+pub use crate::coach::fit::Expect;
 use crate::coach::fit::{self, Rulebook, TrainingRep};
 use crate::coach::judge::judge;
 use crate::coach::lift::{Exercise, Lift};
@@ -33,20 +34,6 @@ pub struct Label {
     pub track: String,
 }
 
-/// What a label asks of the form check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Expect {
-    /// A good lift: no fault-severity item, no crane.
-    Good,
-    /// Labelled bad, fault not named: any fault-severity item or a crane.
-    Bad,
-    /// A named fault: that code (or a crane, for a back fault).
-    Fault(FaultCode),
-    /// No form label: counted only.
-    CountOnly,
-}
-
 impl Label {
     pub fn expect(&self) -> Expect {
         match self.class.as_str() {
@@ -61,7 +48,8 @@ impl Label {
     /// from a hinge hold): no hinge reps are expected there.
     pub fn exercise(&self) -> Option<Exercise> {
         match self.exercise.as_str() {
-            "deadlift" | "kettlebell-deadlift" | "barbell-deadlift" => Some(Exercise::Deadlift),
+            "deadlift" | "barbell-deadlift" => Some(Exercise::Deadlift),
+            "kettlebell-deadlift" | "kettlebell_deadlift" => Some(Exercise::KettlebellDeadlift),
             "swing" => Some(Exercise::Swing),
             "rdl" | "sldl" | "stiff-leg-deadlift" => Some(Exercise::Rdl),
             "clean" => Some(Exercise::Clean),
@@ -144,6 +132,10 @@ pub struct ClipRun {
     pub reps: Vec<(RepMeasure, Lift)>,
     /// The lift `auto` settles on for the same track (short clips included).
     pub auto_lift: Option<Lift>,
+    /// The pose model the track came from (`metadata.model`; BlazePose when unsaid). Every
+    /// source sets thresholds: each is real lifters seen by a real sensor, and a rule must hold
+    /// for all of them.
+    pub pose_model: String,
     pub error: Option<String>,
 }
 
@@ -164,6 +156,7 @@ pub fn run_all(labels: &[Label], base: &Path) -> Vec<ClipRun> {
                     source,
                     reps: Vec::new(),
                     auto_lift: None,
+                    pose_model: String::new(),
                     error: Some(format!("{}: {e}", path.display())),
                 },
                 Ok(track) => {
@@ -187,11 +180,19 @@ pub fn run_all(labels: &[Label], base: &Path) -> Vec<ClipRun> {
                         }
                     };
                     let auto_lift = run(Exercise::Auto).lift();
+                    let pose_model = track
+                        .meta
+                        .extra
+                        .get("model")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("blazepose")
+                        .to_ascii_lowercase();
                     ClipRun {
                         label: l.clone(),
                         source,
                         reps,
                         auto_lift,
+                        pose_model,
                         error: None,
                     }
                 }
@@ -312,7 +313,11 @@ pub fn score_clip(run: &ClipRun, book: &Rulebook) -> ClipOutcome {
         lift_detected_right: want_lift.map(|w| {
             // An RDL label covers stiff-leg and single-leg variants.
             let got = run.auto_lift;
-            got == Some(w) || (w == Lift::Rdl && got == Some(Lift::SingleLegRdl))
+            // (A kettlebell deadlift auto-detects as a deadlift: the camera cannot tell the
+            // implement.)
+            got == Some(w)
+                || (w == Lift::Rdl && got == Some(Lift::SingleLegRdl))
+                || (w == Lift::KettlebellDeadlift && got == Some(Lift::Deadlift))
         }),
         error: run.error.clone(),
     }
@@ -424,7 +429,7 @@ pub struct Evaluation {
     pub fit: Vec<fit::FitNote>,
 }
 
-fn by<'a>(clips: &'a [ClipOutcome], key: impl Fn(&ClipOutcome) -> &str) -> Vec<(String, Figures)> {
+fn by(clips: &[ClipOutcome], key: impl Fn(&ClipOutcome) -> &str) -> Vec<(String, Figures)> {
     let mut names: Vec<String> = clips.iter().map(|c| key(c).to_string()).collect();
     names.sort();
     names.dedup();
@@ -438,7 +443,7 @@ fn by<'a>(clips: &'a [ClipOutcome], key: impl Fn(&ClipOutcome) -> &str) -> Vec<(
 }
 
 /// What the fit learns from: every counted rep of every clip with a form label.
-fn training<'a>(runs: impl Iterator<Item = &'a ClipRun>) -> Vec<TrainingRep<'a>> {
+pub fn training<'a>(runs: impl Iterator<Item = &'a ClipRun>) -> Vec<TrainingRep<'a>> {
     runs.flat_map(|r| {
         let expect = r.label.expect();
         r.reps.iter().map(move |(m, lift)| TrainingRep {
@@ -594,6 +599,41 @@ impl Evaluation {
                 fmt_frac(f.unclear, f.reps),
                 fmt_pct(f.unclear_pct()),
             ));
+        }
+        s.push_str("\nfitted thresholds (on the good lifts of every source; leave-one-source-out refits without the source scored)\n");
+        for n in &self.fit {
+            let fmt = |b: &crate::coach::thresholds::Band| format!("{:.3}/{:.3}", b.warn, b.fault);
+            if n.fitted {
+                let srcs = n
+                    .sources
+                    .iter()
+                    .map(|(name, k, q)| format!("{name} {k}@{q:.2}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                s.push_str(&format!(
+                    "  {:<28} {:<12} warn/fault {:<16} (EST {}) noise {:.3}{} from {} sets, between sources {:.3}; good P90 per source: {}\n",
+                    n.rule,
+                    n.group.name(),
+                    fmt(&n.band),
+                    fmt(&n.est),
+                    n.noise,
+                    n.unit,
+                    n.noise_sets,
+                    n.between_sources,
+                    srcs
+                ));
+            } else {
+                s.push_str(&format!(
+                    "  {:<28} {:<12} warn/fault {:<16} (EST {}; {} source(s) with good lifts: not fitted; fault line ≥ 2 × noise {:.3}{} beyond a sound rep or the warning)\n",
+                    n.rule,
+                    n.group.name(),
+                    fmt(&n.band),
+                    fmt(&n.est),
+                    n.sources.len(),
+                    n.noise,
+                    n.unit,
+                ));
+            }
         }
         let (m, l) = (&self.mean, &self.loso_mean);
         s.push_str(&format!(

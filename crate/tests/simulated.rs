@@ -9,13 +9,22 @@ use hingecheck::pose::posetrack;
 use hingecheck::report::{Report, Verdict};
 use hingecheck::sim::{self, Finish, RepPattern, SimConfig, SimLift, SimTrack};
 
+/// The simulator checks the measurement chain against exact ground truth, so it judges by the
+/// design's thresholds (`Settings::design_rules`): the shipped ones are fitted on real lifters,
+/// whose rep-to-rep timing scatters ≈ 100 ms and whose good range differs from source to
+/// source, and are deliberately more cautious (`shipped_rules_on_the_simulator` says how much).
 fn run(cfg: &SimConfig, exercise: Exercise) -> (SimTrack, Report) {
+    run_with(cfg, exercise, true)
+}
+
+fn run_with(cfg: &SimConfig, exercise: Exercise, design_rules: bool) -> (SimTrack, Report) {
     let track = sim::simulate(cfg);
     let pt = posetrack::from_frames(track.frames.clone(), Some(cfg.fps), Default::default());
     let report = analyse_track(
         &pt,
         Settings {
             exercise,
+            design_rules,
             ..Default::default()
         },
     );
@@ -69,7 +78,9 @@ fn grid(
                             p.depth_deg = depth;
                             // Engine reps lead by a fixed time; back-led reps by a share of the
                             // ascent (`lead` < 0 is that share), so "back-led" means the same at
-                            // every tempo (and at least 300 ms, 3× the fault line of §5.2).
+                            // every tempo — and at least 300 ms: real landmark timing scatters
+                            // ≈ 100 ms rep to rep (measured on the labelled corpus), and a
+                            // back-led rep must stand clear of that noise.
                             if lead < 0.0 {
                                 p.lead_ms = (lead * p.ascent_s * 1000.0).min(-300.0);
                             } else if lead > 0.0 {
@@ -217,7 +228,13 @@ fn coco17_frames_give_the_same_reps() {
             })
             .collect();
         let pt = posetrack::from_frames(coco, Some(cfg.fps), Default::default());
-        let r = analyse_track(&pt, Settings::default());
+        let r = analyse_track(
+            &pt,
+            Settings {
+                design_rules: true,
+                ..Default::default()
+            },
+        );
         assert_eq!(
             r.summary.rep_count as usize,
             track.truth.rep_count,

@@ -22,6 +22,8 @@ pub struct RepFeatures {
     pub lock_hip: f64,
     pub crane_fault: bool,
     pub confident: bool,
+    /// The rep got a crane-or-engine verdict (not `unclear`).
+    pub judged: bool,
 }
 
 impl RepFeatures {
@@ -37,6 +39,7 @@ impl RepFeatures {
             knee_bottom: m.knee_change_bottom,
             lock_hip: m.lock_hip_change,
             crane_fault: verdict == Verdict::Crane,
+            judged: verdict != Verdict::Unclear,
             confident: confidence >= 0.6,
         }
     }
@@ -161,8 +164,12 @@ pub fn assess(reps: &[RepFeatures]) -> FatigueReport {
     }
     rep.markers = fired.iter().map(|m| m.name().to_string()).collect();
     let n = reps.len();
-    let recent_crane = reps[n.saturating_sub(3)..]
+    // The last three reps the camera could judge (an unclear rep says neither way).
+    let recent_crane = reps
         .iter()
+        .rev()
+        .filter(|f| f.judged)
+        .take(3)
         .filter(|f| f.crane_fault && f.confident)
         .count();
     // Crane reps from the very start are technique, not an engine running out of fuel.

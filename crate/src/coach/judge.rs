@@ -69,7 +69,7 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
     }
     let mut f = Findings(Vec::new());
     let group = LiftGroup::of(lift);
-    let floor = group == LiftGroup::Floor;
+    let floor = group.floor();
     let sequence = rules::sequence_seen(m);
 
     // ---- Ascent: crane versus engine (§5.2) ----
@@ -121,12 +121,11 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
         f.add(FaultCode::BackLeadsAscent, back_leads, detail);
     }
     if floor && sequence {
-        // Either sign suffices: the hips well ahead of the shoulders off the floor, or the
-        // trunk tipping further forward as the hips rise (the crane left to finish the lift).
+        // The hips far ahead of the shoulders off the floor, or ahead of them while the trunk
+        // tips further forward (the crane left to finish the lift).
         let rise = m.pull_hip_rise.map(|r| th.hip_rise.above(r)).unwrap_or(0);
-        let gain = m
-            .pull_trunk_gain
-            .map(|g| th.first_pull_deg.above(g))
+        let gain = rules::hips_first_score(m)
+            .map(|g| th.hips_first.above(g))
             .unwrap_or(0);
         f.add(
             FaultCode::HipsShootUp,
@@ -212,14 +211,14 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
                 m.trunk_change_bottom
             ),
         );
-        if m.trunk_change_bottom > 45.0 {
-            let s = th.knees_locked.below(m.knee_change_bottom);
-            f.add(
-                FaultCode::KneesLocked,
-                if th.knees_locked_faults { s } else { s.min(1) },
-                format!("knees bent only {:.0}°", m.knee_change_bottom.max(0.0)),
-            );
-        }
+    }
+    if rules::knees_seen(m) && m.trunk_change_bottom > 45.0 {
+        let s = th.knees_locked.below(m.knee_change_bottom);
+        f.add(
+            FaultCode::KneesLocked,
+            if th.knees_locked_faults { s } else { s.min(1) },
+            format!("knees bent only {:.0}°", m.knee_change_bottom.max(0.0)),
+        );
     }
 
     // ---- Lockout (§6): only a lockout the camera saw ----

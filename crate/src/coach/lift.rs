@@ -13,7 +13,13 @@ pub enum Exercise {
     #[default]
     Auto,
     Swing,
+    /// A deadlift from the floor (a barbell, or a bell lifted as the set's lift is detected).
     Deadlift,
+    /// A kettlebell deadlift: the bell lifted from between the feet. Told apart from a barbell
+    /// pull only by the lifter (the camera cannot tell the implement), it is judged by its own
+    /// rules: a bell between the feet lets the hips and chest rise together, a barbell's first
+    /// pull from mid-shin lets the hips rise a little first.
+    KettlebellDeadlift,
     Clean,
     Rdl,
     /// The seed's "find your hinge" drill (thumb on the crest, index finger on the trochanter).
@@ -26,12 +32,15 @@ impl FromStr for Exercise {
         match s.to_ascii_lowercase().as_str() {
             "auto" => Ok(Exercise::Auto),
             "swing" | "kettlebell-swing" => Ok(Exercise::Swing),
-            "deadlift" | "dl" => Ok(Exercise::Deadlift),
+            "deadlift" | "dl" | "barbell-deadlift" => Ok(Exercise::Deadlift),
+            "kettlebell-deadlift" | "kb-deadlift" | "kbdl" | "kettlebell_deadlift" => {
+                Ok(Exercise::KettlebellDeadlift)
+            }
             "clean" => Ok(Exercise::Clean),
             "rdl" | "straight-leg" | "stiff-leg" => Ok(Exercise::Rdl),
             "drill" => Ok(Exercise::Drill),
             other => Err(format!(
-                "unknown exercise \"{other}\": use auto, swing, deadlift, clean, rdl or drill"
+                "unknown exercise \"{other}\": use auto, swing, deadlift, kettlebell-deadlift, clean, rdl or drill"
             )),
         }
     }
@@ -43,6 +52,7 @@ impl FromStr for Exercise {
 pub enum Lift {
     Swing,
     Deadlift,
+    KettlebellDeadlift,
     Clean,
     Rdl,
     /// A one-legged RDL: hinging on the stance leg, the free leg swinging back.
@@ -56,6 +66,7 @@ impl Lift {
         match self {
             Lift::Swing => "swing",
             Lift::Deadlift => "deadlift",
+            Lift::KettlebellDeadlift => "kettlebell_deadlift",
             Lift::Clean => "clean",
             Lift::Rdl => "rdl",
             Lift::SingleLegRdl => "single_leg_rdl",
@@ -64,12 +75,16 @@ impl Lift {
     }
     /// Lifts that start each rep from the floor (first pull, hips-shoot-up check).
     pub fn from_floor(self) -> bool {
-        matches!(self, Lift::Deadlift | Lift::Clean)
+        matches!(
+            self,
+            Lift::Deadlift | Lift::KettlebellDeadlift | Lift::Clean
+        )
     }
     pub fn forced(e: Exercise) -> Option<Lift> {
         match e {
             Exercise::Swing => Some(Lift::Swing),
             Exercise::Deadlift => Some(Lift::Deadlift),
+            Exercise::KettlebellDeadlift => Some(Lift::KettlebellDeadlift),
             Exercise::Clean => Some(Lift::Clean),
             Exercise::Rdl => Some(Lift::Rdl),
             Exercise::Auto | Exercise::Drill => None,
@@ -171,16 +186,17 @@ pub fn classify(s: &Shape) -> Guess {
 
 /// The set's lift from its reps' guesses: the most common, the latest on a tie.
 pub fn set_lift(guesses: &[Guess]) -> Option<Lift> {
-    const ALL: [Lift; 6] = [
+    const ALL: [Lift; 7] = [
         Lift::Swing,
         Lift::Deadlift,
+        Lift::KettlebellDeadlift,
         Lift::Clean,
         Lift::Rdl,
         Lift::SingleLegRdl,
         Lift::NotHinge,
     ];
-    let mut count = [0usize; 6];
-    let mut latest = [0usize; 6];
+    let mut count = [0usize; 7];
+    let mut latest = [0usize; 7];
     for (i, g) in guesses.iter().enumerate() {
         let k = ALL.iter().position(|l| *l == g.lift()).unwrap_or(0);
         count[k] += 1;

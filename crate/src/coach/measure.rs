@@ -65,6 +65,32 @@ impl RepSeries {
     }
 }
 
+/// §2 plausibility: a landmark that jumps by more than `limit` in one frame while its
+/// neighbours agree with each other is a glitch: it becomes missing (and is bridged). The
+/// first and last samples are checked against the two next to them.
+fn drop_jumps(mut x: Vec<f64>, mut y: Vec<f64>, limit: f64) -> (Vec<f64>, Vec<f64>) {
+    let n = x.len();
+    if n < 3 || !(limit > 0.0) {
+        return (x, y);
+    }
+    let d = |x: &[f64], y: &[f64], a: usize, b: usize| (x[a] - x[b]).hypot(y[a] - y[b]);
+    let mut bad = vec![false; n];
+    for (k, glitch) in bad.iter_mut().enumerate() {
+        let (a, b) = match k {
+            0 => (1, 2),
+            k if k == n - 1 => (n - 2, n - 3),
+            k => (k - 1, k + 1),
+        };
+        let (da, db, ab) = (d(&x, &y, k, a), d(&x, &y, k, b), d(&x, &y, a, b));
+        *glitch = da > limit && db > limit && ab < limit;
+    }
+    for k in (0..n).filter(|&k| bad[k]) {
+        x[k] = f64::NAN;
+        y[k] = f64::NAN;
+    }
+    (x, y)
+}
+
 /// Grid rate for the per-rep path: 60 Hz for fast cameras, else 30 Hz (§1.1).
 pub fn grid_rate(samples: &[&Sample]) -> f64 {
     let mut dts: Vec<f64> = samples
@@ -142,6 +168,7 @@ pub fn build_series(
                 .map(|v| v >= 0.5)
                 .collect(),
         );
+        let (x, y) = drop_jumps(x, y, 0.08 * frame.b);
         let mut rx = resample(&t, &x, t0, t1, fs, MAX_BRIDGED_GAP_S);
         let mut ry = resample(&t, &y, t0, t1, fs, MAX_BRIDGED_GAP_S);
         let rv = resample(&t, &v, t0, t1, fs, f64::INFINITY);
@@ -213,6 +240,8 @@ pub struct Seen {
     pub trunk_bottom: f64,
     pub trunk_ascent: f64,
     pub trunk_lock: f64,
+    /// The working knee at lockout (the thigh's angle, hence the hip's).
+    pub knee_lock: f64,
     /// The working knee and ankle at the bottom.
     pub knee_bottom: f64,
     pub ankle_bottom: f64,
@@ -408,14 +437,30 @@ pub fn measure(
     // up the ascent, then take the bottom plateau; its latest deepest sample is where the
     // ascent starts (a paused deadlift waits on the floor first).
     let il0 = il0.min(n - 1);
+    // A clip that opens at the bottom: its first 0.2 s are often the pose model still settling
+    // on the body; the rep is read from after them.
+    let is0 = if cand.from_unseen_start {
+        (is0 + secs(0.2)).min(il0.saturating_sub(2))
+    } else {
+        is0
+    };
     let bell_x = series.col(|s| s.bell_x);
-    let mut k = il0;
-    while k > is0 && ev[k - 1] > ev[k] + 0.02 {
-        k -= 1;
-    }
-    let mut lo = k;
-    while lo > is0 && ev[lo - 1] >= ev[k] - plateau_tol && k - lo < secs(1.5) {
-        lo -= 1;
+    // Bottom (§4.2): the deepest point near where the rep machine saw it, then its plateau
+    // forward (a paused deadlift waits on the floor first: the ascent starts at the plateau's
+    // end).
+    let ibc = series.index(cand.t_bottom).clamp(is0, il0);
+    let (w0, w1) = (
+        ibc.saturating_sub(secs(0.6)).max(is0),
+        (ibc + secs(0.6)).min(il0),
+    );
+    let deepest = (w0..=w1)
+        .filter(|&i| ev[i].is_finite())
+        .max_by(|&a, &b| ev[a].total_cmp(&ev[b]))
+        .unwrap_or(ibc);
+    let lo = deepest;
+    let mut k = deepest;
+    while k < il0 && ev[k + 1] >= ev[deepest] - plateau_tol && k - lo < secs(1.5) {
+        k += 1;
     }
     let behind: Vec<usize> = (is0..=il0).filter(|&i| bell_x[i] < 0.0).collect();
     let (lo, k) = if swing && behind.len() >= 3 {
@@ -559,6 +604,26 @@ pub fn measure(
     };
     let top_k = top.unwrap_or(il);
     let fr = series.frame;
+    // A rigid segment keeps its length: where the trunk chord, thigh or shank strays more than
+    // a fifth from its median over the rep, the model is guessing one of its ends (§2).
+    let steady = |f: fn(&FrameSig) -> f64| -> Vec<bool> {
+        let c = series.col(f);
+        let mut v: Vec<f64> = c[is.min(n - 1)..=lock_to.min(n - 1)]
+            .iter()
+            .copied()
+            .filter(|x| x.is_finite())
+            .collect();
+        let med = median(&mut v).unwrap_or(f64::NAN);
+        c.iter()
+            .map(|x| med > 0.0 && (x / med - 1.0).abs() <= 0.3)
+            .collect()
+    };
+    let (trunk_ok, thigh_ok, shank_ok) = (
+        steady(|s| s.chord),
+        steady(|s| s.thigh_len),
+        steady(|s| s.shank_len),
+    );
+    let (sh, hp, kn) = (fr.near.shoulder(), fr.leg.hip(), fr.leg.knee());
     let share = |ids: &[usize], a: usize, b: usize| -> f64 {
         let (a, b) = (a.min(n - 1), b.min(n - 1));
         if b < a {
@@ -566,8 +631,11 @@ pub fn measure(
         }
         let ok = (a..=b)
             .filter(|&k| {
-                ids.iter()
-                    .all(|&i| series.seen[i].get(k).copied().unwrap_or(false))
+                ids.iter().all(|&i| {
+                    series.seen[i].get(k).copied().unwrap_or(false)
+                        && (!(i == sh || i == hp) || trunk_ok[k])
+                        && (i != kn || (thigh_ok[k] && shank_ok[k]))
+                })
             })
             .count();
         ok as f64 / (b - a + 1) as f64
@@ -581,6 +649,7 @@ pub fn measure(
         trunk_bottom: share(&[fr.near.shoulder(), fr.leg.hip()], b0, b1),
         trunk_ascent: share(&[fr.near.shoulder(), fr.leg.hip()], ib, il),
         trunk_lock: share(&[fr.near.shoulder(), fr.leg.hip()], il, lock_to),
+        knee_lock: share(&[fr.leg.knee()], il, lock_to),
         knee_bottom: share(&[fr.leg.knee()], b0, b1),
         ankle_bottom: share(&[fr.leg.ankle()], b0, b1),
         foot_descent: share(&[fr.leg.heel(), fr.leg.toe()], is, b1),
@@ -592,7 +661,7 @@ pub fn measure(
     // Floor lifts: the pull starts where the hips are lowest before the lockout.
     let hip_y = series.col(|s| s.hip_y);
     let pull = (is..=ib.max(is))
-        .filter(|&k| hip_y[k].is_finite())
+        .filter(|&k| hip_y[k].is_finite() && trunk_ok[k])
         .min_by(|&a, &b| hip_y[a].total_cmp(&hip_y[b]));
     let pull_hip_rise =
         pull.and_then(|p| sequence::hip_rise_index(&hip_y, &series.col(|s| s.shoulder_y), p, il));

@@ -30,7 +30,10 @@ pub const TOE_PLANTED_B: f64 = 0.025;
 #[serde(rename_all = "snake_case")]
 pub enum LiftGroup {
     Swing,
+    /// Barbell pulls from the floor (and any floor lift whose implement was not said).
     Floor,
+    /// Kettlebell deadlifts: the bell between the feet.
+    KettlebellFloor,
     StraightLeg,
 }
 
@@ -38,14 +41,20 @@ impl LiftGroup {
     pub fn of(lift: Lift) -> LiftGroup {
         match lift {
             Lift::Deadlift | Lift::Clean => LiftGroup::Floor,
+            Lift::KettlebellDeadlift => LiftGroup::KettlebellFloor,
             Lift::Rdl | Lift::SingleLegRdl => LiftGroup::StraightLeg,
             Lift::Swing | Lift::NotHinge => LiftGroup::Swing,
         }
+    }
+    /// Lifts that pull from the floor.
+    pub fn floor(self) -> bool {
+        matches!(self, LiftGroup::Floor | LiftGroup::KettlebellFloor)
     }
     pub fn name(self) -> &'static str {
         match self {
             LiftGroup::Swing => "swing",
             LiftGroup::Floor => "floor",
+            LiftGroup::KettlebellFloor => "kettlebell_floor",
             LiftGroup::StraightLeg => "straight_leg",
         }
     }
@@ -62,8 +71,19 @@ pub fn sequence_seen(m: &RepMeasure) -> bool {
 pub fn posture_seen(m: &RepMeasure) -> bool {
     yaw_within(m, POSTURE_MAX_YAW) && m.seen.trunk_bottom >= SEEN && m.seen.knee_bottom >= SEEN
 }
+/// The lockout's angles: the trunk and the thigh (hip to knee) seen as the lifter stood up.
 pub fn lockout_seen(m: &RepMeasure) -> bool {
-    m.end == RepEnd::Lockout && yaw_within(m, SEQUENCE_MAX_YAW) && m.seen.trunk_lock >= SEEN
+    m.end == RepEnd::Lockout
+        && yaw_within(m, SEQUENCE_MAX_YAW)
+        && m.seen.trunk_lock >= SEEN
+        && m.seen.knee_lock >= SEEN
+}
+/// Knees that stay straight read straight from any angle up to a near-front view (a bent knee
+/// reads less bent as the yaw grows, never more), so the stiff-legged pull is judged further
+/// out than other postures.
+pub const KNEES_MAX_YAW: f64 = 45.0;
+pub fn knees_seen(m: &RepMeasure) -> bool {
+    yaw_within(m, KNEES_MAX_YAW) && m.seen.trunk_bottom >= SEEN && m.seen.knee_bottom >= SEEN
 }
 pub fn arms_seen_at_lockout(m: &RepMeasure) -> bool {
     m.end == RepEnd::Lockout && m.seen.wrist_lock >= SEEN && m.seen.elbow_lock >= SEEN
@@ -99,6 +119,9 @@ pub struct FittedRule {
     /// A floor under the measured noise (same unit as the feature, EST): a margin is never
     /// smaller than twice this.
     pub min_noise: f64,
+    /// What a sound rep reads without noise, where the feature has such a value (hips and
+    /// chest moving together: a lead of 0 ms). A fault must lie two noise widths beyond it.
+    pub neutral: Option<f64>,
     pub unit: &'static str,
 }
 
@@ -108,138 +131,193 @@ fn finite(v: Option<f64>) -> Option<f64> {
 
 /// Floor lifts' and swings' lead of the hips (ms, A1): the rise for floor lifts.
 pub fn a1_lead(m: &RepMeasure, g: LiftGroup) -> Option<f64> {
-    if g == LiftGroup::Floor {
+    if g.floor() {
         m.ascent.rise_lead_ms
     } else {
         m.ascent.lead_ms
     }
 }
 pub fn a2_index(m: &RepMeasure, g: LiftGroup) -> Option<f64> {
-    if g == LiftGroup::Floor {
+    if g.floor() {
         m.ascent.l_rise
     } else {
         m.ascent.l_asc
     }
 }
 pub fn a3_f20(m: &RepMeasure, g: LiftGroup) -> Option<f64> {
-    if g == LiftGroup::Floor {
+    if g.floor() {
         m.ascent.f20_rise
     } else {
         m.ascent.f20
     }
 }
 
+/// Floor lifts: hips ahead of the shoulders and the trunk tipping forward, together (each in
+/// units of its §5.2 warning level: 0.08 of hip-rise index, 8° of trunk tip).
+pub fn hips_first_score(m: &RepMeasure) -> Option<f64> {
+    let (r, g) = (m.pull_hip_rise?, m.pull_trunk_gain?);
+    finite(Some((r / 0.08).min(g / 8.0)))
+}
+
 /// Every fitted rule.
 pub const FITTED: &[FittedRule] = &[
     FittedRule {
         name: "a1_lead_ms",
-        groups: &[LiftGroup::Swing, LiftGroup::Floor],
+        groups: &[
+            LiftGroup::Swing,
+            LiftGroup::Floor,
+            LiftGroup::KettlebellFloor,
+        ],
         worse: Worse::Low,
         value: |m, g| finite(a1_lead(m, g)).filter(|_| sequence_seen(m)),
         band: |t| &mut t.a1,
         min_noise: 33.0,
+        neutral: Some(0.0),
         unit: "ms",
     },
     FittedRule {
         name: "a2_trunk_lead_index",
-        groups: &[LiftGroup::Swing, LiftGroup::Floor],
+        groups: &[
+            LiftGroup::Swing,
+            LiftGroup::Floor,
+            LiftGroup::KettlebellFloor,
+        ],
         worse: Worse::High,
         value: |m, g| finite(a2_index(m, g)).filter(|_| sequence_seen(m)),
         band: |t| &mut t.a2,
         min_noise: 0.05,
+        neutral: Some(0.0),
         unit: "",
     },
     FittedRule {
         name: "a3_f20",
-        groups: &[LiftGroup::Swing, LiftGroup::Floor],
+        groups: &[
+            LiftGroup::Swing,
+            LiftGroup::Floor,
+            LiftGroup::KettlebellFloor,
+        ],
         worse: Worse::High,
         value: |m, g| finite(a3_f20(m, g)).filter(|_| sequence_seen(m)),
         band: |t| &mut t.a3,
         min_noise: 0.05,
+        neutral: None,
         unit: "",
     },
     FittedRule {
         name: "hip_rise_index",
-        groups: &[LiftGroup::Floor],
+        groups: &[LiftGroup::Floor, LiftGroup::KettlebellFloor],
         worse: Worse::High,
         value: |m, _| finite(m.pull_hip_rise).filter(|_| sequence_seen(m)),
         band: |t| &mut t.hip_rise,
         min_noise: 0.03,
+        neutral: Some(0.0),
         unit: "",
     },
     FittedRule {
-        name: "first_pull_trunk_gain_deg",
-        groups: &[LiftGroup::Floor],
+        name: "hips_first_score",
+        groups: &[LiftGroup::Floor, LiftGroup::KettlebellFloor],
         worse: Worse::High,
-        value: |m, _| finite(m.pull_trunk_gain).filter(|_| sequence_seen(m)),
-        band: |t| &mut t.first_pull_deg,
-        min_noise: 2.0,
-        unit: "°",
+        value: |m, _| hips_first_score(m).filter(|_| sequence_seen(m)),
+        band: |t| &mut t.hips_first,
+        min_noise: 0.15,
+        neutral: None,
+        unit: "",
     },
     FittedRule {
         name: "hinge_index",
-        groups: &[LiftGroup::Swing, LiftGroup::Floor, LiftGroup::StraightLeg],
+        groups: &[
+            LiftGroup::Swing,
+            LiftGroup::Floor,
+            LiftGroup::KettlebellFloor,
+            LiftGroup::StraightLeg,
+        ],
         worse: Worse::Low,
         value: |m, _| finite(m.hinge_index).filter(|_| posture_seen(m)),
         band: |t| &mut t.squat_hi,
         min_noise: 3.0,
+        neutral: None,
         unit: "",
     },
     FittedRule {
         name: "knee_at_bottom_deg",
-        groups: &[LiftGroup::Swing, LiftGroup::Floor],
+        groups: &[
+            LiftGroup::Swing,
+            LiftGroup::Floor,
+            LiftGroup::KettlebellFloor,
+        ],
         worse: Worse::Low,
         value: |m, _| {
             finite(Some(m.knee_change_bottom))
-                .filter(|_| posture_seen(m) && m.trunk_change_bottom > 45.0)
+                .filter(|_| knees_seen(m) && m.trunk_change_bottom > 45.0)
         },
         band: |t| &mut t.knees_locked,
         min_noise: 3.0,
+        neutral: None,
         unit: "°",
     },
     FittedRule {
         name: "lockout_trunk_deg",
-        groups: &[LiftGroup::Swing, LiftGroup::Floor, LiftGroup::StraightLeg],
+        groups: &[
+            LiftGroup::Swing,
+            LiftGroup::Floor,
+            LiftGroup::KettlebellFloor,
+            LiftGroup::StraightLeg,
+        ],
         worse: Worse::Low,
         value: |m, _| finite(Some(m.lock_trunk_change)).filter(|_| lockout_seen(m)),
         band: |t| &mut t.lean_back_deg,
         min_noise: 2.0,
+        neutral: None,
         unit: "°",
     },
     FittedRule {
         name: "lockout_hip_deg",
-        groups: &[LiftGroup::Swing, LiftGroup::Floor, LiftGroup::StraightLeg],
+        groups: &[
+            LiftGroup::Swing,
+            LiftGroup::Floor,
+            LiftGroup::KettlebellFloor,
+            LiftGroup::StraightLeg,
+        ],
         worse: Worse::High,
         value: |m, _| finite(Some(m.lock_hip_change)).filter(|_| lockout_seen(m)),
         band: |t| &mut t.incomplete_hip_deg,
         min_noise: 2.0,
+        neutral: None,
         unit: "°",
     },
     FittedRule {
         name: "wrist_over_hip_at_lockout_b",
-        groups: &[LiftGroup::Floor],
+        groups: &[LiftGroup::Floor, LiftGroup::KettlebellFloor],
         worse: Worse::High,
         value: |m, _| finite(m.wrist_over_hip_lock).filter(|_| arms_seen_at_lockout(m)),
         band: |t| &mut t.arms_wrist_over_hip,
         min_noise: 0.02,
+        neutral: None,
         unit: "B",
     },
     FittedRule {
         name: "bell_drift_b",
-        groups: &[LiftGroup::Floor],
+        groups: &[LiftGroup::Floor, LiftGroup::KettlebellFloor],
         worse: Worse::High,
         value: |m, _| finite(m.bar_drift).filter(|_| sequence_seen(m)),
         band: |t| &mut t.bar_drift,
         min_noise: 0.01,
+        neutral: None,
         unit: "B",
     },
     FittedRule {
         name: "heel_rise_b",
-        groups: &[LiftGroup::Swing, LiftGroup::Floor, LiftGroup::StraightLeg],
+        groups: &[
+            LiftGroup::Swing,
+            LiftGroup::Floor,
+            LiftGroup::KettlebellFloor,
+            LiftGroup::StraightLeg,
+        ],
         worse: Worse::High,
         value: |m, _| heel_lift_seen(m),
         band: |t| &mut t.heel,
         min_noise: 0.005,
+        neutral: None,
         unit: "B",
     },
 ];

@@ -193,6 +193,11 @@ pub struct Ascent {
     pub l_asc: Option<f64>,
     /// A3 F20: trunk recovery fraction when the hips had done 20 % of their drive.
     pub f20: Option<f64>,
+    /// How well one smooth (minimum-jerk) movement describes the hips' drive and the trunk's
+    /// rise: RMS residual over amplitude. A landmark the model holds behind the bell and
+    /// then lets jump fits badly, and its onset is not a timing to trust.
+    pub hip_fit_residual: Option<f64>,
+    pub trunk_fit_residual: Option<f64>,
     /// Floor lifts' A1: t_on(trunk rise) − t_on(hips rising) in ms; positive = hips first.
     pub rise_lead_ms: Option<f64>,
     /// Trunk recovery (deg) already done when the hips began to rise.
@@ -272,11 +277,13 @@ pub fn ascent(
         return out;
     };
     let t_trunk = guided_onset(trunk, &tf, fs);
+    out.trunk_fit_residual = Some(tf.rms / (tf.from - tf.to).abs().max(1e-9));
     if r_h.is_some() || progress(hip_x, ib, il, 0.02).is_some() {
         if let Some(hf) = fit_minjerk(hip_x, ib, end, t0_min, t0_max, dmin, dmax)
             .filter(|f| f.to - f.from >= 0.015)
         {
             let t_hip = guided_onset(hip_x, &hf, fs);
+            out.hip_fit_residual = Some(hf.rms / (hf.to - hf.from).abs().max(1e-9));
             out.lead_ms = Some((t_trunk - t_hip) * 1000.0 / fs);
             let k = t_hip.round().clamp(ib as f64, (trunk.len() - 1) as f64) as usize;
             out.trunk_up_at_hip_onset = Some(trunk[ib] - trunk[k]);

@@ -68,10 +68,13 @@ pub struct Thresholds {
     /// progress − shoulder-rise progress, mean over the pull). §5.2 first pull, "constant back
     /// angle" (EST 0.08 / 0.12 from one lifter's kettlebell sets); fitted.
     pub hip_rise: Band,
-    /// Floor lifts, "hips shot up" (either line suffices): the trunk tipping further forward
-    /// after the pull began (deg). §5.2 first-pull Δθ_T,FP: +8° warning, +15° fault (EST);
-    /// fitted.
-    pub first_pull_deg: Band,
+    /// Floor lifts, "hips shot up and the back finished the lift": both signs together, the
+    /// hips ahead of the shoulders *and* the trunk tipping further forward after the pull began,
+    /// as one score `min(hip-rise index / 0.08, trunk tip / 8°)` (each in units of its §5.2
+    /// warning level, EST). Good barbell pulls show one sign or the other (the hips a little
+    /// ahead from mid-shin, or the back angle settling), a hips-first pull shows both. EST
+    /// 1.0 / 1.5; fitted.
+    pub hips_first: Band,
 
     // ---- Descent: hips back first (§5.3) ----
     /// D1 descent lead (ms): warning below −35, fault below −100 with ≥ 10° of trunk before the
@@ -146,7 +149,7 @@ const COMMON: Thresholds = Thresholds {
     a2: Band::new(0.10, 0.20),
     a3: Band::new(0.35, 0.55),
     hip_rise: Band::NEVER_ABOVE,
-    first_pull_deg: Band::NEVER_ABOVE,
+    hips_first: Band::NEVER_ABOVE,
     d1_warn_ms: -35.0,
     d1_fault_ms: -100.0,
     d1_trunk_deg: 10.0,
@@ -176,18 +179,28 @@ impl Thresholds {
     /// The thresholds for a lift: the EST design values with the fitted ones over them
     /// (`fitted::apply`).
     pub fn for_lift(lift: Lift) -> Thresholds {
-        let mut t = match lift {
+        let mut t = Thresholds::est(lift);
+        fitted::apply(super::rules::LiftGroup::of(lift), &mut t);
+        t
+    }
+
+    /// The design's values alone, before any fit (what `coach::fit` starts from).
+    pub fn est(lift: Lift) -> Thresholds {
+        match lift {
             Lift::Swing | Lift::NotHinge => COMMON,
             // Floor lifts bend the knees more (src 25): §6 "knees too bent at liftoff" (HI < 35
             // warning); the swing's knee and shin cut-offs do not apply.
-            Lift::Deadlift | Lift::Clean => Thresholds {
+            Lift::Deadlift | Lift::KettlebellDeadlift | Lift::Clean => Thresholds {
                 a1_trunk_up_deg: 5.0,
                 hip_rise: Band::new(0.08, 0.12),
-                first_pull_deg: Band::new(8.0, 15.0),
+                hips_first: Band::new(1.0, 1.5),
                 squat_hi: Band::new(32.0, 25.0),
                 squat_knee: Band::NEVER_ABOVE,
                 squat_shin: Band::NEVER_ABOVE,
                 knees_locked_faults: true,
+                // A pull from the floor with the knees bent less than 10° and the trunk past 45°
+                // is a stiff-legged pull: the back does the lifting (EST; §6 warns below 8°).
+                knees_locked: Band::new(20.0, 10.0),
                 arms_wrist_over_hip: Band::new(0.0, 0.05),
                 bar_drift: Band::new(0.06, 0.10),
                 ..COMMON
@@ -201,9 +214,7 @@ impl Thresholds {
                 knees_locked: Band::NEVER_BELOW,
                 ..COMMON
             },
-        };
-        fitted::apply(super::rules::LiftGroup::of(lift), &mut t);
-        t
+        }
     }
 }
 
@@ -213,8 +224,48 @@ pub mod fitted {
     use super::super::rules::LiftGroup;
     use super::{Band, Thresholds};
 
-    /// (rule, lift group, warn, fault).
-    pub const VALUES: &[(&str, LiftGroup, f64, f64)] = &[];
+    /// (rule, lift group, warn, fault), as fitted on `../shared/data/corpus` and the
+    /// development tracks (`tests/data/dev-labels.json`).
+    pub const VALUES: &[(&str, LiftGroup, f64, f64)] = &[
+        ("a1_lead_ms", LiftGroup::Swing, -35.0000, -239.2766),
+        ("a1_lead_ms", LiftGroup::Floor, -438.6964, -727.6582),
+        (
+            "a1_lead_ms",
+            LiftGroup::KettlebellFloor,
+            -35.0000,
+            -213.6306,
+        ),
+        ("a2_trunk_lead_index", LiftGroup::Floor, 0.1341, 0.2757),
+        ("a3_f20", LiftGroup::Swing, 0.3500, 0.8756),
+        ("a3_f20", LiftGroup::Floor, 0.4769, 0.6577),
+        ("hip_rise_index", LiftGroup::Floor, 0.3932, 0.5166),
+        ("hips_first_score", LiftGroup::Floor, 1.7657, 2.5058),
+        (
+            "hips_first_score",
+            LiftGroup::KettlebellFloor,
+            1.0000,
+            2.0951,
+        ),
+        ("hinge_index", LiftGroup::Swing, 45.0000, 36.3895),
+        ("hinge_index", LiftGroup::Floor, 34.2564, 29.7716),
+        ("hinge_index", LiftGroup::KettlebellFloor, 32.0000, 24.3836),
+        ("knee_at_bottom_deg", LiftGroup::Floor, 20.0000, 6.2204),
+        (
+            "knee_at_bottom_deg",
+            LiftGroup::KettlebellFloor,
+            20.0000,
+            5.6094,
+        ),
+        ("lockout_trunk_deg", LiftGroup::Floor, -3.3215, -5.6570),
+        ("lockout_hip_deg", LiftGroup::Floor, 9.1380, 12.1585),
+        (
+            "wrist_over_hip_at_lockout_b",
+            LiftGroup::Floor,
+            0.0654,
+            0.0866,
+        ),
+        ("bell_drift_b", LiftGroup::Floor, 0.0847, 0.1071),
+    ];
 
     /// Puts the fitted values over a lift group's thresholds.
     pub fn apply(group: LiftGroup, t: &mut Thresholds) {

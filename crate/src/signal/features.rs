@@ -169,6 +169,10 @@ pub struct FrameSig {
     pub free_foot_y: f64,
     /// Trunk chord length |S − Hm| in B (Tier B hint, §1.6).
     pub chord: f64,
+    /// Working thigh (hip–knee) and shank (knee–ankle) lengths in B: rigid segments, so a
+    /// length that wanders says the model is guessing a point (§2 plausibility).
+    pub thigh_len: f64,
+    pub shank_len: f64,
     /// Pelvic line ψ_pel = ang(thumb − index) of the near hand (§1.5); NaN without hands.
     pub pelvic_line: f64,
     /// Thumb–index distance (B), a drill quality gate.
@@ -239,6 +243,8 @@ impl FrameSig {
             feet_apart: (far_ankle.x - an.x).abs() / b,
             free_foot_y: (far_ankle.y - an.y) / b,
             chord: (s - hm).norm() / b,
+            thigh_len: (hn - kn).norm() / b,
+            shank_len: (kn - an).norm() / b,
             pelvic_line,
             thumb_index: (thumb - index).norm() / b,
             quality,

@@ -54,8 +54,9 @@ enum Command {
     /// Score every labelled track of a corpus (labels.json): rep counts, false alarms, faults
     /// found, per source and averaged, pooled and leave-one-source-out.
     Eval {
-        /// The labels file (its tracks are found relative to its folder).
-        labels: PathBuf,
+        /// One or more labels files (each one's tracks are found relative to its folder).
+        #[arg(required = true)]
+        labels: Vec<PathBuf>,
         /// Print the whole evaluation as JSON.
         #[arg(long)]
         json: bool,
@@ -160,9 +161,12 @@ fn run() -> Result<(), String> {
             by_source,
             dump_reps,
         } => {
-            let list = hingecheck::eval::read_labels(&labels)?;
-            let base = labels.parent().unwrap_or(std::path::Path::new("."));
-            let runs = hingecheck::eval::run_all(&list, base);
+            let mut runs = Vec::new();
+            for file in &labels {
+                let list = hingecheck::eval::read_labels(file)?;
+                let base = file.parent().unwrap_or(std::path::Path::new("."));
+                runs.extend(hingecheck::eval::run_all(&list, base));
+            }
             if let Some(p) = dump_reps {
                 std::fs::write(&p, hingecheck::eval::dump_reps(&runs))
                     .map_err(|e| format!("{}: {e}", p.display()))?;

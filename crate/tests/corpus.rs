@@ -1,0 +1,127 @@
+//! The accuracy benchmark on lifts of many people: `../shared/data/corpus` (172 labelled
+//! tracks, six sources) and the development tracks (`tests/data/dev-labels.json`, labels of
+//! our own over `../shared/data/tracks`), scored as `hingecheck eval` scores them, pooled and
+//! leave-one-source-out. A regression guard, not a timed test: it fails when the figures fall
+//! below where they stand, and when the thresholds the product ships are not the ones the fit
+//! gives on this data. Without `../shared` it says so and checks nothing.
+
+use hingecheck::coach::fit::{self, Rulebook};
+use hingecheck::eval::{self, Evaluation};
+use std::path::PathBuf;
+
+fn labels() -> Option<Vec<PathBuf>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let corpus = root.join("../shared/data/corpus/labels.json");
+    if !corpus.is_file() {
+        eprintln!(
+            "SKIPPED: ../shared/data/corpus is absent; the multi-lifter benchmark is not run"
+        );
+        println!("SKIPPED: ../shared/data/corpus is absent; the multi-lifter benchmark is not run");
+        return None;
+    }
+    Some(vec![corpus, root.join("tests/data/dev-labels.json")])
+}
+
+fn runs(files: &[PathBuf]) -> Vec<eval::ClipRun> {
+    let mut runs = Vec::new();
+    for f in files {
+        let list = eval::read_labels(f).unwrap_or_else(|e| panic!("{e}"));
+        runs.extend(eval::run_all(&list, f.parent().unwrap()));
+    }
+    assert!(
+        runs.iter().all(|r| r.error.is_none()),
+        "unreadable tracks: {:?}",
+        runs.iter()
+            .filter_map(|r| r.error.clone())
+            .collect::<Vec<_>>()
+    );
+    runs
+}
+
+fn evaluate(files: &[PathBuf]) -> Evaluation {
+    let ev = eval::evaluate(&runs(files));
+    eprintln!("{}", ev.table(true));
+    ev
+}
+
+#[test]
+fn the_corpus_meets_the_bar_pooled_and_leaving_each_source_out() {
+    let Some(files) = labels() else { return };
+    let ev = evaluate(&files);
+    let (m, l) = (ev.mean, ev.loso_mean);
+    // Rep counts: exact on ≥ 95 % of clips, averaged over sources.
+    assert!(
+        m.rep_exact_pct >= 95.0,
+        "rep counts exact {:.0} %",
+        m.rep_exact_pct
+    );
+    // False alarms on good lifts: ≤ 10 %, and a new source (left out of the fit) within 10
+    // points of that.
+    assert!(
+        m.false_alarm_pct <= 10.0,
+        "false alarms {:.0} %",
+        m.false_alarm_pct
+    );
+    assert!(
+        l.false_alarm_pct <= m.false_alarm_pct + 10.0,
+        "false alarms leaving a source out {:.0} % vs pooled {:.0} %",
+        l.false_alarm_pct,
+        m.false_alarm_pct
+    );
+    // Faults found on bad lifts: not below where they stand (the issue's bar, 60 %, is not
+    // reached yet: see README "How well it works"), and a new source within 10 points.
+    assert!(m.found_pct >= 35.0, "faults found {:.0} %", m.found_pct);
+    assert!(
+        (l.found_pct - m.found_pct).abs() <= 10.0,
+        "faults found leaving a source out {:.0} % vs pooled {:.0} %",
+        l.found_pct,
+        m.found_pct
+    );
+}
+
+#[test]
+fn the_corpus_alone_keeps_false_alarms_down() {
+    let Some(files) = labels() else { return };
+    let ev = evaluate(&files[..1]);
+    assert!(ev.mean.rep_exact_pct >= 95.0, "{:?}", ev.mean);
+    assert!(ev.mean.false_alarm_pct <= 10.0, "{:?}", ev.mean);
+}
+
+/// The thresholds the product ships are what the fit gives on all the labelled lifts.
+#[test]
+fn the_shipped_thresholds_are_the_fit() {
+    let Some(files) = labels() else { return };
+    let runs = runs(&files);
+    let reps = eval::training(runs.iter());
+    let (fitted, notes) = fit::fit(&reps);
+    let shipped = Rulebook::shipped();
+    let close = |a: f64, b: f64| (a == b) || (a - b).abs() <= 1e-3 * a.abs().max(1.0);
+    for n in notes.iter().filter(|n| n.fitted || n.band != n.est) {
+        let rule = hingecheck::coach::rules::FITTED
+            .iter()
+            .find(|r| r.name == n.rule)
+            .unwrap();
+        let mut s = shipped.group(n.group);
+        let mut f = fitted.group(n.group);
+        let (sb, fb) = (*(rule.band)(&mut s), *(rule.band)(&mut f));
+        assert!(
+            close(sb.warn, fb.warn) && close(sb.fault, fb.fault),
+            "{} ({:?}): shipped {:?}, fit {:?} — regenerate with \
+             `cargo test --release --test corpus -- --ignored print_fit`",
+            n.rule,
+            n.group,
+            sb,
+            fb
+        );
+    }
+}
+
+/// Prints the fitted values as `coach::thresholds::fitted::VALUES`.
+#[test]
+#[ignore]
+fn print_fit() {
+    let Some(files) = labels() else { return };
+    let runs = runs(&files);
+    let (_, notes) = fit::fit(&eval::training(runs.iter()));
+    println!("{}", fit::as_source(&notes));
+}
