@@ -152,7 +152,7 @@ export function majority(report) {
 }
 
 // ---- the analysis report schema (product.md, "Analysis report") ----
-const FAULTS = new Set(['back_leads_ascent', 'hips_shoot_up', 'trunk_leads_descent', 'spinal_flexion_depth', 'rounded_back',
+export const FAULTS = new Set(['back_leads_ascent', 'hips_shoot_up', 'trunk_leads_descent', 'spinal_flexion_depth', 'rounded_back',
   'squat_not_hinge', 'knees_locked', 'lean_back_lockout', 'incomplete_lockout', 'arms_lift_bell', 'head_crank', 'bar_drift',
   'heel_lift', 'twisting']);
 const num = (v) => typeof v === 'number' && Number.isFinite(v);

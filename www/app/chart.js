@@ -34,7 +34,7 @@ export function drawChart(canvas, series, reps, { from = null, to = null, select
   const Y = (deg) => pad.t + h - (Math.max(0, Math.min(yMax, deg)) / yMax) * h;
 
   // Phase bands.
-  let i0 = lowerBound(series.t, a);
+  const i0 = lowerBound(series.t, a);
   const i1 = Math.min(n, lowerBound(series.t, b) + 1);
   for (let i = i0; i < i1;) {
     const p = series.phase[i];

@@ -49,7 +49,7 @@ export async function readText(file) {
     try {
       return await new Response(file.stream().pipeThrough(new DecompressionStream('gzip'))).text();
     } catch (e) {
-      throw new Error(`${file.name} is not a readable gzip file (truncated?): ${e.message}`);
+      throw new Error(`${file.name} is not a readable gzip file (truncated?): ${e.message}`, { cause: e });
     }
   }
   return file.text();
@@ -62,7 +62,7 @@ export async function importPosetrack(file, { settings, meta }) {
   try {
     track = readPosetrack(text);
   } catch (e) {
-    throw new Error(`${file.name}: ${e.message || e}`);
+    throw new Error(`${file.name}: ${e.message || e}`, { cause: e });
   }
   const n = track.times.length;
   if (!n) throw new Error(`${file.name} has no frames`);

@@ -100,7 +100,7 @@ async function fetchModel(url) {
   try {
     res = await fetch(url);
   } catch (e) {
-    throw new Error(`cannot fetch pose model ${url}: ${errorText(e)}`);
+    throw new Error(`cannot fetch pose model ${url}: ${errorText(e)}`, { cause: e });
   }
   if (!res.ok) throw new Error(`cannot fetch pose model ${url}: HTTP ${res.status}`);
   const buf = new Uint8Array(await res.arrayBuffer());
@@ -132,7 +132,7 @@ async function init(msg) {
   try {
     vision = await import(wasmBase + 'vision_bundle.mjs');
   } catch (e) {
-    throw new Error(`cannot load MediaPipe tasks-vision from ${wasmBase}: ${errorText(e)}`);
+    throw new Error(`cannot load MediaPipe tasks-vision from ${wasmBase}: ${errorText(e)}`, { cause: e });
   }
   const [modelBuffer, fileset] = await Promise.all([
     fetchModel(modelUrl),
@@ -155,14 +155,14 @@ async function init(msg) {
   try {
     landmarker = await create(delegate);
   } catch (e) {
-    if (delegate !== 'GPU') throw new Error(`pose model ${model} failed to load: ${errorText(e)}`);
+    if (delegate !== 'GPU') throw new Error(`pose model ${model} failed to load: ${errorText(e)}`, { cause: e });
     // GPU init can fail on odd drivers: fall back to CPU rather than leave the page without a model.
     note += `; GPU failed (${errorText(e)}), fell back to CPU`;
     delegate = 'CPU';
     try {
       landmarker = await create('CPU');
     } catch (e2) {
-      throw new Error(`pose model ${model} failed to load: ${errorText(e2)}`);
+      throw new Error(`pose model ${model} failed to load: ${errorText(e2)}`, { cause: e2 });
     }
   }
   post({ type: 'ready', model, delegate, loadMs: performance.now() - t0, renderer: gpu.renderer, note });

@@ -22,7 +22,7 @@ use crate::pose::posetrack::{self, PoseTrack};
 use crate::pose::{PoseFrame, LANDMARKS};
 use crate::report::{FatigueReport, RepReport};
 use crate::sim::{simulate, SimConfig};
-use record::{flag, Fault, FatigueLevel, FrameRecord, Verdict};
+use record::{flag, FatigueLevel, Fault, FrameRecord, Verdict};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::CanvasRenderingContext2d;
