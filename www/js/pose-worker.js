@@ -14,11 +14,13 @@
 //   worker → page
 //     { type: 'ready', model, delegate: 'CPU'|'GPU', loadMs, renderer, note }
 //     { type: 'result', id, timestampMs, width, height, poses: [Float32Array(33*4)],
-//       worldPoses: [Float32Array(33*4)], inferenceMs, timestampAdjusted }
+//       inferenceMs, timestampAdjusted }
 //     { type: 'error', id?, fatal, message }
 //   poses[i] holds x, y, z, visibility per landmark (x, y normalised to the image, as
-//   MediaPipe gives them); worldPoses[i] the same layout in metres (hip-centred).
-//   Their ArrayBuffers are transferred. The bitmap is always closed by the worker.
+//   MediaPipe gives them). Their ArrayBuffers are transferred. The bitmap is always closed by
+//   the worker. MediaPipe's world landmarks (metres, hip-centred) are not sent: nothing reads
+//   them yet. When depth is used (oblique views), they go into the frame record's reserved
+//   depth block (ARCHITECTURE.md), not a second per-frame message.
 
 const DEFAULT_WASM_BASE = new URL('../vendor/tasks-vision/', import.meta.url).href;
 const DEFAULT_MODEL_BASE = new URL('../models/', import.meta.url).href;
@@ -207,10 +209,8 @@ function frame(msg) {
     const r = landmarker.detectForVideo(bitmap, mpTs);
     const inferenceMs = performance.now() - t0;
     const poses = (r.landmarks ?? []).map(packLandmarks);
-    const worldPoses = (r.worldLandmarks ?? []).map(packLandmarks);
     r.close?.();
-    post({ type: 'result', id, timestampMs, width, height, poses, worldPoses, inferenceMs, timestampAdjusted },
-      [...poses, ...worldPoses].map((a) => a.buffer));
+    post({ type: 'result', id, timestampMs, width, height, poses, inferenceMs, timestampAdjusted }, poses.map((a) => a.buffer));
   } catch (e) {
     post({ type: 'error', id, fatal: false, message: errorText(e) });
   } finally {
