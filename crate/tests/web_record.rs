@@ -217,6 +217,7 @@ fn the_layout_names_every_field_at_its_offset() {
     let size = |t: &str| match t {
         "f64" => 8,
         "f32" | "u32" => 4,
+        "text" => 8,
         t if t.starts_with("bits:") => 4,
         t if t.starts_with("f32x") => 4 * t[4..].parse::<usize>().unwrap(),
         _ => 1,

@@ -6,17 +6,22 @@
 // analyser's input block in wasm memory and calls HingeCheck.feed; what the page reads back is
 // the frame record, a fixed struct in wasm memory read through one DataView (re-made only when
 // the memory grows). Its layout comes from the core (frameLayout), and its enums are the ones
-// wasm-bindgen exports, so no offset and no name list is kept here. Words (a rep's message and
-// cue, framing advice, drill instructions) are fetched only when they change; reports only on
-// demand.
+// wasm-bindgen exports, so no offset and no name list is kept here. A rep's words (message,
+// cue, fatigue advice) are decoded from wasm memory on a rep event; framing advice and drill
+// instructions never change and are fetched once at load; reports are built only on demand.
 
 import init, * as wasm from '../pkg/hingecheck.js';
 
 const NUMBERS = 33 * 4;
+const UNIT_SEPARATOR = '\x1f';
 let memory = null;
 /** The frame record's fields: [key, offset, kind, table]. */
 let fields = [];
-const cache = { framing: new Map(), instruction: new Map() };
+const offsetOf = {};
+const utf8 = new TextDecoder();
+/** Words that never change, fetched once at load: framing advice by bit, drill instructions. */
+const texts = { framing: [], instruction: {} };
+const listCache = new Map();
 
 /** 'BackLeadsAscent' → 'back_leads_ascent' (the report's spelling of the same enum). */
 const snake = (name) => name.replace(/[A-Z]/g, (c, i) => (i ? '_' : '') + c.toLowerCase());
@@ -47,8 +52,11 @@ export function loadCore(source = new URL('../pkg/hingecheck_bg.wasm', import.me
       const [kind, enumName] = type.includes(':') ? type.split(':') : [type, null];
       const e = enumName ?? (/^[A-Z]/.test(type) ? type : null);
       if (e) WORDS[e] ??= wordsOf(e);
+      offsetOf[camel(name)] = Number(off);
       return [camel(name), Number(off), e && !enumName ? 'enum' : kind, e ? WORDS[e] : null];
     });
+    texts.framing = WORDS.Framing.map((_, bit) => wasm.framingMessage(bit));
+    for (const [n, stage] of WORDS.DrillStage.entries()) texts.instruction[stage] = wasm.drillInstruction(n);
     return exports;
   });
   return ready;
@@ -56,24 +64,21 @@ export function loadCore(source = new URL('../pkg/hingecheck_bg.wasm', import.me
 
 export function version() { return wasm.version(); }
 
-/** Framing advice for a bit set: [{code, message}] in the order to give it (cached). */
+/** Framing advice for a bit set: [{code, message}] in the order to give it (the same list for the same bits). */
 export function framingList(bits) {
-  let list = cache.framing.get(bits);
+  let list = listCache.get(bits);
   if (!list) {
     list = [];
     WORDS.Framing.forEach((code, bit) => {
-      if (bits & (1 << bit)) list.push({ code, message: wasm.framingMessage(bit) });
+      if (bits & (1 << bit)) list.push({ code, message: texts.framing[bit] });
     });
-    cache.framing.set(bits, list);
+    listCache.set(bits, list);
   }
   return list;
 }
 
-/** What the lifter reads at a drill step (a DrillStage word), fetched once per step. */
-export function drillInstruction(stage) {
-  if (!cache.instruction.has(stage)) cache.instruction.set(stage, wasm.drillInstruction(WORDS.DrillStage.indexOf(stage)));
-  return cache.instruction.get(stage);
-}
+/** What the lifter reads at a drill step (a DrillStage word). */
+export function drillInstruction(stage) { return texts.instruction[stage] ?? ''; }
 
 /** One live analyser (a wasm HingeCheck) and its view of the frame record. */
 export class Analyser {
@@ -122,15 +127,24 @@ export class Analyser {
         case 'enum': f[key] = table[dv.getUint8(o)]; break;
         case 'bits': f[key] = dv.getUint32(o, true); break;
         case 'flags': { const b = dv.getUint8(o); table.forEach((w, i) => { f[camel(w)] = !!(b & (1 << i)); }); break; }
-        default: break; // reserved blocks (depth, mask): not read yet
+        default: break; // text (read on demand: text()) and the reserved blocks (depth, mask)
       }
     }
     return f;
   }
 
+  /** A text field of the record (UTF-8 in wasm memory), decoded: no call into wasm. */
+  text(key) {
+    const dv = this.views();
+    const at = this.recordAt + offsetOf[key];
+    const ptr = dv.getUint32(at, true);
+    const len = dv.getUint32(at + 4, true);
+    return len ? utf8.decode(new Uint8Array(memory.buffer, ptr, len)) : '';
+  }
+
   error() { return this.hc.lastError(); }
-  /** The latest rep's words: { message, cue, advice } (fetch on a rep event). */
-  words() { const [message, cue, advice] = this.hc.repWords(); return { message, cue, advice }; }
+  /** The latest rep's words: { message, cue, advice } (read on a rep event). */
+  words() { const [message = '', cue = '', advice = ''] = this.text('repWords').split(UNIT_SEPARATOR); return { message, cue, advice }; }
   calibrate() { this.hc.calibrate(); }
   report() { return this.hc.report(); }
   finish() { return this.hc.finish(); }

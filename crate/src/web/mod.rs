@@ -122,6 +122,8 @@ pub struct HingeCheck {
     last: Option<RepReport>,
     cue: Option<&'static str>,
     fatigue: FatigueReport,
+    /// The latest rep's words, where the record's `rep_words` points: message, cue, advice.
+    words: String,
 }
 
 #[wasm_bindgen]
@@ -138,6 +140,7 @@ impl HingeCheck {
             last: None,
             cue: None,
             fatigue: FatigueReport::default(),
+            words: String::new(),
         })
     }
 
@@ -178,19 +181,6 @@ impl HingeCheck {
     /// Standing calibration now (after the countdown): succeeds if the last second was still.
     pub fn calibrate(&mut self) -> Result<(), JsError> {
         self.analyzer.calibrate().map_err(|e| JsError::new(&e))
-    }
-
-    /// The latest rep's words, fetched on a rep event: `[message, spoken cue, fatigue advice]`.
-    #[wasm_bindgen(js_name = repWords)]
-    pub fn rep_words(&self) -> Vec<String> {
-        vec![
-            self.last
-                .as_ref()
-                .map(|r| r.message.clone())
-                .unwrap_or_default(),
-            self.cue.unwrap_or_default().to_string(),
-            self.fatigue.advice.clone(),
-        ]
     }
 
     /// The report so far (the product's schema), built now.
@@ -368,6 +358,13 @@ impl HingeCheck {
         r.fatigue_level = FatigueLevel::from_word(&self.fatigue.level) as u8;
         r.fatigue_onset_rep = self.fatigue.onset_rep.unwrap_or(0);
         r.flags |= flag::NEW_REP;
+        self.words = [
+            rep.message.as_str(),
+            self.cue.unwrap_or_default(),
+            &self.fatigue.advice,
+        ]
+        .join("\u{1f}");
+        r.rep_words = [self.words.as_ptr() as usize as u32, self.words.len() as u32];
         self.last = Some(rep);
         true
     }

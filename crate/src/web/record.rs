@@ -398,6 +398,10 @@ pub struct FrameRecord {
     pub _pad: u8,
     /// The rep where the engine started to tire (0 = none).
     pub fatigue_onset_rep: u32,
+    /// The latest rep's words, UTF-8 in wasm memory: address and length in bytes. Three parts
+    /// separated by U+001F: the rep's message, the spoken cue, the fatigue advice. Rewritten
+    /// only on a rep event: the page decodes them then, without a call.
+    pub rep_words: [u32; 2],
     /// RESERVED for depth (oblique views): world landmarks x, y, z (m, hip-centred) per
     /// BlazePose landmark. NaN until the analysis uses depth (the page does not send it yet).
     pub depth: [f32; DEPTH_LANDMARKS * 3],
@@ -437,6 +441,7 @@ impl Default for FrameRecord {
             fatigue_level: FatigueLevel::None as u8,
             _pad: 0,
             fatigue_onset_rep: 0,
+            rep_words: [0, 0],
             depth: [f32::NAN; DEPTH_LANDMARKS * 3],
             mask: [f32::NAN; MASK_SUMMARY],
         }
@@ -560,6 +565,7 @@ pub fn frame_layout() -> String {
         rep_cue: "Fault",
         fatigue_level: "FatigueLevel",
         fatigue_onset_rep: "u32",
+        rep_words: "text",
         depth: depth.as_str(),
         mask: mask.as_str(),
     ];
