@@ -35,7 +35,7 @@ want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; e
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [[ "$have" != "$want" ]]; then
   say "installing wasm-bindgen-cli $want (a few minutes, once)"
-  # Not --locked: a pinned transitive crate is not served here (toolchain.md).
+  # Not --locked: a pinned transitive crate is not served here (docs/toolchain.md).
   cargo install wasm-bindgen-cli --version "$want" >/dev/null
 fi
 

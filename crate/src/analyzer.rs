@@ -77,7 +77,7 @@ impl RepRecord {
     }
 }
 
-/// Plausibility of the pose over time (biomechanics.md §2): the landmark hip angle may not
+/// Plausibility of the pose over time (docs/biomechanics.md §2): the landmark hip angle may not
 /// turn faster than 1,200°/s (EST), plus 10° of landmark noise.
 #[derive(Clone, Copy, Debug, Default)]
 struct ContinuityCheck {

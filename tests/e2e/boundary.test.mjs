@@ -61,7 +61,7 @@ test('the exported enums carry the report\'s words; framing advice comes in bit 
   assert.deepEqual(W.ViewKind, ['side', 'oblique', 'front', 'unknown']);
   assert.deepEqual(W.FatigueLevel, ['none', 'notice', 'stop', 'technique']);
   assert.equal(W.Fault[0], 'none');
-  assert.deepEqual(new Set(W.Fault.slice(1)), FAULTS, 'the fault codes are product.md\'s');
+  assert.deepEqual(new Set(W.Fault.slice(1)), FAULTS, 'the fault codes are docs/product.md\'s');
   assert.equal(W.DrillStage[0], 'off');
   assert.ok(W.Framing.includes('second_person') && W.Framing.includes('no_person'));
   for (const [name, words] of Object.entries(W)) {

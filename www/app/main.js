@@ -251,7 +251,7 @@ async function boot() {
   // ---- automation and tests ----
   window.hingecheck = {
     version: version(),
-    /** The current session's report (product.md schema, plus a `session` block). */
+    /** The current session's report (docs/product.md schema, plus a `session` block). */
     report() { return app.session ? app.session.report() : null; },
     state() {
       const s = app.session;

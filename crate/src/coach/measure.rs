@@ -1,4 +1,4 @@
-//! Measuring one rep after it locks out, on the zero-phase path (biomechanics.md §2, §4, §5):
+//! Measuring one rep after it locks out, on the zero-phase path (docs/biomechanics.md §2, §4, §5):
 //! the rep's raw landmarks are resampled to a uniform grid, short gaps bridged, every
 //! coordinate filtered forwards and backwards, the signals recomputed, the events refined
 //! (start, bottom, liftoff, knee pass, lockout, float) and every metric the coach judges by

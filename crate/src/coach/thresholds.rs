@@ -1,5 +1,5 @@
 //! Every threshold the coach judges by, in one place per lift, each with its source in
-//! `../shared/design/biomechanics.md` (section numbers below). "EST" marks a starting value
+//! `docs/biomechanics.md` (section numbers below). "EST" marks a starting value
 //! of that design, not a published cut-off; "tuned" marks a value moved after measuring the
 //! labelled real clips in `shared/data` (one lifter, four labelled sets: treat as provisional
 //! until coach-labelled data from many lifters exists, §8).

@@ -1,4 +1,4 @@
-//! The phase and rep state machine (biomechanics.md §4.1, §4.2): a generic hinge machine
+//! The phase and rep state machine (docs/biomechanics.md §4.1, §4.2): a generic hinge machine
 //! driven by the change of the landmark hip angle from standing, Δφ_H, with thresholds scaled
 //! by a running depth reference D_ref, 100 ms persistence on every transition, hysteresis
 //! between start and lockout, partial dips, timeouts and pauses when tracking is lost.
@@ -52,7 +52,7 @@ impl Default for MachineParams {
 }
 
 /// The shortest real ascent from the bottom to lockout (s). The quickest hardstyle upswings
-/// take ≈ 0.35 s (cadence > 40 swings/min, biomechanics.md §4.2 src 9); an "ascent" in less
+/// take ≈ 0.35 s (cadence > 40 swings/min, docs/biomechanics.md §4.2 src 9); an "ascent" in less
 /// than a quarter second is a cut or loop in the video that the pose model smoothed (EST).
 pub const MIN_ASCENT_S: f64 = 0.25;
 

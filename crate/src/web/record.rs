@@ -69,7 +69,7 @@ impl From<CoreVerdict> for Verdict {
     }
 }
 
-/// The fault a rep's spoken cue is about (product.md's fault codes), or `None`.
+/// The fault a rep's spoken cue is about (docs/product.md's fault codes), or `None`.
 #[wasm_bindgen]
 #[repr(u8)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -189,7 +189,7 @@ pub fn framing_text(f: Framing) -> &'static str {
     core.message()
 }
 
-/// The fatigue state after the latest rep (biomechanics.md §7).
+/// The fatigue state after the latest rep (docs/biomechanics.md §7).
 #[wasm_bindgen]
 #[repr(u8)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
