@@ -39,6 +39,10 @@ fn main() {
     cfg.finish = Finish::StayDown;
     let track = sim::simulate(&cfg);
     let pt = posetrack::from_frames(track.frames.clone(), Some(cfg.fps), Default::default());
+    // SIMCHECK_OUT=FILE writes the simulated track (to trace it frame by frame).
+    if let Some(out) = std::env::var_os("SIMCHECK_OUT") {
+        posetrack::write_file(&pt, std::path::Path::new(&out)).expect("write the track");
+    }
     let r = analyse_track(&pt, Settings::default());
     println!(
         "{} reps (truth {}), exercise {}",

@@ -19,7 +19,8 @@ use crate::coach::measure::{build_series, measure, RepMeasure, RepSeries, Sample
 use crate::coach::messages;
 use crate::coach::thresholds::Thresholds;
 use crate::motion::body::{BodyTracker, CalibrationSource, Standing};
-use crate::motion::reps::{Candidate, Event, MachineParams, Phase, RepMachine};
+use crate::motion::posture::{Posture, PostureReader};
+use crate::motion::reps::{Candidate, Event, MachineParams, Phase, RepEnd, RepMachine};
 use crate::motion::view::{self, ViewMonitor, ViewState};
 use crate::pose::{FrameError, PoseFrame, LANDMARKS};
 use crate::report::{
@@ -77,55 +78,13 @@ impl RepRecord {
     }
 }
 
-/// Plausibility of the pose over time (docs/biomechanics.md §2): the landmark hip angle may not
-/// turn faster than 1,200°/s (EST), plus 10° of landmark noise.
-#[derive(Clone, Copy, Debug, Default)]
-struct ContinuityCheck {
-    last: Option<(f64, f64)>,
-    suspect: Option<(f64, f64)>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Continuity {
-    Smooth,
-    /// One implausible frame: skip it.
-    Glitch,
-    /// The pose jumped and stayed: the clip was cut or looped.
-    Cut,
-}
-
-impl ContinuityCheck {
-    const MAX_DEG_PER_S: f64 = 1200.0;
-    const NOISE_DEG: f64 = 10.0;
-
-    fn jump(from: (f64, f64), t: f64, hip: f64) -> bool {
-        let dt = (t - from.0).max(1e-3);
-        (hip - from.1).abs() > Self::MAX_DEG_PER_S * dt + Self::NOISE_DEG
-    }
-
-    fn check(&mut self, t: f64, hip: f64) -> Continuity {
-        if !hip.is_finite() {
-            return Continuity::Smooth;
-        }
-        let out = match (self.last, self.suspect) {
-            (Some(last), None) if Self::jump(last, t, hip) => {
-                self.suspect = Some((t, hip));
-                return Continuity::Glitch;
-            }
-            (Some(_), Some(s)) if !Self::jump(s, t, hip) => Continuity::Cut,
-            _ => Continuity::Smooth,
-        };
-        self.suspect = None;
-        self.last = Some((t, hip));
-        out
-    }
-}
-
 /// A rep between the two halves of its analysis.
 #[derive(Clone, Debug)]
 struct Staged {
     cand: Candidate,
-    series: RepSeries,
+    /// None when the rep could not be measured (no body frame, too little data): it still
+    /// counts, judged `unclear`.
+    series: Option<RepSeries>,
     standing: Standing,
     swing: bool,
 }
@@ -176,7 +135,7 @@ pub struct Analyzer {
     yaw_bins: [u32; 91],
     framing_seen: Vec<(view::FramingIssue, u32)>,
     drill: Option<DrillSession>,
-    continuity: ContinuityCheck,
+    posture: PostureReader,
     /// Jumps in the pose stream (a looped or edited clip), and "ascents" too fast to be real.
     cuts: u32,
 }
@@ -193,12 +152,12 @@ fn euro_params(i: usize) -> OneEuroParams {
 impl Analyzer {
     pub fn new(settings: Settings) -> Self {
         let params = MachineParams {
-            d_ref0: 70.0,
             timeout_s: if settings.exercise == Exercise::Swing {
                 4.0
             } else {
                 10.0
             },
+            ..MachineParams::default()
         };
         Analyzer {
             settings,
@@ -223,7 +182,7 @@ impl Analyzer {
             framing_seen: Vec::new(),
             drill: (settings.exercise == Exercise::Drill)
                 .then(|| DrillSession::new(settings.drill)),
-            continuity: ContinuityCheck::default(),
+            posture: PostureReader::default(),
             cuts: 0,
         }
     }
@@ -238,8 +197,16 @@ impl Analyzer {
 
     /// The set's lift: what the user chose, or what the reps so far look like.
     pub fn lift(&self) -> Option<Lift> {
-        Lift::forced(self.settings.exercise)
-            .or_else(|| set_lift(&self.reps.iter().map(|r| r.guess).collect::<Vec<_>>()))
+        Lift::forced(self.settings.exercise).or_else(|| {
+            set_lift(
+                &self
+                    .reps
+                    .iter()
+                    .filter(|r| r.measure.measured)
+                    .map(|r| r.guess)
+                    .collect::<Vec<_>>(),
+            )
+        })
     }
 
     /// Analyses one frame. A rejected frame changes nothing but the counters.
@@ -274,7 +241,7 @@ impl Analyzer {
             self.view.observe(None, dt);
             self.live.view = self.view.state();
             self.live.points = None;
-            self.step_machine(t, None);
+            self.step_machine(t, &Posture::default());
             self.settle(t, false);
             return Ok(&self.live);
         }
@@ -287,41 +254,33 @@ impl Analyzer {
             z[i] = l.z;
         }
         self.body.observe(t, &mut pts, &z);
+        let posture = self.posture.read(&pts, &frame.landmarks);
         let vs = view::sample(&frame.landmarks, &pts, frame.height, self.body.b());
         self.view.observe(vs, dt);
         self.live.view = self.view.state();
         let yaw = vs.map(|v| v.yaw_deg).unwrap_or(f64::NAN);
+        // Which landmarks lie inside the picture (a point outside it is the model's guess).
+        let inside = frame
+            .landmarks
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| (-0.01..=1.01).contains(&l.x) && (-0.01..=1.01).contains(&l.y))
+            .fold(0u64, |m, (i, _)| m | (1 << i));
         self.history.push_back(Sample {
             t,
             pts: pts.clone(),
             yaw,
+            inside,
         });
+        // The rep counter reads the posture (shoulder height above the floor) whatever the
+        // view; the drill counts no reps.
+        if self.drill.is_none() {
+            self.step_machine(t, &posture);
+        }
         let Some(fr) = self.body.frame() else {
-            self.step_machine(t, None);
             self.settle(t, false);
             return Ok(&self.live);
         };
-        // §2 plausibility: a joint cannot turn faster than 1,200°/s. A jump followed by a steady
-        // frame is a cut (a looped or edited clip, a camera moved): start over from here,
-        // without counting what was in progress. A jump that comes back is a glitch: skip it.
-        let raw_hip = FrameSig::compute(&pts, &fr).hip;
-        match self.continuity.check(t, raw_hip) {
-            Continuity::Glitch => {
-                self.step_machine(t, None);
-                self.settle(t, false);
-                return Ok(&self.live);
-            }
-            Continuity::Cut => {
-                self.machine.restart(t);
-                self.pending.clear();
-                self.staged = None;
-                for f in &mut self.euro {
-                    f.reset();
-                }
-                self.cuts += 1;
-            }
-            Continuity::Smooth => {}
-        }
         // Live path: One Euro on every coordinate, β per body unit (§2).
         let mut live = pts.clone();
         for i in 0..LANDMARKS {
@@ -354,9 +313,6 @@ impl Analyzer {
             self.live.engine = l.engine;
             self.live.crane = l.crane;
         } else {
-            // Every landmark the hip angle needs is at least partly seen (each ≥ 0.3, §2).
-            let tracked = sig.quality >= 0.35 && sig.hip.is_finite();
-            self.step_machine(t, tracked.then_some(sig.hip - standing.hip));
             self.update_indicators(t, &sig);
         }
         if let Some(y) = vs.map(|v| v.yaw_deg).filter(|y| y.is_finite()) {
@@ -378,10 +334,21 @@ impl Analyzer {
         Ok(&self.live)
     }
 
-    fn step_machine(&mut self, t: f64, x: Option<f64>) {
-        match self.machine.step(t, x) {
+    fn step_machine(&mut self, t: f64, posture: &Posture) {
+        match self.machine.step(t, posture) {
             Some(Event::Lockout(c)) => self.pending.push(c),
             Some(Event::TooFast) => self.cuts += 1,
+            Some(Event::Cut) => {
+                // A cut or loop in the video: the reps before it are measured with what was
+                // seen, and nothing in progress carries across it.
+                self.settle(t, true);
+                self.staged = None;
+                for f in &mut self.euro {
+                    f.reset();
+                }
+                self.posture.reset();
+                self.cuts += 1;
+            }
             _ => {}
         }
         self.live.phase = self.machine.phase;
@@ -449,19 +416,23 @@ impl Analyzer {
 
     /// First half of a rep's analysis: its zero-phase series and its shape (which lift).
     fn stage_rep(&mut self, c: Candidate, now: f64) -> Option<Staged> {
-        let fr = self.body.frame()?;
-        let samples: Vec<&Sample> = self.history.iter().collect();
-        let to = (c.t_lockout + 0.6).min(now);
-        let series = build_series(&samples, c.t_start - 0.5, to, &fr)?;
         let standing = self.body.standing;
-        let shape = measure(&series, &c, &standing, false, false)?;
-        let swing = Lift::forced(self.settings.exercise)
-            .map_or(classify(&shape.shape) == Guess::Lift(Lift::Swing), |l| {
-                l == Lift::Swing
-            });
+        let series = self.body.frame().and_then(|fr| {
+            let samples: Vec<&Sample> = self.history.iter().collect();
+            let to = (c.t_lockout + 0.6).min(now);
+            build_series(&samples, c.t_start - 0.5, to, &fr)
+        });
+        let shape = series
+            .as_ref()
+            .and_then(|s| measure(s, &c, &standing, false, false));
+        let swing = match (Lift::forced(self.settings.exercise), &shape) {
+            (Some(l), _) => l == Lift::Swing,
+            (None, Some(m)) => classify(&m.shape) == Guess::Lift(Lift::Swing),
+            (None, None) => false,
+        };
         Some(Staged {
             cand: c,
-            series,
+            series: shape.is_some().then_some(series).flatten(),
             standing,
             swing,
         })
@@ -476,14 +447,22 @@ impl Analyzer {
             standing,
             swing,
         } = st;
-        let Some(m) = measure(&series, &cand, &standing, swing, true) else {
-            return;
+        let measured = series
+            .as_ref()
+            .and_then(|s| measure(s, &cand, &standing, swing, true).map(|m| (s, m)));
+        let m = match measured {
+            Some((series, m)) => {
+                // No still calibration: this lockout stands in for standing (reported as such).
+                if cand.end == RepEnd::Lockout {
+                    let lock_i = series.index(m.t_lockout);
+                    let lock_to = series.index(m.t_lockout + 0.1);
+                    self.body.learn_from_lockout(&series.sig[lock_i..=lock_to]);
+                }
+                m
+            }
+            None => RepMeasure::unmeasured(&cand),
         };
         let guess = classify(&m.shape);
-        // No still calibration: this lockout stands in for standing (reported as such).
-        let lock_i = series.index(m.t_lockout);
-        let lock_to = series.index(m.t_lockout + 0.1);
-        self.body.learn_from_lockout(&series.sig[lock_i..=lock_to]);
         let lift = Lift::forced(self.settings.exercise).unwrap_or(guess.lift());
         let judgement = judge(
             &m,
@@ -518,7 +497,10 @@ impl Analyzer {
         let lift = self.lift();
         self.reps.iter().filter(move |r| match lift {
             Some(Lift::NotHinge) => false,
-            Some(Lift::Swing) => r.measure.shape.arm_top > SWING_FLOAT_ARM_DEG,
+            // (A rep that could not be measured counts: its float is unknown, not absent.)
+            Some(Lift::Swing) => {
+                !r.measure.measured || !(r.measure.shape.arm_top <= SWING_FLOAT_ARM_DEG)
+            }
             _ => true,
         })
     }
@@ -538,6 +520,14 @@ impl Analyzer {
         if let Some(d) = &mut self.drill {
             d.skip();
         }
+    }
+
+    /// The counted reps' measurements and the lift each was judged as (the benchmark refits
+    /// the thresholds on them).
+    pub fn counted_measures(&self) -> Vec<(RepMeasure, Lift)> {
+        self.counted()
+            .map(|r| (r.measure.clone(), r.lift))
+            .collect()
     }
 
     /// Reps seen by the state machine that were not counted (parks, not-hinge movements).

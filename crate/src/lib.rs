@@ -13,6 +13,8 @@
 pub mod analyzer;
 pub mod bench;
 pub mod coach;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod eval;
 pub mod motion;
 pub mod overlay;
 pub mod pose;

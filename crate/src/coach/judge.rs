@@ -6,6 +6,7 @@
 use super::lift::Lift;
 use super::measure::RepMeasure;
 use super::messages::{self, fault_message};
+use super::rules::{self, LiftGroup};
 use super::thresholds::Thresholds;
 use crate::motion::view::view_confidence;
 use crate::report::{Fault, FaultCode, Severity, Verdict};
@@ -51,49 +52,56 @@ impl Findings {
     }
 }
 
-/// Judges a rep for a lift.
+/// Judges a rep for a lift. Each rule speaks only where its gates let it (`coach::rules`):
+/// the view close enough to side-on for what it reads, and the body parts it reads seen. The
+/// verdict is `crane` when a crane rule found a fault, `engine` when the sequencing could be
+/// judged and was sound, `unclear` when it could not.
 pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLimit>) -> Judgement {
+    if !m.measured {
+        return Judgement {
+            faults: Vec::new(),
+            verdict: Verdict::Unclear,
+            confidence: 0.0,
+            message: messages::UNCLEAR_UNMEASURED.to_string(),
+            main: None,
+            metrics: BTreeMap::new(),
+        };
+    }
     let mut f = Findings(Vec::new());
-    let floor = lift.from_floor();
+    let group = LiftGroup::of(lift);
+    let floor = group == LiftGroup::Floor;
+    let sequence = rules::sequence_seen(m);
 
     // ---- Ascent: crane versus engine (§5.2) ----
     // Floor lifts: the hips' first work is to rise off the floor, so the engine's onset and
     // progress are the hips' height; other lifts: the hips' forward drive (A1–A3 as written).
-    let (lead, index, f20, trunk_up) = if floor {
-        (
-            m.ascent.rise_lead_ms,
-            m.ascent.l_rise,
-            m.ascent.f20_rise,
-            m.ascent.trunk_up_at_rise_onset,
-        )
+    let lead = rules::a1_lead(m, group).filter(|_| sequence);
+    let index = rules::a2_index(m, group).filter(|_| sequence);
+    let f20 = rules::a3_f20(m, group).filter(|_| sequence);
+    let trunk_up = if floor {
+        m.ascent.trunk_up_at_rise_onset
     } else {
-        (
-            m.ascent.lead_ms,
-            m.ascent.l_asc,
-            m.ascent.f20,
-            m.ascent.trunk_up_at_hip_onset,
-        )
-    };
-    let trunk_up = trunk_up.unwrap_or(0.0);
+        m.ascent.trunk_up_at_hip_onset
+    }
+    .unwrap_or(0.0);
     let t_asc_ms = m.t_asc * 1000.0;
+    let fault_at = th.a1.fault.min(-th.a1_fault_frac * t_asc_ms);
     let a1 = lead.map(|lead| {
-        let fault_at = -(th.a1_fault_min_ms.max(th.a1_fault_frac * t_asc_ms));
         if lead < fault_at && trunk_up >= th.a1_trunk_up_deg {
             2
-        } else if lead < th.a1_good_ms {
+        } else if lead < th.a1.warn {
             1
         } else {
             0
         }
     });
-    // A1 far past its fault line (1.5×, as §7.3 uses for "stop") stands on its own, with half
-    // the trunk recovery before the hips move as its own corroboration.
-    let strong_a1 = lead
-        .is_some_and(|l| l < -1.5 * th.a1_fault_min_ms.max(th.a1_fault_frac * t_asc_ms))
-        && trunk_up >= 0.5 * th.a1_trunk_up_deg;
     let a2 = index.map(|l| th.a2.above(l));
     let a3 = f20.map(|v| th.a3.above(v)).unwrap_or(0);
-    // §5.2: a fault needs A1 or A2 at fault and a second metric agreeing (A2/A1, or A3 F20).
+    // §5.2: a fault needs A1 or A2 at fault and a second metric agreeing (A2/A1, or A3 F20);
+    // A1 far past its fault line (1.5×, as §7.3 uses for "stop") with half the trunk recovery
+    // before the hips moved stands on its own.
+    let strong_a1 =
+        lead.is_some_and(|l| l < 1.5 * fault_at) && trunk_up >= 0.5 * th.a1_trunk_up_deg;
     let back_leads = match (a1, a2) {
         (Some(x), Some(y))
             if (x == 2 && (y >= 1 || a3 >= 1)) || (y == 2 && (x >= 1 || a3 >= 1)) =>
@@ -112,53 +120,58 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
         };
         f.add(FaultCode::BackLeadsAscent, back_leads, detail);
     }
-    if floor {
-        let rise = m.hip_rise.map(|u| th.hip_rise.above(u)).unwrap_or(0);
-        let gain = th.first_pull_deg.above(m.trunk_gain_after_bottom);
-        let s = if rise == 2 || (gain == 2 && rise >= 1) {
-            2
-        } else {
-            rise.max(gain).min(1)
-        };
-        let detail = format!(
-            "hips rose ahead of the shoulders, index {:+.2}; trunk tipped {:.0}° further forward",
-            m.hip_rise.unwrap_or(0.0),
-            m.trunk_gain_after_bottom.max(0.0)
+    if floor && sequence {
+        // Either sign suffices: the hips well ahead of the shoulders off the floor, or the
+        // trunk tipping further forward as the hips rise (the crane left to finish the lift).
+        let rise = m.pull_hip_rise.map(|r| th.hip_rise.above(r)).unwrap_or(0);
+        let gain = m
+            .pull_trunk_gain
+            .map(|g| th.first_pull_deg.above(g))
+            .unwrap_or(0);
+        f.add(
+            FaultCode::HipsShootUp,
+            rise.max(gain),
+            format!(
+                "hips rose ahead of the shoulders, index {:+.2}; trunk tipped {:.0}° further forward",
+                m.pull_hip_rise.unwrap_or(f64::NAN),
+                m.pull_trunk_gain.unwrap_or(0.0).max(0.0)
+            ),
         );
-        f.add(FaultCode::HipsShootUp, s, detail);
     }
 
     // ---- Descent (§5.3) ----
-    let d1 = m.descent.lead_ms.map(|lead| {
-        if lead < th.d1_fault_ms
-            && m.descent.trunk_down_before_hips.unwrap_or(0.0) >= th.d1_trunk_deg
-        {
-            2
-        } else if lead < th.d1_warn_ms {
-            1
-        } else {
-            0
+    if sequence {
+        let d1 = m.descent.lead_ms.map(|lead| {
+            if lead < th.d1_fault_ms
+                && m.descent.trunk_down_before_hips.unwrap_or(0.0) >= th.d1_trunk_deg
+            {
+                2
+            } else if lead < th.d1_warn_ms {
+                1
+            } else {
+                0
+            }
+        });
+        let d2 = m.descent.l_desc.map(|l| th.d2.above(l));
+        let bows = match (d1, d2) {
+            (Some(x), Some(y)) if (x == 2 && y >= 1) || (y == 2 && x >= 1) => 2,
+            _ => 0,
+        };
+        // Only a confirmed pattern is worth saying: a lone warning here is mostly timing noise.
+        if bows == 2 && !m.from_unseen_start {
+            f.add(
+                FaultCode::TrunkLeadsDescent,
+                bows,
+                m.descent
+                    .lead_ms
+                    .map(|l| format!("trunk {:.0} ms ahead of the hips", -l))
+                    .unwrap_or_default(),
+            );
         }
-    });
-    let d2 = m.descent.l_desc.map(|l| th.d2.above(l));
-    let bows = match (d1, d2) {
-        (Some(x), Some(y)) if (x == 2 && y >= 1) || (y == 2 && x >= 1) => 2,
-        (x, y) => x.unwrap_or(0).max(y.unwrap_or(0)).min(1),
-    };
-    // Only a confirmed pattern is worth saying: a lone warning here is mostly timing noise.
-    if bows == 2 {
-        f.add(
-            FaultCode::TrunkLeadsDescent,
-            bows,
-            m.descent
-                .lead_ms
-                .map(|l| format!("trunk {:.0} ms ahead of the hips", -l))
-                .unwrap_or_default(),
-        );
     }
 
     // ---- Depth from the spine (§5.4) ----
-    if let Some(lim) = limit {
+    if let Some(lim) = limit.filter(|_| m.seen.trunk_bottom >= rules::SEEN) {
         let beyond = m.trunk_bottom - lim.trunk_deg;
         f.add(
             FaultCode::SpinalFlexionDepth,
@@ -169,7 +182,8 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
             ),
         );
     }
-    if m.hip_flexion_bottom > th.rounded_hip_deg
+    if rules::head_seen(m)
+        && m.hip_flexion_bottom > th.rounded_hip_deg
         && m.neck_change_bottom > th.rounded_neck_deg
         && m.trunk_bottom > th.rounded_trunk_deg
     {
@@ -184,77 +198,84 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
     }
 
     // ---- Squat instead of hinge, knees (§6) ----
-    let hi = m.hinge_index.map(|h| th.squat_hi.below(h)).unwrap_or(0);
-    let knee = th.squat_knee.above(m.knee_change_bottom);
-    let shin = th.squat_shin.above(m.shin_bottom);
-    let drop = if lift == Lift::Swing && m.hip_drop_bottom < -0.12 {
-        2
-    } else {
-        0
-    };
-    let squat = hi.max(knee).max(shin).max(drop);
-    f.add(
-        FaultCode::SquatNotHinge,
-        squat,
-        format!(
-            "hinge index {:.0}, knees {:.0}°, trunk {:.0}°",
-            m.hinge_index.unwrap_or(f64::NAN),
-            m.knee_change_bottom,
-            m.trunk_change_bottom
-        ),
-    );
-    if m.knee_change_bottom < th.knees_locked_deg && m.trunk_change_bottom > 45.0 {
+    if rules::posture_seen(m) {
+        let hi = m.hinge_index.map(|h| th.squat_hi.below(h)).unwrap_or(0);
+        let knee = th.squat_knee.above(m.knee_change_bottom).min(1);
+        let shin = th.squat_shin.above(m.shin_bottom).min(1);
         f.add(
-            FaultCode::KneesLocked,
-            1,
-            format!("knees {:.0}°", m.knee_change_bottom),
+            FaultCode::SquatNotHinge,
+            hi.max(knee).max(shin),
+            format!(
+                "hinge index {:.0}, knees {:.0}°, trunk {:.0}°",
+                m.hinge_index.unwrap_or(f64::NAN),
+                m.knee_change_bottom,
+                m.trunk_change_bottom
+            ),
         );
+        if m.trunk_change_bottom > 45.0 {
+            let s = th.knees_locked.below(m.knee_change_bottom);
+            f.add(
+                FaultCode::KneesLocked,
+                if th.knees_locked_faults { s } else { s.min(1) },
+                format!("knees bent only {:.0}°", m.knee_change_bottom.max(0.0)),
+            );
+        }
     }
 
-    // ---- Lockout (§6) ----
-    let lean =
-        th.lean_back_deg
-            .below(m.lock_trunk_change)
-            .max(if m.lock_hip_x > th.lean_back_hip_x {
+    // ---- Lockout (§6): only a lockout the camera saw ----
+    if rules::lockout_seen(m) {
+        f.add(
+            FaultCode::LeanBackLockout,
+            th.lean_back_deg.below(m.lock_trunk_change),
+            format!("trunk {:+.0}° from standing", m.lock_trunk_change),
+        );
+        let incomplete = th.incomplete_hip_deg.above(m.lock_hip_change).max(
+            if m.lock_knee_change > th.incomplete_knee_deg {
                 1
             } else {
                 0
-            });
-    f.add(
-        FaultCode::LeanBackLockout,
-        lean,
-        format!("trunk {:+.0}° from standing", m.lock_trunk_change),
-    );
-    let incomplete = th.incomplete_hip_deg.above(m.lock_hip_change).max(
-        if m.lock_knee_change > th.incomplete_knee_deg {
-            1
-        } else {
-            0
-        },
-    );
-    f.add(
-        FaultCode::IncompleteLockout,
-        incomplete,
-        format!("hips {:.0}° short of standing", m.lock_hip_change),
-    );
+            },
+        );
+        f.add(
+            FaultCode::IncompleteLockout,
+            incomplete,
+            format!("hips {:.0}° short of standing", m.lock_hip_change),
+        );
+    }
 
     // ---- Arms, head, bell, heels, twisting (§6) ----
-    if lift == Lift::Swing {
-        if let Some(e) = m.elbow_upswing {
+    if group == LiftGroup::Swing {
+        if let Some(e) = m.elbow_upswing.filter(|_| m.seen.elbow_lock >= rules::SEEN) {
             f.add(
                 FaultCode::ArmsLiftBell,
                 th.elbow_deg.below(e),
                 format!("elbows bent to {e:.0}°"),
             );
         }
+    } else if floor && rules::arms_seen_at_lockout(m) {
+        if let Some(w) = m.wrist_over_hip_lock {
+            f.add(
+                FaultCode::ArmsLiftBell,
+                th.arms_wrist_over_hip.above(w),
+                format!(
+                    "hands {:.0} % of your height above the hips, elbows at {:.0}°",
+                    w * 90.0,
+                    m.elbow_lock.unwrap_or(f64::NAN)
+                ),
+            );
+        }
     }
-    let head = m.neck_change_bottom.min(m.neck_change_lock);
-    f.add(
-        FaultCode::HeadCrank,
-        th.head_deg.below(head),
-        format!("head {:.0}° back from the trunk line", -head),
-    );
-    if floor {
+    if rules::head_seen(m) {
+        let head = m.neck_change_bottom.min(m.neck_change_lock);
+        if head < th.head_deg {
+            f.add(
+                FaultCode::HeadCrank,
+                1,
+                format!("head {:.0}° back from the trunk line", -head),
+            );
+        }
+    }
+    if floor && sequence {
         if let Some(d) = m.bar_drift {
             f.add(
                 FaultCode::BarDrift,
@@ -264,26 +285,45 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
         }
     }
     if lift != Lift::Clean {
-        if let Some(h) = m.heel_rise {
+        if let Some(h) = rules::heel_lift_seen(m) {
             f.add(FaultCode::HeelLift, th.heel.above(h), String::new());
         }
     }
-    let twist = m.yaw_change.map(|y| th.twist_deg.above(y)).unwrap_or(0);
-    f.add(FaultCode::Twisting, twist.min(1), String::new());
+    // (Judged only near a side view: from 45° on, the yaw estimate itself wanders that much.)
+    let twist = m.yaw.is_some_and(|y| y <= rules::POSTURE_MAX_YAW)
+        && m.yaw_change.is_some_and(|y| y > th.twist_deg);
+    if twist {
+        f.add(FaultCode::Twisting, 1, String::new());
+    }
 
-    // ---- Confidence (§5: view × visibility × gaps) ----
+    // ---- Confidence of the sequencing verdict (§5: view × visibility × gaps) ----
     let q = ((m.quality - 0.5) / 0.3).clamp(0.3, 1.0);
-    let gaps = if m.gap_critical { 0.5 } else { 1.0 };
-    let twist_factor = if twist >= 2 { 0.7 } else { 1.0 };
-    let measurable = lead.is_some() || index.is_some() || (floor && m.hip_rise.is_some());
-    let evidence = if (lead.is_some() && index.is_some()) || (floor && m.hip_rise.is_some()) {
+    let twist_factor = if twist { 0.85 } else { 1.0 };
+    let measurable = lead.is_some() || index.is_some() || (floor && m.pull_hip_rise.is_some());
+    let evidence = if (lead.is_some() && index.is_some()) || (floor && m.pull_hip_rise.is_some()) {
         1.0
     } else {
         0.85
     };
-    let confidence = (view_confidence(m.yaw) * q * gaps * twist_factor * evidence).clamp(0.0, 1.0);
+    let confidence = if sequence {
+        (view_confidence(m.yaw) * q * twist_factor * evidence).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
 
+    let judged = sequence && measurable && confidence >= th.min_confidence;
     let mut faults = f.0;
+    if !judged {
+        // Sequencing that could not be judged with confidence says no more than a warning.
+        for x in &mut faults {
+            if matches!(x.code, FaultCode::BackLeadsAscent | FaultCode::HipsShootUp)
+                && x.severity == Severity::Fault
+            {
+                x.severity = Severity::Warning;
+                x.message = fault_message(x.code, Severity::Warning, "");
+            }
+        }
+    }
     faults.sort_by_key(|x| {
         (
             std::cmp::Reverse(x.severity),
@@ -295,14 +335,7 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
         .iter()
         .find(|x| x.severity == Severity::Fault && x.code.is_crane())
         .map(|x| x.code);
-    let (verdict, message) = if confidence < th.min_confidence {
-        let why = if view_confidence(m.yaw) < 0.8 {
-            messages::UNCLEAR_VIEW
-        } else {
-            messages::UNCLEAR_TRACKING
-        };
-        (Verdict::Unclear, why.to_string())
-    } else if let Some(code) = crane {
+    let (verdict, message) = if let Some(code) = crane {
         (
             Verdict::Crane,
             faults
@@ -311,8 +344,21 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
                 .map(|x| x.message.clone())
                 .unwrap_or_default(),
         )
-    } else if !measurable {
-        (Verdict::Unclear, messages::UNCLEAR_SMALL.to_string())
+    } else if !judged {
+        let why = if !m.yaw.is_some_and(|y| y <= rules::SEQUENCE_MAX_YAW) {
+            messages::UNCLEAR_VIEW
+        } else if sequence && !measurable {
+            messages::UNCLEAR_SMALL
+        } else {
+            messages::UNCLEAR_TRACKING
+        };
+        // What the camera could judge still counts: a fault seen is said after why the
+        // crane-versus-engine call was not made.
+        let message = match faults.first() {
+            Some(x) if x.severity == Severity::Fault => format!("{why} {}", x.message),
+            _ => why.to_string(),
+        };
+        (Verdict::Unclear, message)
     } else {
         // The most important finding leads: a fault that is not the crane's (a squat, arms
         // lifting the bell) comes first, with the sound sequencing after it; a warning follows
@@ -327,15 +373,13 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
         (Verdict::Engine, message)
     };
 
-    // §5: faults are shown only at confidence ≥ 0.6; below it the rep says why it can't judge.
-    let low = confidence < th.min_confidence;
     Judgement {
         metrics: metrics(m, limit, lead),
-        faults: if low { Vec::new() } else { faults },
+        faults,
         verdict,
         confidence: (confidence * 100.0).round() / 100.0,
         message,
-        main: if low { None } else { crane },
+        main: crane,
     }
 }
 

@@ -84,7 +84,7 @@ impl fmt::Display for Lift {
 }
 
 /// What a rep looked like, for telling lifts apart (all heights and distances in B).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Shape {
     /// Wrist proxy height and forward position at the bottom.
     pub bell_y_bottom: f64,

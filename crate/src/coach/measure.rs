@@ -7,9 +7,9 @@
 use super::lift::{hinge_index, Shape};
 use super::sequence::{self, Ascent, Descent};
 use crate::motion::body::{median, Standing};
-use crate::motion::reps::Candidate;
+use crate::motion::reps::{Candidate, RepEnd};
 use crate::pose::LANDMARKS;
-use crate::signal::features::{Frame, FrameSig, Points, VIS_MISSING};
+use crate::signal::features::{Frame, FrameSig, Points, VIS_MISSING, VIS_USE};
 use crate::signal::zero_phase::{
     argmax_refined, at, derivative, fill_nan, filtfilt, rep_filter, resample, MAX_BRIDGED_GAP_S,
 };
@@ -27,16 +27,23 @@ pub struct Sample {
     pub t: f64,
     pub pts: Points,
     pub yaw: f64,
+    /// Bit i set: landmark i lies inside the picture.
+    pub inside: u64,
 }
 
 /// A rep's signals on a uniform grid.
 #[derive(Clone, Debug)]
 pub struct RepSeries {
+    /// The body frame the signals were computed in (near side, working leg).
+    pub frame: Frame,
     pub t0: f64,
     pub fs: f64,
     pub sig: Vec<FrameSig>,
     /// True where a key landmark was missing for longer than a bridgeable gap.
     pub gap: Vec<bool>,
+    /// Per landmark (empty for the ones no signal reads): seen at each sample — visibility
+    /// ≥ 0.5 and inside the picture, not the model's guess.
+    pub seen: Vec<Vec<bool>>,
     pub yaw: Vec<f64>,
 }
 
@@ -105,24 +112,36 @@ pub fn build_series(
     let mut vs: Vec<Vec<f64>> = Vec::with_capacity(LANDMARKS);
     let mut n = 0;
     let mut gap: Vec<bool> = Vec::new();
+    let mut seen: Vec<Vec<bool>> = Vec::with_capacity(LANDMARKS);
     for i in 0..LANDMARKS {
         if !USED.contains(&i) {
             // Eyes, mouth and pinkies: no signal reads them.
             xs.push(Vec::new());
             ys.push(Vec::new());
             vs.push(Vec::new());
+            seen.push(Vec::new());
             continue;
         }
-        let seen = |s: &Sample| s.pts.v[i] >= VIS_MISSING;
+        let found = |s: &Sample| s.pts.v[i] >= VIS_MISSING;
         let x: Vec<f64> = within
             .iter()
-            .map(|s| if seen(s) { s.pts.p[i].x } else { f64::NAN })
+            .map(|s| if found(s) { s.pts.p[i].x } else { f64::NAN })
             .collect();
         let y: Vec<f64> = within
             .iter()
-            .map(|s| if seen(s) { s.pts.p[i].y } else { f64::NAN })
+            .map(|s| if found(s) { s.pts.p[i].y } else { f64::NAN })
             .collect();
         let v: Vec<f64> = within.iter().map(|s| s.pts.v[i]).collect();
+        let seen_raw: Vec<f64> = within
+            .iter()
+            .map(|s| f64::from(u8::from(s.pts.v[i] >= VIS_USE && s.inside & (1 << i) != 0)))
+            .collect();
+        seen.push(
+            resample(&t, &seen_raw, t0, t1, fs, f64::INFINITY)
+                .into_iter()
+                .map(|v| v >= 0.5)
+                .collect(),
+        );
         let mut rx = resample(&t, &x, t0, t1, fs, MAX_BRIDGED_GAP_S);
         let mut ry = resample(&t, &y, t0, t1, fs, MAX_BRIDGED_GAP_S);
         let rv = resample(&t, &v, t0, t1, fs, f64::INFINITY);
@@ -175,16 +194,40 @@ pub fn build_series(
         sig.push(FrameSig::compute(&pts, frame));
     }
     Some(RepSeries {
+        frame: *frame,
         t0,
         fs,
         sig,
         gap,
+        seen,
         yaw,
     })
 }
 
+/// How much of each part of the body the camera really saw in each phase of the rep: the
+/// share of samples where the landmarks were visible (≥ 0.5) and inside the picture. A rule
+/// rests only on parts that were seen (docs/biomechanics.md §2 visibility gating).
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Seen {
+    /// Near shoulder and working hip.
+    pub trunk_bottom: f64,
+    pub trunk_ascent: f64,
+    pub trunk_lock: f64,
+    /// The working knee and ankle at the bottom.
+    pub knee_bottom: f64,
+    pub ankle_bottom: f64,
+    /// The working heel and toes, descent to just after the bottom.
+    pub foot_descent: f64,
+    /// Near wrist and elbow at lockout.
+    pub wrist_lock: f64,
+    pub elbow_lock: f64,
+    /// An ear at the bottom and at lockout.
+    pub head_bottom: f64,
+    pub head_lock: f64,
+}
+
 /// Everything measured about one rep. Angles in degrees, lengths in B, times in seconds.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct RepMeasure {
     pub t_start: f64,
     pub t_bottom: f64,
@@ -223,7 +266,10 @@ pub struct RepMeasure {
     /// Median near-elbow angle over the upswing (180 = straight arms).
     pub elbow_upswing: Option<f64>,
     pub bar_drift: Option<f64>,
+    /// Heel, toe and ankle rise during the descent and at the bottom (B).
     pub heel_rise: Option<f64>,
+    pub toe_rise: Option<f64>,
+    pub ankle_rise: Option<f64>,
     /// Fatigue features (§7.1).
     pub peak_hip_ext_vel: f64,
     pub peak_hip_drive: f64,
@@ -237,6 +283,45 @@ pub struct RepMeasure {
     pub yaw_change: Option<f64>,
     pub quality: f64,
     pub gap_critical: bool,
+    /// What the camera saw of each body part.
+    pub seen: Seen,
+    /// Floor lifts: the hip-rise index from the lowest the hips went (the pull's start) to
+    /// lockout: positive = the hips rose ahead of the shoulders.
+    pub pull_hip_rise: Option<f64>,
+    /// Floor lifts: how much further forward the trunk tipped after the pull began (deg): the
+    /// hips rising without the chest, the back left to finish the lift.
+    pub pull_trunk_gain: Option<f64>,
+    /// Floor lifts: the trunk's recovery (0..1) when the knees were 70 % straightened: a
+    /// stripper pull straightens the knees with the trunk still down.
+    pub trunk_at_knee70: Option<f64>,
+    /// Wrists above the hips at lockout (B): bent arms lift the bar or bell toward the chest.
+    pub wrist_over_hip_lock: Option<f64>,
+    /// Near elbow angle at lockout (180 = straight).
+    pub elbow_lock: Option<f64>,
+    /// False for a rep the machine counted but the per-rep analysis could not measure (too
+    /// little data, no body frame): only its event times are known.
+    pub measured: bool,
+    /// How the lockout was seen (out of the picture, cut by the clip's end).
+    pub end: RepEnd,
+    /// The clip began low: the descent was not seen.
+    pub from_unseen_start: bool,
+}
+
+impl RepMeasure {
+    /// A counted rep with nothing measured but its times.
+    pub fn unmeasured(c: &Candidate) -> RepMeasure {
+        RepMeasure {
+            t_start: c.t_start,
+            t_bottom: c.t_bottom,
+            t_trunk_max: c.t_bottom,
+            t_lockout: c.t_lockout,
+            t_top: c.t_lockout,
+            t_end: c.t_lockout,
+            end: c.end,
+            from_unseen_start: c.from_unseen_start,
+            ..RepMeasure::default()
+        }
+    }
 }
 
 fn finite_or(v: f64, d: f64) -> f64 {
@@ -288,24 +373,48 @@ pub fn measure(
     let fs = series.fs;
     let secs = |s: f64| (s * fs).round() as usize;
     let hip: Vec<f64> = series.col(|s| s.hip - standing.hip);
-    if hip.iter().any(|v| !v.is_finite()) {
-        return None;
-    }
     let trunk = series.col(|s| s.trunk);
     let hip_x = series.col(|s| s.hip_x);
     let is0 = series.index(cand.t_start);
     let il0 = series.index(cand.t_lockout).max(is0 + 1);
+    // The events are found on the landmark hip angle where the camera shows it (a side or
+    // oblique view, the hips folding ≥ 20°); seen from the front the hips fold toward the
+    // camera and the angle hardly moves, so there the shoulders' drop below their highest
+    // point (% of it) marks the bottom and the lockout instead.
+    let mut yaws: Vec<f64> = series
+        .yaw
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
+    let yaw_med = median(&mut yaws).unwrap_or(0.0);
+    let hip_span = max_in(&hip[is0..=il0.min(n - 1)]) - min_in(&hip[is0..=il0.min(n - 1)]);
+    let by_angle = hip.iter().all(|v| v.is_finite()) && hip_span >= 20.0 && yaw_med <= 50.0;
+    let (ev, plateau_tol, top_tol) = if by_angle {
+        (hip.clone(), 8.0, 0.5)
+    } else {
+        let sy = series.col(|s| s.shoulder_y);
+        let top = max_in(&sy);
+        if !(top > 0.0) || sy.iter().any(|v| !v.is_finite()) {
+            return None;
+        }
+        (
+            sy.iter().map(|v| 100.0 * (1.0 - v / top)).collect(),
+            4.0,
+            0.25,
+        )
+    };
     // Bottom (§4.2): the deepest hip flexion of the final descent. Climb back from the lockout
     // up the ascent, then take the bottom plateau; its latest deepest sample is where the
     // ascent starts (a paused deadlift waits on the floor first).
     let il0 = il0.min(n - 1);
     let bell_x = series.col(|s| s.bell_x);
     let mut k = il0;
-    while k > is0 && hip[k - 1] > hip[k] + 0.02 {
+    while k > is0 && ev[k - 1] > ev[k] + 0.02 {
         k -= 1;
     }
     let mut lo = k;
-    while lo > is0 && hip[lo - 1] >= hip[k] - 8.0 && k - lo < secs(1.5) {
+    while lo > is0 && ev[lo - 1] >= ev[k] - plateau_tol && k - lo < secs(1.5) {
         lo -= 1;
     }
     let behind: Vec<usize> = (is0..=il0).filter(|&i| bell_x[i] < 0.0).collect();
@@ -314,34 +423,35 @@ pub fn measure(
     } else {
         (lo, k)
     };
-    let top = hip[lo..=k]
-        .iter()
-        .cloned()
-        .fold(f64::NEG_INFINITY, f64::max);
-    let ib_plateau = (lo..=k).rev().find(|&i| hip[i] >= top - 0.5).unwrap_or(lo);
+    let top = ev[lo..=k].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let ib_plateau = (lo..=k)
+        .rev()
+        .find(|&i| ev[i] >= top - top_tol)
+        .unwrap_or(lo);
     let ibf = argmax_refined(
-        &hip,
+        &ev,
         ib_plateau.saturating_sub(1),
         (ib_plateau + 2).min(k + 1),
     )
     .unwrap_or(ib_plateau as f64);
     let ib = ibf.round() as usize;
     let depth = at(&hip, ibf);
+    let ev_depth = at(&ev, ibf);
     // Descent onset: the last moment near the top before the bottom.
     let lo_from = is0.saturating_sub(secs(0.5));
-    let top_min = min_in(&hip[lo_from..=ib]);
+    let top_min = min_in(&ev[lo_from..=ib]);
     let is = (lo_from..=ib)
         .rev()
-        .find(|&k| hip[k] <= top_min + 0.05 * (depth - top_min))
+        .find(|&k| ev[k] <= top_min + 0.05 * (ev_depth - top_min))
         .unwrap_or(lo_from);
     // Lockout: 95 % of the way up.
     let hi_to = (il0 + secs(0.3)).min(n - 1);
     if hi_to <= ib + 1 {
         return None;
     }
-    let lock_min = min_in(&hip[ib..=hi_to]);
+    let lock_min = min_in(&ev[ib..=hi_to]);
     let il = (ib..=hi_to)
-        .find(|&k| hip[k] <= lock_min + 0.05 * (depth - lock_min))
+        .find(|&k| ev[k] <= lock_min + 0.05 * (ev_depth - lock_min))
         .unwrap_or(hi_to);
     let lock_to = (il + secs(0.1)).min(n - 1);
 
@@ -398,8 +508,18 @@ pub fn measure(
 
     let lock =
         |f: fn(&FrameSig) -> f64| mean(&series.sig[il..=lock_to].iter().map(f).collect::<Vec<_>>());
-    let heel = series.col(|s| s.heel_y - standing.heel_y);
-    let heel_rise = Some(max_in(&heel[is..=(ib + secs(0.2)).min(n - 1)])).filter(|v| v.is_finite());
+    // Heel, toe and ankle rise from where they stood as the rep began (B). A real heel lift
+    // rolls the foot over planted toes, the ankle rising with the heel; a heel the model guesses
+    // behind a plate wanders on its own.
+    let foot_to = (ib + secs(0.2)).min(n - 1);
+    let rise_of = |f: fn(&FrameSig) -> f64| {
+        let c = series.col(f);
+        let base = c[is];
+        Some(max_in(&c[is..=foot_to]) - base).filter(|v| v.is_finite())
+    };
+    let heel_rise = rise_of(|s| s.heel_y);
+    let toe_rise = rise_of(|s| s.toe_y);
+    let ankle_rise = rise_of(|s| s.ankle_y);
     let upswing_end = top.unwrap_or(il).max(il);
     let mut elbows: Vec<f64> = series.sig[ib..=upswing_end]
         .iter()
@@ -438,6 +558,56 @@ pub fn measure(
             .any(|g| *g)
     };
     let top_k = top.unwrap_or(il);
+    let fr = series.frame;
+    let share = |ids: &[usize], a: usize, b: usize| -> f64 {
+        let (a, b) = (a.min(n - 1), b.min(n - 1));
+        if b < a {
+            return 0.0;
+        }
+        let ok = (a..=b)
+            .filter(|&k| {
+                ids.iter()
+                    .all(|&i| series.seen[i].get(k).copied().unwrap_or(false))
+            })
+            .count();
+        ok as f64 / (b - a + 1) as f64
+    };
+    let ear_seen = |a: usize, b: usize| {
+        share(&[fr.near.ear()], a, b).max(share(&[fr.near.other().ear()], a, b))
+    };
+    let around = |c: usize, s: f64| (c.saturating_sub(secs(s)), c + secs(s));
+    let (b0, b1) = around(ib, 0.2);
+    let seen = Seen {
+        trunk_bottom: share(&[fr.near.shoulder(), fr.leg.hip()], b0, b1),
+        trunk_ascent: share(&[fr.near.shoulder(), fr.leg.hip()], ib, il),
+        trunk_lock: share(&[fr.near.shoulder(), fr.leg.hip()], il, lock_to),
+        knee_bottom: share(&[fr.leg.knee()], b0, b1),
+        ankle_bottom: share(&[fr.leg.ankle()], b0, b1),
+        foot_descent: share(&[fr.leg.heel(), fr.leg.toe()], is, b1),
+        wrist_lock: share(&[fr.near.wrist()], il, lock_to),
+        elbow_lock: share(&[fr.near.elbow(), fr.near.wrist()], il, lock_to),
+        head_bottom: ear_seen(b0, b1),
+        head_lock: ear_seen(il, lock_to),
+    };
+    // Floor lifts: the pull starts where the hips are lowest before the lockout.
+    let hip_y = series.col(|s| s.hip_y);
+    let pull = (is..=ib.max(is))
+        .filter(|&k| hip_y[k].is_finite())
+        .min_by(|&a, &b| hip_y[a].total_cmp(&hip_y[b]));
+    let pull_hip_rise =
+        pull.and_then(|p| sequence::hip_rise_index(&hip_y, &series.col(|s| s.shoulder_y), p, il));
+    let pull_trunk_gain = pull
+        .map(|p| max_in(&trunk[p..=il.max(p)]) - trunk[p])
+        .filter(|v| v.is_finite());
+    let knee = series.col(|s| s.knee);
+    let trunk_at_knee70 = pull.and_then(|p| {
+        let rk = sequence::progress(&knee, p, il, 15.0)?;
+        let rt = sequence::progress(&trunk, p, il, 10.0)?;
+        sequence::progress_at(&rt, &rk, 0.7)
+    });
+    let wrist_over_hip_lock =
+        Some(lock(|s| s.bell_y) - lock(|s| s.hip_y)).filter(|v| v.is_finite());
+    let elbow_lock = Some(lock(|s| s.elbow)).filter(|v| v.is_finite());
     let shape = Shape {
         bell_y_bottom: bell_y[ib],
         bell_x_bottom: bell_x[ib],
@@ -487,6 +657,8 @@ pub fn measure(
         elbow_upswing,
         bar_drift,
         heel_rise,
+        toe_rise,
+        ankle_rise,
         peak_hip_ext_vel: finite_or(peak_hip_ext_vel, 0.0),
         peak_hip_drive: finite_or(peak_hip_drive, 0.0),
         t_asc: (il - ib) as f64 / fs,
@@ -502,5 +674,14 @@ pub fn measure(
                 .collect::<Vec<_>>(),
         ),
         gap_critical: crit(ib, 0.3, 0.3) || crit(il, 0.2, 0.2),
+        seen,
+        pull_hip_rise,
+        pull_trunk_gain,
+        trunk_at_knee70,
+        wrist_over_hip_lock,
+        elbow_lock,
+        measured: true,
+        end: cand.end,
+        from_unseen_start: cand.from_unseen_start,
     })
 }

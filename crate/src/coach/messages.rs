@@ -64,6 +64,8 @@ pub fn spoken_cue(code: Option<FaultCode>, engine: bool) -> &'static str {
 pub const ENGINE: &str = "Engine: your hips drove the rep and the back held the crane.";
 /// After a fault that is not the crane's (a squat, say): the sequencing itself was sound.
 pub const SEQUENCE_SOUND: &str = "Hips and chest did rise together: no crane.";
+/// A rep counted but not measured (the pose was lost or too short a stretch was seen).
+pub const UNCLEAR_UNMEASURED: &str = "Rep counted — the camera did not see enough of it to judge.";
 pub const UNCLEAR_VIEW: &str =
     "Can't judge this rep: turn side-on to the camera so hips and chest can be told apart.";
 pub const UNCLEAR_TRACKING: &str =

@@ -4,9 +4,12 @@
 
 pub mod drill;
 pub mod fatigue;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fit;
 pub mod judge;
 pub mod lift;
 pub mod measure;
 pub mod messages;
+pub mod rules;
 pub mod sequence;
 pub mod thresholds;

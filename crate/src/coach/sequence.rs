@@ -183,7 +183,7 @@ pub fn fit_minjerk(
 }
 
 /// The ascent's crane-versus-engine measurements.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Ascent {
     /// A1 Δt_lead (ms), positive = hips lead.
     pub lead_ms: Option<f64>,
@@ -295,7 +295,7 @@ pub fn ascent(
 }
 
 /// The descent's measurements (§5.3).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Descent {
     /// D1 Δt_desc (ms): t_on(trunk incline) − t_on(hips back); positive = hips back first.
     pub lead_ms: Option<f64>,

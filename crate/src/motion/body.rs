@@ -338,8 +338,17 @@ impl BodyTracker {
         let mut weight = 0.0;
         for s in [near, near.other()] {
             let w = if s == near { 1.0 } else { 0.4 };
-            if pts.v[s.toe()] >= VIS_USE && pts.v[s.heel()] >= VIS_USE {
-                let dx = pts.p[s.toe()].x - pts.p[s.heel()].x;
+            // Toes ahead of the heel; a track without heels (other pose models, a depth
+            // sensor): toes ahead of the ankle.
+            let back = if pts.v[s.heel()] >= VIS_USE {
+                Some(s.heel())
+            } else if pts.v[s.ankle()] >= VIS_USE {
+                Some(s.ankle())
+            } else {
+                None
+            };
+            if let (true, Some(back)) = (pts.v[s.toe()] >= VIS_USE, back) {
+                let dx = pts.p[s.toe()].x - pts.p[back].x;
                 vote += w * dx.signum();
                 weight += w;
             }

@@ -3,5 +3,6 @@
 //! Biomechanics.md §1.2, §1.3, §3 and §4.
 
 pub mod body;
+pub mod posture;
 pub mod reps;
 pub mod view;

@@ -159,8 +159,10 @@ pub struct FrameSig {
     pub arm: f64,
     /// Near elbow angle, 180 = straight.
     pub elbow: f64,
-    /// Near heel height (B) above the standing midfoot.
+    /// Working heel, toe and ankle heights (B) above the standing midfoot.
     pub heel_y: f64,
+    pub toe_y: f64,
+    pub ankle_y: f64,
     /// Horizontal distance between the two ankles (B): a free leg held out in front.
     pub feet_apart: f64,
     /// Height of the other ankle above the working leg's (B): a free leg off the floor.
@@ -232,6 +234,8 @@ impl FrameSig {
             arm,
             elbow,
             heel_y: up(heel),
+            toe_y: up(pts.get(leg.toe())),
+            ankle_y: up(an),
             feet_apart: (far_ankle.x - an.x).abs() / b,
             free_foot_y: (far_ankle.y - an.y) / b,
             chord: (s - hm).norm() / b,

@@ -674,8 +674,9 @@ impl Ctx<'_> {
             // The hips rise and the knees straighten while the trunk tips further forward...
             let mut mid = *bottom;
             mid.knee = 0.4 * bottom.knee;
-            // (+10°: the labelled real "hips first" set tips 12–26° further forward.)
-            mid.pelvis = bottom.pelvis + 10.0;
+            // (+18°: the median of the labelled real "hips first" set, which tips 12–26°
+            // further forward; the +10° used before was milder than any rep of that set.)
+            mid.pelvis = bottom.pelvis + 18.0;
             let a1 = 0.25 * a;
             self.b.go(
                 mid,
