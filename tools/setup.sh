@@ -25,12 +25,17 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  say "adding rustfmt and clippy"
+  rustup component add rustfmt clippy
+fi
+
 # wasm-bindgen CLI must match the library version in Cargo.lock exactly.
 want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [[ "$have" != "$want" ]]; then
   say "installing wasm-bindgen-cli $want (a few minutes, once)"
-  # Not --locked: a pinned transitive crate is not served here (toolchain.md).
+  # Not --locked: a pinned transitive crate is not served here (docs/toolchain.md).
   cargo install wasm-bindgen-cli --version "$want" >/dev/null
 fi
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # The one command that sets up and runs every test, from a fresh machine:
+#   the habits first: formatting (cargo fmt), lints (clippy, native and wasm, -D warnings) and
+#   the JS check (ESLint, pinned in package.json) — any finding fails the command;
 #   native Rust tests (unit, simulator ground truth, real tracks, property tests),
 #   wasm-bindgen tests in headless Chromium (the JS boundary and the drawing),
 #   end-to-end tests of the page in headless Chromium with real clips as the fake camera.
@@ -17,13 +19,23 @@ if [[ ! -d ../shared/data ]]; then
   banner "NOTE: ../shared is absent: the real-data tests will SKIP (real tracks, real clips)"
 fi
 
+banner "formatting (cargo fmt --check)"
+cargo fmt --all --check
+
+banner "lints (cargo clippy -D warnings: native, and the wasm boundary)"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --test web --test web_record -- -D warnings
+
+banner "JS check (eslint: www, tests, tools)"
+npx --no-install eslint www tests tools eslint.config.js
+
 banner "native tests (cargo test --release)"
 cargo test --release --workspace
 
 banner "wasm tests in headless Chromium (wasm-bindgen-test)"
 if [[ -f crate/tests/web.rs ]]; then
   CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120} \
-    cargo test --release --target wasm32-unknown-unknown --test web
+    cargo test --release --target wasm32-unknown-unknown --test web --test web_record
 fi
 
 banner "end-to-end tests in headless Chromium (node --test tests/e2e)"

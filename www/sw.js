@@ -6,12 +6,12 @@
 // Everything is precached at install; only same-origin GET requests are handled (the page
 // never requests anything else).
 
-const SHELL_CACHE = 'hingecheck-shell-v1';
+const SHELL_CACHE = 'hingecheck-shell-v2';
 const RUNTIME_CACHE = 'hingecheck-runtime-tasks-vision-1.1.0-models-v1';
 
 const SHELL = [
   './', 'index.html', 'styles.css', 'manifest.webmanifest', 'icon.svg',
-  'app/main.js', 'app/ui.js', 'app/wasm.js', 'app/session.js', 'app/stage.js', 'app/audio.js',
+  'app/main.js', 'app/ui.js', 'app/core.js', 'app/store.js', 'app/session.js', 'app/stage.js', 'app/audio.js',
   'app/camera.js', 'app/pose.js', 'app/feedback.js', 'app/live.js', 'app/clip.js', 'app/demo.js',
   'app/files.js', 'app/chart.js', 'app/review.js', 'app/workshop.js', 'app/drill.js',
   'js/pose-client.js', 'js/pose-worker.js',

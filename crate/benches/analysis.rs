@@ -1,5 +1,5 @@
 //! `cargo bench`: the analysis's per-frame cost and a 60-minute simulated track, against the
-//! budgets in product.md (numbers only; nothing is asserted). The same as `hingecheck bench`.
+//! budgets in docs/product.md (numbers only; nothing is asserted). The same as `hingecheck bench`.
 
 fn main() {
     let minutes = std::env::var("HINGECHECK_BENCH_MINUTES")

@@ -744,6 +744,22 @@ impl Analyzer {
         self.counts.rejected += 1;
         self.rejected_first.get_or_insert_with(|| e.to_string());
     }
+
+    /// The fault the latest counted rep's spoken cue is about (what [`Analyzer::last_cue`]
+    /// words), without building its report. For the wasm boundary's rep event.
+    pub fn last_cue_fault(&self) -> Option<FaultCode> {
+        self.counted().last().and_then(|r| r.cue)
+    }
+
+    /// The set's fatigue state now (the report's `fatigue`), without building the rest of the
+    /// report: no rep is judged again. For the wasm boundary's rep event.
+    pub fn fatigue(&self) -> crate::report::FatigueReport {
+        let feats: Vec<RepFeatures> = self
+            .counted()
+            .map(|r| RepFeatures::of(&r.measure, r.verdict, r.confidence))
+            .collect();
+        fatigue::assess(&feats)
+    }
 }
 
 fn round3(v: f64) -> f64 {

@@ -1,6 +1,6 @@
 //! Benchmarks (measured, never asserted): the per-frame cost of the analysis and of building
 //! the overlay scene, and a 60-minute simulated track analysed end to end — the numbers
-//! product.md budgets (per frame median ≤ 50 µs, p99 ≤ 250 µs in wasm; a 60-minute track in
+//! docs/product.md budgets (per frame median ≤ 50 µs, p99 ≤ 250 µs in wasm; a 60-minute track in
 //! ≤ 2 s natively). Used by `hingecheck bench` and `cargo bench`.
 
 use crate::analyzer::{Analyzer, Settings};

@@ -8,11 +8,15 @@
 //! hand landmarks in the drill, estimated crest and trochanter points otherwise, marked
 //! "est."); the pelvic-limit angle when the drill calibrated it; phase, rep counter, the last
 //! verdict, and framing warnings.
+//!
+//! [`scene`] decides nothing itself: it calls one small function per part of the picture
+//! (skeleton, crane, engine, pelvic points, drill angles, pelvic limit, and the HUD's rep
+//! counter, last verdict and framing advice), in painting order.
 
 use crate::analyzer::Live;
 use crate::pose::idx;
 use crate::report::{RepReport, Verdict};
-use crate::signal::features::{Side, VIS_USE};
+use crate::signal::features::{Frame, Points, Side, VIS_USE};
 use crate::signal::V2;
 
 /// CSS colours of the product.
@@ -21,6 +25,8 @@ pub mod color {
     pub const ENGINE_DIM: &str = "rgba(34,197,94,0.25)";
     pub const CRANE: &str = "#94a3b8";
     pub const CRANE_ALARM: &str = "#ef4444";
+    /// The boom's lattice marks.
+    pub const LATTICE: &str = "#475569";
     pub const THUMB: &str = "#f59e0b";
     pub const INDEX: &str = "#38bdf8";
     pub const LIMIT: &str = "#facc15";
@@ -191,233 +197,29 @@ fn centred(x: f64, text: &str, size: f64, w: f64) -> f64 {
     }
 }
 
-/// Builds the scene for the current live state.
+/// Builds the scene for the current live state: the figure's parts in painting order (each a
+/// function below), then the heads-up text.
 pub fn scene(live: &Live, last: Option<&RepReport>, o: &Options) -> Scene {
     let mut items = Vec::with_capacity(64);
     let ts = o.text_scale * (o.height / 480.0).max(0.6);
-    if let (Some(pts), Some(fr), Some((iw, ih))) = (&live.points, &live.frame, live.image) {
-        let m = Mapper {
-            w: o.width,
-            h: o.height,
-            iw,
-            ih,
-            mirror: o.mirror,
-        };
-        let px = m.scale();
-        let near = fr.near;
-        let ok = |i: usize| pts.v[i] >= VIS_USE && pts.p[i].x.is_finite();
-        // Skeleton: far side first, dim; near side bright.
-        for side in [near.other(), near] {
-            let shift = if side == Side::Right { 1 } else { 0 };
-            for &(a, b) in &BONES {
-                let (a, b) = if a == idx::LEFT_SHOULDER && b == idx::RIGHT_SHOULDER
-                    || a == idx::LEFT_HIP && b == idx::RIGHT_HIP
-                {
-                    if side != near {
-                        continue;
-                    }
-                    (a, b)
-                } else {
-                    (a + shift, b + shift)
-                };
-                if ok(a) && ok(b) {
-                    let color = if side == near {
-                        color::NEAR
-                    } else {
-                        color::FAR
-                    };
-                    items.push(Item::Line {
-                        a: m.map(pts.p[a]),
-                        b: m.map(pts.p[b]),
-                        width: (if side == near { 3.0 } else { 2.0 }) * ts,
-                        color,
-                        dashed: false,
-                    });
-                }
-            }
+    if let Some(fig) = Figure::of(live, o, ts) {
+        // The last rep still colours the crane and the engine for a moment after it.
+        let recent = last.filter(|r| live.t - r.lockout_s < 2.5);
+        skeleton(&mut items, &fig);
+        if fig.ok(fig.near_hip()) && fig.shoulder_mid().x.is_finite() {
+            let recent_verdict = recent.map(|r| r.verdict);
+            crane(&mut items, &fig, live.crane, recent_verdict, o.clock);
+            engine(&mut items, &fig, live.engine, recent_verdict);
         }
-        let hip = pts.p[near.hip()];
-        let shoulder_mid = pts.mid(idx::LEFT_SHOULDER);
-        let last_recent = last.filter(|r| live.t - r.lockout_s < 2.5);
-        // The crane: pelvis and spine as one steel boom, hip to shoulders.
-        if ok(near.hip()) && shoulder_mid.x.is_finite() {
-            let flashing =
-                live.crane > 0.25 || last_recent.is_some_and(|r| r.verdict == Verdict::Crane);
-            let on = (o.clock * 4.0).fract() < 0.5;
-            let c = if flashing && on {
-                color::CRANE_ALARM
-            } else {
-                color::CRANE
-            };
-            let w = (0.03 * fr.b * px).max(6.0);
-            items.push(Item::Line {
-                a: m.map(hip),
-                b: m.map(shoulder_mid),
-                width: w,
-                color: c,
-                dashed: false,
-            });
-            // Lattice marks along the boom so it reads as a crane.
-            let dir = shoulder_mid - hip;
-            let normal = V2::new(-dir.y, dir.x).normalize() * (0.018 * fr.b);
-            for k in 1..6 {
-                let p = hip + dir * (k as f64 / 6.0);
-                items.push(Item::Line {
-                    a: m.map(p - normal),
-                    b: m.map(p + normal),
-                    width: 2.0 * ts,
-                    color: if flashing && on {
-                        color::CRANE_ALARM
-                    } else {
-                        "#475569"
-                    },
-                    dashed: false,
-                });
-            }
-            // The engine: the hips, lit while they drive.
-            let lit =
-                live.engine > 0.2 || last_recent.is_some_and(|r| r.verdict == Verdict::Engine);
-            let r = (0.065 * fr.b * px).max(10.0);
-            items.push(Item::Circle {
-                c: m.map(hip),
-                r,
-                fill: Some(if lit {
-                    color::ENGINE
-                } else {
-                    color::ENGINE_DIM
-                }),
-                stroke: Some((color::ENGINE, 3.0 * ts)),
-            });
+        let pelvis = Pelvis::of(&fig, live, o.drill);
+        if fig.ok(fig.near_hip()) || !pelvis.estimated {
+            pelvic_points(&mut items, &fig, &pelvis, o);
         }
-        // Thumb and index finger: the pelvic line.
-        let (thumb, index, estimated) = if o.drill && ok(near.thumb()) && ok(near.index()) {
-            (pts.p[near.thumb()], pts.p[near.index()], false)
-        } else {
-            let tilt = live.sig.map(|s| s.trunk).unwrap_or(0.0)
-                - live.standing.map(|s| s.trunk).unwrap_or(0.0);
-            let a = tilt.to_radians();
-            let crest =
-                hip + V2::new(fr.facing * a.sin(), a.cos()) * (CREST_ABOVE_TROCHANTER_B * fr.b);
-            (crest, hip, true)
-        };
-        if ok(near.hip()) || !estimated {
-            let r = (0.018 * fr.b * px).max(5.0);
-            items.push(Item::Line {
-                a: m.map(index),
-                b: m.map(thumb),
-                width: 3.0 * ts,
-                color: color::THUMB,
-                dashed: estimated,
-            });
-            let fill = |c| if estimated { None } else { Some(c) };
-            items.push(Item::Circle {
-                c: m.map(thumb),
-                r,
-                fill: fill(color::THUMB),
-                stroke: Some((color::THUMB, 2.0 * ts)),
-            });
-            items.push(Item::Circle {
-                c: m.map(index),
-                r,
-                fill: fill(color::INDEX),
-                stroke: Some((color::INDEX, 2.0 * ts)),
-            });
-            let (tx, ty) = m.map(thumb);
-            let label = if estimated {
-                "crest (est.)"
-            } else {
-                "thumb · crest"
-            };
-            let side_off = if (fr.facing > 0.0) != o.mirror {
-                -1.0
-            } else {
-                1.0
-            };
-            let (x, align) = beside(tx, 1.6 * r, side_off, label, 13.0 * ts, o.width);
-            items.push(Item::Text {
-                at: (x, ty),
-                text: label.into(),
-                size: 13.0 * ts,
-                color: color::THUMB,
-                align,
-                bold: false,
-            });
-            let (ix, iy) = m.map(index);
-            let label = if estimated {
-                "trochanter (est.)"
-            } else {
-                "index · trochanter"
-            };
-            let (x, align) = beside(ix, 1.6 * r, side_off, label, 13.0 * ts, o.width);
-            items.push(Item::Text {
-                at: (x, iy + 16.0 * ts),
-                text: label.into(),
-                size: 13.0 * ts,
-                color: color::INDEX,
-                align,
-                bold: false,
-            });
+        if o.drill && !pelvis.estimated {
+            drill_angles(&mut items, &fig, &pelvis, live, o);
         }
-        // In the drill: the two lines' angles. The pelvic line's label sits below and behind the
-        // hip, the trunk line's above the middle of the boom, so they never meet.
-        if o.drill && !estimated {
-            let psi = crate::signal::geometry::ang(thumb - index, fr.facing);
-            let behind = if (fr.facing > 0.0) != o.mirror {
-                -1.0
-            } else {
-                1.0
-            };
-            let (ix, iy) = m.map(index);
-            let text = format!("pelvic line {psi:.0}°");
-            items.push(Item::Text {
-                at: (
-                    centred(ix + behind * 70.0 * ts, &text, 15.0 * ts, o.width),
-                    iy + 40.0 * ts,
-                ),
-                text,
-                size: 15.0 * ts,
-                color: color::THUMB,
-                align: Align::Center,
-                bold: true,
-            });
-            if let Some(sig) = live.sig.filter(|s| s.trunk.is_finite()) {
-                let (hx, hy) = m.map(hip);
-                let (sx, sy) = m.map(shoulder_mid);
-                let text = format!("trunk line {:.0}°", sig.trunk);
-                items.push(Item::Text {
-                    at: (
-                        centred((hx + sx) / 2.0, &text, 15.0 * ts, o.width),
-                        (hy + sy) / 2.0 - 34.0 * ts,
-                    ),
-                    text,
-                    size: 15.0 * ts,
-                    color: color::TEXT,
-                    align: Align::Center,
-                    bold: true,
-                });
-            }
-        }
-        // The pelvic limit from the drill.
         if let Some(limit) = o.pelvic_limit_deg {
-            let a = limit.to_radians();
-            let tip = hip + V2::new(fr.facing * a.sin(), a.cos()) * (0.33 * fr.b);
-            items.push(Item::Line {
-                a: m.map(hip),
-                b: m.map(tip),
-                width: 2.0 * ts,
-                color: color::LIMIT,
-                dashed: true,
-            });
-            let (x, y) = m.map(tip);
-            let text = format!("pelvic limit {limit:.0}°");
-            items.push(Item::Text {
-                at: (centred(x, &text, 13.0 * ts, o.width), y - 6.0 * ts),
-                text,
-                size: 13.0 * ts,
-                color: color::LIMIT,
-                align: Align::Center,
-                bold: false,
-            });
+            pelvic_limit(&mut items, &fig, limit, o);
         }
     }
     if o.hud {
@@ -426,13 +228,329 @@ pub fn scene(live: &Live, last: Option<&RepReport>, o: &Options) -> Scene {
     Scene { items }
 }
 
+/// What every part of the figure works from: the live points, the body frame, the mapping to
+/// canvas pixels and the text scale.
+struct Figure<'a> {
+    pts: &'a Points,
+    fr: Frame,
+    m: Mapper,
+    /// Canvas pixels per isotropic image pixel.
+    px: f64,
+    ts: f64,
+}
+
+impl<'a> Figure<'a> {
+    /// None until the lifter and the picture are known.
+    fn of(live: &'a Live, o: &Options, ts: f64) -> Option<Self> {
+        let (pts, fr, (iw, ih)) = (live.points.as_ref()?, live.frame?, live.image?);
+        let m = Mapper {
+            w: o.width,
+            h: o.height,
+            iw,
+            ih,
+            mirror: o.mirror,
+        };
+        let px = m.scale();
+        Some(Figure { pts, fr, m, px, ts })
+    }
+    /// Landmark `i` is seen well enough to draw.
+    fn ok(&self, i: usize) -> bool {
+        self.pts.v[i] >= VIS_USE && self.pts.p[i].x.is_finite()
+    }
+    fn near_hip(&self) -> usize {
+        self.fr.near.hip()
+    }
+    fn hip(&self) -> V2 {
+        self.pts.p[self.near_hip()]
+    }
+    fn shoulder_mid(&self) -> V2 {
+        self.pts.mid(idx::LEFT_SHOULDER)
+    }
+    /// Labels go behind the lifter: −1 to the canvas's left, +1 to its right.
+    fn behind(&self, mirror: bool) -> f64 {
+        if (self.fr.facing > 0.0) != mirror {
+            -1.0
+        } else {
+            1.0
+        }
+    }
+}
+
+/// The skeleton: the far side first, dim; the near side bright on top.
+fn skeleton(items: &mut Vec<Item>, fig: &Figure<'_>) {
+    let near = fig.fr.near;
+    for side in [near.other(), near] {
+        let shift = if side == Side::Right { 1 } else { 0 };
+        for &(a, b) in &BONES {
+            let (a, b) = if a == idx::LEFT_SHOULDER && b == idx::RIGHT_SHOULDER
+                || a == idx::LEFT_HIP && b == idx::RIGHT_HIP
+            {
+                // The shoulder and hip lines are drawn once, with the near side.
+                if side != near {
+                    continue;
+                }
+                (a, b)
+            } else {
+                (a + shift, b + shift)
+            };
+            if fig.ok(a) && fig.ok(b) {
+                let near_side = side == near;
+                items.push(Item::Line {
+                    a: fig.m.map(fig.pts.p[a]),
+                    b: fig.m.map(fig.pts.p[b]),
+                    width: (if near_side { 3.0 } else { 2.0 }) * fig.ts,
+                    color: if near_side { color::NEAR } else { color::FAR },
+                    dashed: false,
+                });
+            }
+        }
+    }
+}
+
+/// The crane: pelvis and spine as one steel boom from the hip to the shoulders, with lattice
+/// marks so it reads as a crane; flashing red while the back pulls (or just after a crane rep).
+fn crane(
+    items: &mut Vec<Item>,
+    fig: &Figure<'_>,
+    pulling: f64,
+    recent: Option<Verdict>,
+    clock: f64,
+) {
+    let (hip, shoulders) = (fig.hip(), fig.shoulder_mid());
+    let flashing = pulling > 0.25 || recent == Some(Verdict::Crane);
+    let alarm = flashing && (clock * 4.0).fract() < 0.5;
+    items.push(Item::Line {
+        a: fig.m.map(hip),
+        b: fig.m.map(shoulders),
+        width: (0.03 * fig.fr.b * fig.px).max(6.0),
+        color: if alarm {
+            color::CRANE_ALARM
+        } else {
+            color::CRANE
+        },
+        dashed: false,
+    });
+    let dir = shoulders - hip;
+    let normal = V2::new(-dir.y, dir.x).normalize() * (0.018 * fig.fr.b);
+    for k in 1..6 {
+        let p = hip + dir * (k as f64 / 6.0);
+        items.push(Item::Line {
+            a: fig.m.map(p - normal),
+            b: fig.m.map(p + normal),
+            width: 2.0 * fig.ts,
+            color: if alarm {
+                color::CRANE_ALARM
+            } else {
+                color::LATTICE
+            },
+            dashed: false,
+        });
+    }
+}
+
+/// The engine: a disc on the hips, lit while they drive (or just after an engine rep).
+fn engine(items: &mut Vec<Item>, fig: &Figure<'_>, driving: f64, recent: Option<Verdict>) {
+    let lit = driving > 0.2 || recent == Some(Verdict::Engine);
+    items.push(Item::Circle {
+        c: fig.m.map(fig.hip()),
+        r: (0.065 * fig.fr.b * fig.px).max(10.0),
+        fill: Some(if lit {
+            color::ENGINE
+        } else {
+            color::ENGINE_DIM
+        }),
+        stroke: Some((color::ENGINE, 3.0 * fig.ts)),
+    });
+}
+
+/// The pelvic line's two points: the thumb (on the crest) and the index finger (on the
+/// trochanter) in the drill, else the crest estimated from the hip and the trunk's tilt.
+struct Pelvis {
+    thumb: V2,
+    index: V2,
+    estimated: bool,
+}
+
+impl Pelvis {
+    fn of(fig: &Figure<'_>, live: &Live, drill: bool) -> Pelvis {
+        let near = fig.fr.near;
+        if drill && fig.ok(near.thumb()) && fig.ok(near.index()) {
+            return Pelvis {
+                thumb: fig.pts.p[near.thumb()],
+                index: fig.pts.p[near.index()],
+                estimated: false,
+            };
+        }
+        let tilt = live.sig.map(|s| s.trunk).unwrap_or(0.0)
+            - live.standing.map(|s| s.trunk).unwrap_or(0.0);
+        let a = tilt.to_radians();
+        let hip = fig.hip();
+        let crest =
+            hip + V2::new(fig.fr.facing * a.sin(), a.cos()) * (CREST_ABOVE_TROCHANTER_B * fig.fr.b);
+        Pelvis {
+            thumb: crest,
+            index: hip,
+            estimated: true,
+        }
+    }
+}
+
+/// The pelvic line between thumb and index finger, the two points, and their names (marked
+/// "est." when estimated), beside the points on the side behind the lifter.
+fn pelvic_points(items: &mut Vec<Item>, fig: &Figure<'_>, pelvis: &Pelvis, o: &Options) {
+    let (ts, est) = (fig.ts, pelvis.estimated);
+    let r = (0.018 * fig.fr.b * fig.px).max(5.0);
+    items.push(Item::Line {
+        a: fig.m.map(pelvis.index),
+        b: fig.m.map(pelvis.thumb),
+        width: 3.0 * ts,
+        color: color::THUMB,
+        dashed: est,
+    });
+    let fill = |c| if est { None } else { Some(c) };
+    for (at, c) in [(pelvis.thumb, color::THUMB), (pelvis.index, color::INDEX)] {
+        items.push(Item::Circle {
+            c: fig.m.map(at),
+            r,
+            fill: fill(c),
+            stroke: Some((c, 2.0 * ts)),
+        });
+    }
+    let side = fig.behind(o.mirror);
+    let (tx, ty) = fig.m.map(pelvis.thumb);
+    let label = if est {
+        "crest (est.)"
+    } else {
+        "thumb · crest"
+    };
+    let (x, align) = beside(tx, 1.6 * r, side, label, 13.0 * ts, o.width);
+    items.push(Item::Text {
+        at: (x, ty),
+        text: label.into(),
+        size: 13.0 * ts,
+        color: color::THUMB,
+        align,
+        bold: false,
+    });
+    let (ix, iy) = fig.m.map(pelvis.index);
+    let label = if est {
+        "trochanter (est.)"
+    } else {
+        "index · trochanter"
+    };
+    let (x, align) = beside(ix, 1.6 * r, side, label, 13.0 * ts, o.width);
+    items.push(Item::Text {
+        at: (x, iy + 16.0 * ts),
+        text: label.into(),
+        size: 13.0 * ts,
+        color: color::INDEX,
+        align,
+        bold: false,
+    });
+}
+
+/// In the drill: the two lines' angles. The pelvic line's label sits below and behind the hip,
+/// the trunk line's above the middle of the boom, so they never meet.
+fn drill_angles(
+    items: &mut Vec<Item>,
+    fig: &Figure<'_>,
+    pelvis: &Pelvis,
+    live: &Live,
+    o: &Options,
+) {
+    let ts = fig.ts;
+    let psi = crate::signal::geometry::ang(pelvis.thumb - pelvis.index, fig.fr.facing);
+    let (ix, iy) = fig.m.map(pelvis.index);
+    let text = format!("pelvic line {psi:.0}°");
+    items.push(Item::Text {
+        at: (
+            centred(
+                ix + fig.behind(o.mirror) * 70.0 * ts,
+                &text,
+                15.0 * ts,
+                o.width,
+            ),
+            iy + 40.0 * ts,
+        ),
+        text,
+        size: 15.0 * ts,
+        color: color::THUMB,
+        align: Align::Center,
+        bold: true,
+    });
+    if let Some(sig) = live.sig.filter(|s| s.trunk.is_finite()) {
+        let (hx, hy) = fig.m.map(fig.hip());
+        let (sx, sy) = fig.m.map(fig.shoulder_mid());
+        let text = format!("trunk line {:.0}°", sig.trunk);
+        items.push(Item::Text {
+            at: (
+                centred((hx + sx) / 2.0, &text, 15.0 * ts, o.width),
+                (hy + sy) / 2.0 - 34.0 * ts,
+            ),
+            text,
+            size: 15.0 * ts,
+            color: color::TEXT,
+            align: Align::Center,
+            bold: true,
+        });
+    }
+}
+
+/// The pelvic limit from the drill: a dashed line from the hip at the limit's trunk angle.
+fn pelvic_limit(items: &mut Vec<Item>, fig: &Figure<'_>, limit: f64, o: &Options) {
+    let ts = fig.ts;
+    let a = limit.to_radians();
+    let hip = fig.hip();
+    let tip = hip + V2::new(fig.fr.facing * a.sin(), a.cos()) * (0.33 * fig.fr.b);
+    items.push(Item::Line {
+        a: fig.m.map(hip),
+        b: fig.m.map(tip),
+        width: 2.0 * ts,
+        color: color::LIMIT,
+        dashed: true,
+    });
+    let (x, y) = fig.m.map(tip);
+    let text = format!("pelvic limit {limit:.0}°");
+    items.push(Item::Text {
+        at: (centred(x, &text, 13.0 * ts, o.width), y - 6.0 * ts),
+        text,
+        size: 13.0 * ts,
+        color: color::LIMIT,
+        align: Align::Center,
+        bold: false,
+    });
+}
+
+/// The heads-up text (workshop mode; otherwise the page shows it beside the stage).
 fn hud(items: &mut Vec<Item>, live: &Live, last: Option<&RepReport>, o: &Options, ts: f64) {
-    let pad = 10.0 * ts;
-    let big = 30.0 * ts;
+    let hud = Hud {
+        pad: 10.0 * ts,
+        big: 30.0 * ts,
+        ts,
+    };
+    rep_counter(items, &hud, live);
+    if let Some(r) = last {
+        last_verdict(items, &hud, r, o);
+    }
+    if let Some(issue) = live.view.issues.first() {
+        framing_advice(items, &hud, issue.message(), o);
+    }
+}
+
+/// The HUD's measures: padding and the big type's size, in canvas pixels.
+struct Hud {
+    pad: f64,
+    big: f64,
+    ts: f64,
+}
+
+/// Top left: the rep counter and the phase under it.
+fn rep_counter(items: &mut Vec<Item>, h: &Hud, live: &Live) {
+    let (pad, big) = (h.pad, h.big);
     items.push(Item::Rect {
         x: pad * 0.5,
         y: pad * 0.5,
-        w: 150.0 * ts,
+        w: 150.0 * h.ts,
         h: big * 2.1,
         fill: color::PANEL,
     });
@@ -452,46 +570,50 @@ fn hud(items: &mut Vec<Item>, live: &Live, last: Option<&RepReport>, o: &Options
         align: Align::Left,
         bold: false,
     });
-    if let Some(r) = last {
-        let (word, c) = match r.verdict {
-            Verdict::Engine => ("ENGINE", color::ENGINE),
-            Verdict::Crane => ("CRANE", color::CRANE_ALARM),
-            Verdict::Unclear => ("UNCLEAR", color::UNCLEAR),
-        };
-        let y = o.height - pad - big * 0.4;
-        items.push(Item::Rect {
-            x: 0.0,
-            y: y - big * 1.1,
-            w: o.width,
-            h: big * 1.6,
-            fill: color::PANEL,
-        });
-        items.push(Item::Text {
-            at: (o.width / 2.0, y),
-            text: format!("Rep {}: {word}", r.index),
-            size: big,
-            color: c,
-            align: Align::Center,
-            bold: true,
-        });
-    }
-    if let Some(issue) = live.view.issues.first() {
-        items.push(Item::Rect {
-            x: o.width * 0.15,
-            y: pad * 0.5,
-            w: o.width * 0.7,
-            h: big * 1.2,
-            fill: color::PANEL,
-        });
-        items.push(Item::Text {
-            at: (o.width / 2.0, pad * 0.5 + big * 0.85),
-            text: issue.message().to_string(),
-            size: big * 0.6,
-            color: color::WARN,
-            align: Align::Center,
-            bold: true,
-        });
-    }
+}
+
+/// Bottom, across the canvas: the last rep's verdict in its colour.
+fn last_verdict(items: &mut Vec<Item>, h: &Hud, r: &RepReport, o: &Options) {
+    let (word, c) = match r.verdict {
+        Verdict::Engine => ("ENGINE", color::ENGINE),
+        Verdict::Crane => ("CRANE", color::CRANE_ALARM),
+        Verdict::Unclear => ("UNCLEAR", color::UNCLEAR),
+    };
+    let y = o.height - h.pad - h.big * 0.4;
+    items.push(Item::Rect {
+        x: 0.0,
+        y: y - h.big * 1.1,
+        w: o.width,
+        h: h.big * 1.6,
+        fill: color::PANEL,
+    });
+    items.push(Item::Text {
+        at: (o.width / 2.0, y),
+        text: format!("Rep {}: {word}", r.index),
+        size: h.big,
+        color: c,
+        align: Align::Center,
+        bold: true,
+    });
+}
+
+/// Top centre: the framing advice to follow first.
+fn framing_advice(items: &mut Vec<Item>, h: &Hud, message: &str, o: &Options) {
+    items.push(Item::Rect {
+        x: o.width * 0.15,
+        y: h.pad * 0.5,
+        w: o.width * 0.7,
+        h: h.big * 1.2,
+        fill: color::PANEL,
+    });
+    items.push(Item::Text {
+        at: (o.width / 2.0, h.pad * 0.5 + h.big * 0.85),
+        text: message.to_string(),
+        size: h.big * 0.6,
+        color: color::WARN,
+        align: Align::Center,
+        bold: true,
+    });
 }
 
 #[cfg(test)]

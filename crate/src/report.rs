@@ -1,5 +1,5 @@
 //! The analysis report: one schema for the CLI's `--json`, the page's export and
-//! `window.hingecheck.report()` (product.md, "Analysis report"). Also read back, so an
+//! `window.hingecheck.report()` (docs/product.md, "Analysis report"). Also read back, so an
 //! exported report can be checked by the CLI.
 
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,7 @@ pub enum Verdict {
     Unclear,
 }
 
-/// Fault codes (product.md).
+/// Fault codes (docs/product.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultCode {
@@ -38,7 +38,7 @@ pub enum FaultCode {
 }
 
 impl FaultCode {
-    /// Codes whose fault severity means the back did the hips' work (product.md).
+    /// Codes whose fault severity means the back did the hips' work (docs/product.md).
     pub fn is_crane(self) -> bool {
         matches!(
             self,

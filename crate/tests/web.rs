@@ -14,6 +14,8 @@
 //!   hip's canvas position and the crane boom between hip and shoulders; a mirrored draw puts
 //!   them at width − x.
 #![cfg(target_arch = "wasm32")]
+// Readable landmark arithmetic (`0 * 4 + 2`: landmark 0, its z) and table-like case lists.
+#![allow(clippy::identity_op, clippy::erasing_op, clippy::type_complexity)]
 
 use hingecheck::web::{
     analyse_posetrack, demo_presets, parse_posetrack, posetrack_json, simulate_preset, HingeCheck,

@@ -1,13 +1,41 @@
 // The benchmark page's work (loaded by tests/bench/page-bench.mjs in headless Chromium):
-//   analysis(): a long simulated session pushed as fast as possible through the page's own
-//     Session (HingeCheck.push + what the page stores per frame), the overlay drawn on a canvas,
-//     timed per frame; wasm and JS memory sampled every simulated minute.
+//   calls(): how many calls into wasm the page makes per frame: every export of the wasm
+//     instance is wrapped (WebAssembly.instantiate is patched before the core loads), so
+//     wasm-bindgen's own helpers (malloc, free, externref slots) count too;
+//   analysis(): a long simulated session fed as fast as possible through the page's own
+//     Session (one HingeCheck.feed a frame + what the page stores and tells its listeners),
+//     and the same frames through a bare Analyser (HingeCheck.feed alone), the overlay drawn on
+//     a canvas, timed per frame; wasm and JS memory sampled every simulated minute;
+//   reps(): the cost of a rep (the frames its analysis and its event take) at rep 10 and at
+//     rep 2,000 of one long session, beside what building the whole report costs there;
 //   pose(): the pose model's own inference time on real video frames (lite and full, CPU).
-import init, { HingeCheck, simulatePreset } from '/pkg/hingecheck.js';
+import { loadCore, simulate, Analyser } from '/app/core.js';
 import { Session } from '/app/session.js';
 import { createPoseClient } from '/js/pose-client.js';
 
-const exportsP = init({ module_or_path: '/pkg/hingecheck_bg.wasm' });
+// ---- count every call into wasm (patched before loadCore instantiates the module) ----
+const calls = { on: false, total: 0, by: {} };
+function counted(instance) {
+  const exports = {};
+  for (const [name, v] of Object.entries(instance.exports)) {
+    exports[name] = typeof v !== 'function' ? v : (...args) => {
+      if (calls.on) { calls.total++; calls.by[name] = (calls.by[name] ?? 0) + 1; }
+      return v(...args);
+    };
+  }
+  return { exports };
+}
+const realInstantiate = WebAssembly.instantiate;
+const realStreaming = WebAssembly.instantiateStreaming;
+WebAssembly.instantiateStreaming = async (source, imports) => {
+  const r = await realStreaming(source, imports);
+  return { module: r.module, instance: counted(r.instance) };
+};
+WebAssembly.instantiate = async (source, imports) => {
+  const r = await realInstantiate(source, imports);
+  return r instanceof WebAssembly.Instance ? counted(r) : { module: r.module, instance: counted(r.instance) };
+};
+const exportsP = loadCore('/pkg/hingecheck_bg.wasm');
 
 function stats(xs) {
   const s = Float64Array.from(xs).sort();
@@ -28,14 +56,10 @@ async function uaMemory() {
 }
 
 /** Frames of a simulated lifter, looped (with the clock carried on) to `minutes`. */
+let parts = null;
 function* simulatedFrames(minutes, fps = 30) {
-  const parts = [['swing-good', 120], ['swing-back-led', 60], ['deadlift-good', 40], ['swing-fatigue', 0]].map(([name, reps], k) => {
-    const t = simulatePreset(name, reps, 100 + k);
-    const out = { w: t.width(), h: t.height(), times: [], lms: [] };
-    for (let i = 0; i < t.len(); i++) { out.times.push(t.timeMs(i)); out.lms.push(t.landmarks(i)); }
-    t.free();
-    return out;
-  });
+  parts ??= [['swing-good', 120], ['swing-back-led', 60], ['deadlift-good', 40], ['swing-fatigue', 0]]
+    .map(([name, reps], k) => simulate(name, reps, 100 + k));
   const total = minutes * 60 * 1000;
   let base = 0;
   for (let k = 0; ; k++) {
@@ -44,20 +68,61 @@ function* simulatedFrames(minutes, fps = 30) {
     for (let i = 0; i < p.times.length; i++) {
       const t = base + p.times[i] - t0;
       if (t > total) return;
-      yield { t, w: p.w, h: p.h, lm: p.lms[i] };
+      yield { t, width: p.width, height: p.height, landmarks: p.lms[i], people: 1 };
     }
     base += p.times[p.times.length - 1] - t0 + 1000 / fps;
   }
 }
 
+function canvas(w, h) {
+  const c = document.createElement('canvas');
+  c.width = w;
+  c.height = h;
+  document.body.append(c);
+  return c.getContext('2d');
+}
+
 window.bench = {
+  /** Calls into wasm per frame, as the page makes them: feed every frame, draw every frame. */
+  async calls({ minutes = 4 } = {}) {
+    await exportsP;
+    const ctx = canvas(640, 360);
+    const session = new Session({ settings: { exercise: 'auto' }, source: 'bench' });
+    let frames = 0;
+    let repFrames = 0;
+    const feed = { total: 0, rep: 0 };
+    let draw = 0;
+    calls.by = {};
+    for (const f of simulatedFrames(minutes)) {
+      calls.on = true;
+      let n = calls.total;
+      const r = session.feed(f);
+      const fed = calls.total - n;
+      feed.total += fed;
+      if (r.newRep) { repFrames++; feed.rep += fed; }
+      n = calls.total;
+      session.draw(ctx, 640, 360, { clock: f.t / 1000 });
+      draw += calls.total - n;
+      calls.on = false;
+      frames++;
+    }
+    const plain = frames - repFrames;
+    const out = {
+      frames, reps: repFrames,
+      perFrame: (feed.total + draw) / frames,
+      feedPerFrame: feed.total / frames,
+      feedPerPlainFrame: (feed.total - feed.rep) / plain,
+      feedPerRepFrame: repFrames ? feed.rep / repFrames : 0,
+      drawPerFrame: draw / frames,
+      by: { ...calls.by },
+    };
+    session.free();
+    return out;
+  },
+
   async analysis({ minutes = 60, drawEvery = 4, canvasW = 640, canvasH = 360 } = {}) {
     const wasm = await exportsP;
-    const canvas = document.createElement('canvas');
-    canvas.width = canvasW;
-    canvas.height = canvasH;
-    document.body.append(canvas);
-    const ctx = canvas.getContext('2d');
+    const ctx = canvas(canvasW, canvasH);
     const push = [];
     const rawPush = [];
     const draw = [];
@@ -67,7 +132,7 @@ window.bench = {
     const buckets = [];
     const bucket = (t) => (buckets[Math.floor(t / 600000)] ??= { push: [], draw: [] });
     const session = new Session({ settings: { exercise: 'auto' }, source: 'bench' });
-    const raw = new HingeCheck({ exercise: 'auto' });
+    const raw = new Analyser({ exercise: 'auto' });
     let frames = 0;
     let nextMinute = 0;
     const ua0 = await uaMemory();
@@ -77,22 +142,22 @@ window.bench = {
         memory.push({ minute: nextMinute, wasmBytes: wasm.memory.buffer.byteLength, jsHeap: performance.memory?.usedJSHeapSize ?? null, frames });
         nextMinute++;
       }
-      // The page's per-frame analysis: Session.push (HingeCheck.push + signals + phase + storage).
+      // The page's per-frame analysis: Session.feed (HingeCheck.feed + the record read + storage + events).
       let a = performance.now();
-      const code = session.push(f.t, f.w, f.h, f.lm, 1);
+      const r = session.feed(f);
       let b = performance.now();
       push.push((b - a) * 1000);
       bucket(f.t).push.push((b - a) * 1000);
-      if (code < 0) throw new Error(`frame refused: ${session.lastError}`);
-      // HingeCheck.push alone (a second analyser, same frames).
+      if (r.status === 'rejected') throw new Error(`frame refused: ${session.lastError}`);
+      // HingeCheck.feed alone (a second analyser, same frames: the landmarks copied in, one call).
       a = performance.now();
-      raw.push(f.t, f.w, f.h, f.lm, 1);
+      raw.feed(f.t, f.width, f.height, f.landmarks, 1);
       b = performance.now();
       rawPush.push((b - a) * 1000);
       if (frames % drawEvery === 0) {
         ctx.clearRect(0, 0, canvasW, canvasH);
         a = performance.now();
-        session.hc.draw(ctx, canvasW, canvasH, false, 1, f.t / 1000, false, false);
+        session.draw(ctx, canvasW, canvasH, { clock: f.t / 1000 });
         b = performance.now();
         draw.push((b - a) * 1000);
         bucket(f.t).draw.push((b - a) * 1000);
@@ -100,7 +165,7 @@ window.bench = {
           // With the canvas flushed (reading a pixel forces the raster work).
           ctx.clearRect(0, 0, canvasW, canvasH);
           a = performance.now();
-          session.hc.draw(ctx, canvasW, canvasH, false, 1, f.t / 1000, false, false);
+          session.draw(ctx, canvasW, canvasH, { clock: f.t / 1000 });
           ctx.getImageData(0, 0, 1, 1);
           b = performance.now();
           drawFlushed.push((b - a) * 1000);
@@ -121,6 +186,46 @@ window.bench = {
     };
     session.free();
     raw.free();
+    return out;
+  },
+
+  /**
+   * The cost of a rep at rep `early` and at rep `late` of one long session: the two frames its
+   * analysis is split over, the second of which carries the rep event (Session.feed, words
+   * fetched). Beside it: what building the whole report costs at the same reps (what the page
+   * paid on every rep before the frame record).
+   */
+  async reps({ early = 10, late = 2000, around = 5 } = {}) {
+    await exportsP;
+    const session = new Session({ settings: { exercise: 'auto' }, source: 'bench' });
+    const perRep = [];
+    const report = {};
+    let prev = 0;
+    for (const f of simulatedFrames(24 * 60)) {
+      const a = performance.now();
+      const r = session.feed(f);
+      const d = (performance.now() - a) * 1000;
+      if (r.newRep) {
+        perRep.push({ index: r.repIndex, us: d + prev, event: d });
+        for (const at of [early, late]) {
+          if (r.repIndex >= at && report[at] == null) {
+            const b = performance.now();
+            session.report();
+            report[at] = (performance.now() - b) * 1000;
+          }
+        }
+        if (r.repIndex > late + around) break;
+      }
+      prev = d;
+    }
+    const near = (at) => perRep.filter((x) => Math.abs(x.index - at) <= around);
+    const out = {
+      reps: session.frame.repCount,
+      minutes: session.lastT / 60000,
+      early: { at: early, ...stats(near(early).map((x) => x.us)), event: stats(near(early).map((x) => x.event)), report: report[early] },
+      late: { at: late, ...stats(near(late).map((x) => x.us)), event: stats(near(late).map((x) => x.event)), report: report[late] },
+    };
+    session.free();
     return out;
   },
 

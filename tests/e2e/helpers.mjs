@@ -1,7 +1,7 @@
 // Shared by the page's end-to-end tests: the server (tools/serve.mjs, so the CSP is the real
 // one), Chromium launches (optionally with a clip as the fake camera), watchers for console
 // errors and requests leaving the origin, the CLI, y4m clips, screenshots, and the report
-// schema of product.md.
+// schema of docs/product.md.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -151,8 +151,8 @@ export function majority(report) {
   return ['engine', 'crane', 'unclear'].reduce((a, b) => (s[b] > s[a] ? b : a));
 }
 
-// ---- the analysis report schema (product.md, "Analysis report") ----
-const FAULTS = new Set(['back_leads_ascent', 'hips_shoot_up', 'trunk_leads_descent', 'spinal_flexion_depth', 'rounded_back',
+// ---- the analysis report schema (docs/product.md, "Analysis report") ----
+export const FAULTS = new Set(['back_leads_ascent', 'hips_shoot_up', 'trunk_leads_descent', 'spinal_flexion_depth', 'rounded_back',
   'squat_not_hinge', 'knees_locked', 'lean_back_lockout', 'incomplete_lockout', 'arms_lift_bell', 'head_crank', 'bar_drift',
   'heel_lift', 'twisting']);
 const num = (v) => typeof v === 'number' && Number.isFinite(v);
@@ -180,7 +180,7 @@ export function assertReportSchema(r, what = 'report') {
     }
     assert.equal(typeof rep.metrics, 'object', `${at}.metrics`);
     for (const [k2, v] of Object.entries(rep.metrics)) assert.ok(num(v), `${at}.metrics.${k2} is a number`);
-    // A crane verdict is backed by a fault-severity crane fault (product.md).
+    // A crane verdict is backed by a fault-severity crane fault (docs/product.md).
     if (rep.verdict === 'crane') {
       assert.ok(rep.faults.some((f) => f.severity === 'fault' && ['back_leads_ascent', 'hips_shoot_up', 'rounded_back', 'spinal_flexion_depth', 'lean_back_lockout'].includes(f.code)), `${at}: crane has a crane fault`);
     }

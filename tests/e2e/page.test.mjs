@@ -274,7 +274,7 @@ test('drill ("find your hinge") on the simulated lifter: thumb and index points,
   await page.evaluate(() => { window.hingecheck.app.demo.speed = 5; });
   await page.click('#drill-sim');
   // While the hands are on the pelvis: the real thumb landmark has the thumb colour on the overlay.
-  await page.waitForFunction(() => /hang|back_only/.test(window.hingecheck.app.session.hc.drill()?.stage ?? ''), null, { timeout: 30000, polling: 100 });
+  await page.waitForFunction(() => /hang|back_only/.test(window.hingecheck.app.session.frame.drillStage ?? ''), null, { timeout: 30000, polling: 100 });
   const thumb = await page.evaluate(() => {
     const f = window.hingecheck.lastFrame();
     const lm = f.landmarks;
@@ -294,7 +294,7 @@ test('drill ("find your hinge") on the simulated lifter: thumb and index points,
   assert.match(summary, /pelvis stops tilting at a trunk angle of \d+°/);
   const stages = await page.$$eval('#drill-stages li', (lis) => lis.map((li) => li.className));
   assert.ok(stages.slice(0, -1).every((c) => c === 'done'), `every step done: ${stages}`);
-  const limit = await page.evaluate(() => window.hingecheck.app.session.hc.drillReport().calibration.pelvic_limit_trunk_deg);
+  const limit = await page.evaluate(() => window.hingecheck.app.session.drillReport().calibration.pelvic_limit_trunk_deg);
   await page.click('#drill-use');
   const settings = await page.evaluate(() => window.hingecheck.app.settings());
   assert.ok(Math.abs(settings.pelvicLimitDeg - limit) < 0.06, `the pelvic limit (${limit}°) is kept for the lifts: ${JSON.stringify(settings)}`);

@@ -1,13 +1,14 @@
-// The review chart: trunk, hip and knee angles over time (from HingeCheck.signals(), stored
-// per frame), the phases as bands (down, up), and rep markers (lockout lines coloured by
-// verdict, numbered). A window [t0, t1] zooms to a rep.
+// The review chart: trunk, hip and knee angles over time (the frame record's signals, stored
+// per frame by the session), the phases as bands (down, up, paused), and rep markers (lockout
+// lines coloured by verdict, numbered). A window [t0, t1] zooms to a rep.
 
 const COLORS = { trunk: '#f472b6', hip: '#22c55e', knee: '#38bdf8' };
-const BAND = { 1: 'rgba(56,189,248,0.16)', 2: 'rgba(34,197,94,0.16)', 3: 'rgba(148,163,184,0.12)' };
+const BAND = { down: 'rgba(56,189,248,0.16)', up: 'rgba(34,197,94,0.16)', paused: 'rgba(148,163,184,0.12)' };
 const VERDICT = { engine: '#22c55e', crane: '#ef4444', unclear: '#cbd5e1' };
 
 /**
- * series: { t0 (s), t: Float64Array (s from t0), sig: Float32Array (3 per frame), phase: Uint8Array }
+ * series: { t0 (s), t: Float64Array (s from t0), sig: Float32Array (3 per frame), phase: Uint8Array,
+ *   phaseWords: the phase numbers' words }
  * reps: report.reps (times in the session clock, s).
  * Returns a mapping function x → time (s, session clock) for clicks.
  */
@@ -33,14 +34,15 @@ export function drawChart(canvas, series, reps, { from = null, to = null, select
   const Y = (deg) => pad.t + h - (Math.max(0, Math.min(yMax, deg)) / yMax) * h;
 
   // Phase bands.
-  let i0 = lowerBound(series.t, a);
+  const i0 = lowerBound(series.t, a);
   const i1 = Math.min(n, lowerBound(series.t, b) + 1);
   for (let i = i0; i < i1;) {
     const p = series.phase[i];
     let j = i + 1;
     while (j < i1 && series.phase[j] === p) j++;
-    if (BAND[p]) {
-      ctx.fillStyle = BAND[p];
+    const band = BAND[series.phaseWords[p]];
+    if (band) {
+      ctx.fillStyle = band;
       const x0 = X(series.t[i]);
       const x1 = X(series.t[Math.min(j, n - 1)]);
       ctx.fillRect(x0, pad.t, Math.max(1, x1 - x0), h);

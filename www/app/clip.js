@@ -9,7 +9,8 @@
 
 import { $, banner, clearBanner, setStatus } from './ui.js';
 import { Session, Replayer } from './session.js';
-import { view, layout, drawOverlay, clearOverlay } from './stage.js';
+import { layout, drawOverlay, clearOverlay } from './stage.js';
+import { store } from './store.js';
 
 const MAX_BYTES = 4 * 1024 ** 3;
 
@@ -52,8 +53,7 @@ export function createClip(app) {
     video.muted = true;
     video.loop = false;
     video.src = url;
-    view.source = 'video';
-    view.mirror = false;
+    store.set({ source: 'video', mirror: false });
     setStatus('clip-status', `Opening ${file.name}…`);
     try {
       await new Promise((resolve, reject) => {
@@ -74,8 +74,7 @@ export function createClip(app) {
     }
     session = new Session({ settings: app.settings(), source: 'clip', name: file.name, meta: app.meta() });
     session.clipUrl = url;
-    app.setSession(session);
-    app.feedback.reset();
+    app.setSession(session, { speak: false });
     layout();
     await analyse();
   }
@@ -139,11 +138,8 @@ export function createClip(app) {
         const r = await app.pose.detect(bmp, mt * 1000);
         if (r && s === session) {
           inference.push(r.inferenceMs);
-          const code = s.push(r.timestampMs, r.width, r.height, r.poses[0], r.poses.length);
+          s.feed({ t: r.timestampMs, width: r.width, height: r.height, landmarks: r.poses[0], people: r.poses.length });
           stats.frames++;
-          app.lastFrame = { t: r.timestampMs, width: r.width, height: r.height, people: r.poses.length, landmarks: r.poses[0] ?? null };
-          app.feedback.frame(s, code, { speak: false });
-          drawOverlay(s.hc);
           if (stats.frames % 10 === 5) tune();
         }
       } catch (e) {
@@ -156,7 +152,7 @@ export function createClip(app) {
       busy = false;
       if (!analysing || s !== session) return end(false);
       $('clip-progress').value = video.duration ? mt / video.duration : 0;
-      setStatus('clip-status', `Analysing frame ${stats.frames}… ${s.hc.repCount()} reps so far`);
+      setStatus('clip-status', `Analysing frame ${stats.frames}… ${s.frame.repCount} reps so far`);
       if (pending != null) {
         const next = pending;
         pending = null;
@@ -244,9 +240,8 @@ export function createClip(app) {
     if (!replayer) return;
     layout();
     replayer.seek(mediaTimeS * 1000);
-    drawOverlay(replayer.hc);
-    const hc = replayer.hc;
-    if (hc) app.feedback.frame({ hc }, 0, { speak: false });
+    drawOverlay(replayer);
+    app.feedback.frame(replayer, replayer.frame);
   }
 
   function onPlaybackFrame(now, meta) {
@@ -296,7 +291,7 @@ export function createClip(app) {
   /** Replays [fromS, toS] of the analysed clip with the overlay (a rep, from Review). */
   function replayRange(fromS, toS, done) {
     if (!replayer || !video.src || session?.clipUrl !== video.src) return false;
-    view.source = 'video';
+    store.set({ source: 'video' });
     startPlayback(fromS, toS, done);
     return true;
   }

@@ -1,11 +1,12 @@
-// Demo: no camera needed. The core's simulated lifter (simulatePreset) does good reps, then
+// Demo: no camera needed. The core's simulated lifter (core.js simulate) does good reps, then
 // back-led reps, looping, drawn as a figure on a dark canvas, with the same analysis, overlay
-// and feedback as live. The demo is a session like any other (review, compare, export).
+// and feedback as live: the demo only feeds its session, whose listeners do the rest. The demo
+// is a session like any other (review, compare, export).
 
 import { $, setStatus } from './ui.js';
-import { core } from './wasm.js';
+import { simulate } from './core.js';
 import { Session } from './session.js';
-import { view, layout, drawOverlay, drawFigure } from './stage.js';
+import { store } from './store.js';
 
 export const PROGRAMS = {
   swing: { exercise: 'swing', parts: [['swing-good', 4, 'Engine: the hips drive'], ['swing-back-led', 4, 'Crane pulled: the back leads']] },
@@ -34,16 +35,7 @@ function frameOn(lms, W, H) {
 }
 
 function load(name, reps, seed) {
-  const track = core.simulatePreset(name, reps, seed);
-  try {
-    const n = track.len();
-    const times = new Float64Array(n);
-    const lms = [];
-    for (let i = 0; i < n; i++) { times[i] = track.timeMs(i); lms.push(track.landmarks(i)); }
-    return { name, times, lms, width: track.width(), height: track.height(), fps: track.fps() };
-  } finally {
-    track.free();
-  }
+  return { name, ...simulate(name, reps, seed) };
 }
 
 /** One virtual camera for all the parts (they share the simulated camera). */
@@ -74,7 +66,6 @@ export function createDemo(app) {
   let idx = 0;
   let base = 0; // session ms at the start of the current part
   let wall0 = 0; // performance.now() at the start of the current part
-  let lastLm = null;
   let speed = 1;
   let loops = 0;
   let pausedAt = 0;
@@ -83,8 +74,7 @@ export function createDemo(app) {
     if (session) { session.finish(); app.setSession(session); }
     const settings = program.exercise === 'drill' ? { exercise: 'drill' } : { ...app.settings(), exercise: program.exercise };
     session = new Session({ settings, source: 'demo', name: `demo: ${program.name}`, meta: { ...app.meta(), simulated: true } });
-    app.setSession(session);
-    app.feedback.reset();
+    app.setSession(session, { speak: true });
     base = 0;
   }
 
@@ -104,9 +94,7 @@ export function createDemo(app) {
     part = 0;
     idx = 0;
     newSession();
-    view.source = 'figure';
-    view.mirror = false;
-    view.picture = { w: parts[0].width, h: parts[0].height };
+    store.set({ source: 'figure', mirror: false, picture: { w: parts[0].width, h: parts[0].height }, figureLabel: `Demo (simulated): ${parts[0].label}` });
     wall0 = performance.now();
     $('demo-start').textContent = 'Stop (Space)';
     $('demo-start').setAttribute('aria-pressed', 'true');
@@ -120,24 +108,17 @@ export function createDemo(app) {
     const t = p.times[0] + (now - wall0) * speed; // the part's own clock (ms)
     while (idx < p.times.length && p.times[idx] <= t) {
       const lm = p.lms[idx];
-      const code = session.push(base + p.times[idx] - p.times[0], p.width, p.height, lm, lm.length ? 1 : 0);
-      lastLm = lm;
-      app.lastFrame = { t: base + p.times[idx] - p.times[0], width: p.width, height: p.height, people: lm.length ? 1 : 0, landmarks: lm };
-      app.feedback.frame(session, code, { speak: true });
+      session.feed({ t: base + p.times[idx] - p.times[0], width: p.width, height: p.height, landmarks: lm, people: lm.length ? 1 : 0 });
       idx++;
     }
-    if (!app.replaying) {
-      layout();
-      drawFigure(lastLm, { label: `Demo (simulated): ${p.label}`, bell: program.exercise !== 'drill' });
-      drawOverlay(session.hc, { drill: program.exercise === 'drill' });
-    }
-    setStatus('demo-status', `${p.label}. ${session.hc.repCount()} reps so far${loops ? `, loop ${loops + 1}` : ''}.`);
+    setStatus('demo-status', `${p.label}. ${session.frame.repCount} reps so far${loops ? `, loop ${loops + 1}` : ''}.`);
     if (idx >= p.times.length) {
       // Next part, continuing the session's clock one frame later.
       base += p.times[p.times.length - 1] - p.times[0] + 1000 / p.fps;
       part = (part + 1) % parts.length;
       if (part === 0) loops++;
       if (part === 0 && program.once) { stop(); return; }
+      store.set({ figureLabel: `Demo (simulated): ${parts[part].label}` });
       idx = 0;
       wall0 = now;
       if (base > MAX_SESSION_MS) newSession();

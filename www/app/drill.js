@@ -1,10 +1,13 @@
 // Drill mode, "find your hinge": the seed's drill step by step, on the camera (or on the
-// simulated lifter), judged by the core (HingeCheck with exercise 'drill': hc.drill() live,
-// hc.drillReport() at the end). The overlay draws the real thumb and index-finger landmarks and
-// the pelvic line between them. At the end the drill gives the lifter's pelvic limit θ_T*,
-// which the page keeps in this browser (and can forget) and passes to the lifts' analysis.
+// simulated lifter), judged by the core (a session with exercise 'drill': the frame record's
+// drill fields live, the step's instruction when it changes, session.drillReport() when a
+// movement is judged and at the end). The overlay draws the real thumb and index-finger
+// landmarks and the pelvic line between them. At the end the drill gives the lifter's pelvic
+// limit θ_T*, which the page keeps in this browser (and can forget) and passes to the lifts'
+// analysis.
 
 import { $, h, setStatus } from './ui.js';
+import { store } from './store.js';
 
 const STAGES = [
   ['stand', 'Stand tall'], ['find_crest', 'Thumb on the hip bone'], ['find_trochanter', 'Index finger on the thigh bone'],
@@ -50,22 +53,23 @@ export function createDrill(app) {
     for (const li of $('drill-stages').children) li.className = '';
   }
 
-  /** Called after each frame of a drill session (from feedback). */
-  function update(session) {
-    const d = session.hc.drill();
-    if (!d) return;
-    if (d.stage !== stage) {
-      stage = d.stage;
+  /** Called after each frame of a drill session (from feedback) with its frame record. */
+  function update(session, f) {
+    if (f.drillStage === 'off') return;
+    if (f.drillStage !== stage) {
+      stage = f.drillStage;
       const at = STAGES.findIndex(([id]) => id === stage);
       [...$('drill-stages').children].forEach((li, i) => { li.className = i < at ? 'done' : i === at ? 'current' : ''; });
-      $('drill-instruction').textContent = d.instruction;
-      if (app.mode === 'drill' || session.source === 'live') app.voice.say(d.instruction, 'info');
+      const instruction = session.drillInstruction(stage);
+      $('drill-instruction').textContent = instruction;
+      if (store.get().mode === 'drill' || session.source === 'live') app.voice.say(instruction, 'info');
       if (stage === 'done') finished(session);
     }
-    setStatus('drill-progress', d.target > 1 ? `${d.count} of ${d.target} done in this step.` : '');
-    setStatus('drill-hands', d.hands ? HANDS[d.hands] ?? d.hands : '', !!d.hands);
-    if (d.new_movement) {
-      const r = session.hc.drillReport();
+    setStatus('drill-progress', f.drillTarget > 1 ? `${f.drillCount} of ${f.drillTarget} done in this step.` : '');
+    const hands = f.drillHands === 'ok' ? '' : f.drillHands;
+    setStatus('drill-hands', hands ? HANDS[hands] ?? hands : '', !!hands);
+    if (f.drillMovement && session.drillReport) {
+      const r = session.drillReport();
       const m = r?.movements?.[r.movements.length - 1];
       if (m && r.movements.length > movements) {
         movements = r.movements.length;
@@ -79,7 +83,7 @@ export function createDrill(app) {
   }
 
   function finished(session) {
-    const r = session.hc.drillReport();
+    const r = session.drillReport?.() ?? null;
     result = r;
     $('drill-result').hidden = false;
     $('drill-summary').textContent = r?.summary || 'The drill is done.';
@@ -96,7 +100,7 @@ export function createDrill(app) {
 
   $('drill-start').addEventListener('click', () => app.drillToggle('camera'));
   $('drill-sim').addEventListener('click', () => app.drillToggle('sim'));
-  $('drill-skip').addEventListener('click', () => { app.session?.hc?.drillSkip?.(); });
+  $('drill-skip').addEventListener('click', () => { store.get().session?.drillSkip(); });
   $('drill-use').addEventListener('click', useLimit);
   $('drill-forget').addEventListener('click', () => {
     try { localStorage.removeItem(KEY); } catch { /* storage off */ }

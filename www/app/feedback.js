@@ -1,7 +1,8 @@
 // What the lifter sees and hears while a set runs: the HUD beside the stage (reps, phase,
 // engine/crane meters, framing), the verdict after each rep (written, in the ARIA live region,
 // spoken as a short cue and as a tone), the framing coach's spoken advice, and the fatigue
-// notice ("build yourself up").
+// notice ("build yourself up"). It reads the session's frame records and rep events (main.js
+// wires it to the session on show); it never calls the core itself.
 
 import { hud, banner, clearBanner } from './ui.js';
 
@@ -13,7 +14,6 @@ export function createFeedback(voice) {
   let framingSince = 0;
   let spoken = { code: '', at: -Infinity };
   let fatigueLevel = 'none';
-  let lastFramingCheck = -Infinity;
   let framingNow = [];
 
   function reset() {
@@ -27,55 +27,47 @@ export function createFeedback(voice) {
   }
 
   /**
-   * After each pushed frame. `code` is HingeCheck.push's result (1 = a new rep report).
-   * opts.speak: say the rep cue; opts.coach: speak framing advice (live only).
+   * The HUD for a frame record `f` of `source` (a Session or a Replayer: its `framing` list and
+   * settings). opts.coach: speak framing advice (live only).
    */
-  function frame(session, code, { speak = true, coach = false } = {}) {
-    const hc = session.hc;
-    if (session.settings?.exercise === 'drill') {
-      const d = hc.drill();
-      hud.meters(d?.engine ?? 0, d?.crane ?? 0);
-      api.onDrill?.(session);
+  function frame(source, f, { coach = false } = {}) {
+    if (!f) return;
+    if (source.settings?.exercise === 'drill') {
+      hud.meters(f.engine, f.crane);
+      api.onDrill?.(source, f);
     } else {
-      hud.reps(hc.repCount());
-      hud.phase(hc.phase());
-      hud.meters(hc.engine(), hc.crane());
+      hud.reps(f.repCount);
+      hud.phase(f.phase);
+      hud.meters(f.engine, f.crane);
     }
-    const now = performance.now();
-    if (now - lastFramingCheck > 150) {
-      lastFramingCheck = now;
-      framingNow = hc.framing();
-      hud.framing(framingNow, hc.signals().length > 0);
-      if (coach) coachFraming(hc, now);
-    }
-    if (code === 1) rep(session, { speak });
+    framingNow = source.framing;
+    hud.framing(framingNow, f.lifter);
+    if (coach) coachFraming(f, performance.now());
   }
 
-  function coachFraming(hc, now) {
+  function coachFraming(f, now) {
     const first = framingNow[0];
     const key = first?.code ?? '';
     if (key !== framingKey) { framingKey = key; framingSince = now; }
     if (!first || now - framingSince < FRAMING_HOLD_MS) return;
-    if (hc.phase() !== 'top' && hc.phase() !== 'paused') return; // not mid-rep
+    if (f.phase !== 'top' && f.phase !== 'paused') return; // not mid-rep
     if (spoken.code === key && now - spoken.at < FRAMING_REPEAT_MS) return;
     spoken = { code: key, at: now };
     voice.say(first.message, 'framing');
   }
 
-  function rep(session, { speak }) {
-    const hc = session.hc;
-    const r = hc.lastRep();
-    if (!r) return;
+  /** A rep event (Session's 'rep'): verdict shown, cue spoken, fatigue notice when it changes. */
+  function rep(r, { speak = true } = {}) {
     hud.verdict(r);
     if (speak) {
-      voice.say(hc.lastCue() || `Rep ${r.index}: ${r.verdict}`, 'rep');
+      voice.say(r.cue || `Rep ${r.index}: ${r.verdict}`, 'rep');
       voice.tone(r.verdict);
     }
-    const f = hc.report().fatigue;
-    if (f && f.level && f.level !== 'none' && f.level !== fatigueLevel) {
-      fatigueLevel = f.level;
-      banner('fatigue', f.advice, { kind: f.level === 'stop' ? 'error' : 'warn' });
-      if (speak) voice.say(f.level === 'stop' ? 'Stop the set. Build yourself up.' : 'Your engine is tiring.', 'info');
+    const level = r.fatigue.level;
+    if (level !== 'none' && level !== fatigueLevel) {
+      fatigueLevel = level;
+      banner('fatigue', r.advice, { kind: level === 'stop' ? 'error' : 'warn' });
+      if (speak) voice.say(level === 'stop' ? 'Stop the set. Build yourself up.' : 'Your engine is tiring.', 'info');
     }
   }
 

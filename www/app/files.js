@@ -1,7 +1,7 @@
 // Export (report JSON, reps CSV, the session's posetrack) and import (a posetrack, .json or
 // .json.gz) of sessions. Files are made and read on the device; nothing is uploaded.
 
-import { core } from './wasm.js';
+import { readPosetrack } from './core.js';
 import { Session } from './session.js';
 
 const MAX_IMPORT_BYTES = 512 * 1024 * 1024; // a 60-min posetrack is ~150 MB of JSON
@@ -49,7 +49,7 @@ export async function readText(file) {
     try {
       return await new Response(file.stream().pipeThrough(new DecompressionStream('gzip'))).text();
     } catch (e) {
-      throw new Error(`${file.name} is not a readable gzip file (truncated?): ${e.message}`);
+      throw new Error(`${file.name} is not a readable gzip file (truncated?): ${e.message}`, { cause: e });
     }
   }
   return file.text();
@@ -60,24 +60,18 @@ export async function importPosetrack(file, { settings, meta }) {
   const text = await readText(file);
   let track;
   try {
-    track = core.parsePosetrack(text);
+    track = readPosetrack(text);
   } catch (e) {
-    throw new Error(`${file.name}: ${e.message || e}`);
+    throw new Error(`${file.name}: ${e.message || e}`, { cause: e });
   }
-  try {
-    const n = track.len();
-    if (!n) throw new Error(`${file.name} has no frames`);
-    const s = new Session({ settings, source: 'import', name: file.name, meta });
-    const W = track.width();
-    const H = track.height();
-    for (let i = 0; i < n; i++) {
-      const lm = track.landmarks(i);
-      s.push(track.timeMs(i), W, H, lm, lm.length ? 1 : 0);
-    }
-    s.problems = track.problems() ?? null;
-    s.finish();
-    return s;
-  } finally {
-    track.free();
+  const n = track.times.length;
+  if (!n) throw new Error(`${file.name} has no frames`);
+  const s = new Session({ settings, source: 'import', name: file.name, meta });
+  for (let i = 0; i < n; i++) {
+    const lm = track.lms[i];
+    s.feed({ t: track.times[i], width: track.width, height: track.height, landmarks: lm, people: lm.length ? 1 : 0 });
   }
+  s.problems = track.problems;
+  s.finish();
+  return s;
 }

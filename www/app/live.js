@@ -1,7 +1,8 @@
-// Live mode: camera → createImageBitmap → pose worker → HingeCheck.push (timestamped with the
-// frame's own media time from requestVideoFrameCallback) → overlay on every video frame.
-// One frame is with the model at a time; frames that arrive meanwhile are only drawn (the
-// analysis is timestamp-based, so a lower analysis rate is fine).
+// Live mode: camera → createImageBitmap → pose worker → session.feed (timestamped with the
+// frame's own media time from requestVideoFrameCallback); the session's listeners (main.js)
+// update the HUD, speak, and paint the overlay. One frame is with the model at a time; frames
+// that arrive meanwhile are skipped (the analysis is timestamp-based, so a lower analysis rate
+// is fine).
 //
 // Nothing is lost when the camera is unplugged mid-set, the tab is hidden, or the model
 // stops: the session is paused with a message and a way forward, and resumes where it was.
@@ -9,7 +10,8 @@
 import { $, banner, clearBanner, setStatus } from './ui.js';
 import { listCameras, openCamera, stopStream } from './camera.js';
 import { Session } from './session.js';
-import { view, layout, drawOverlay, clearOverlay } from './stage.js';
+import { layout, clearOverlay } from './stage.js';
+import { store } from './store.js';
 
 const COUNTDOWN_S = 3;
 
@@ -67,15 +69,13 @@ export function createLive(app) {
     if (!session) {
       const settings = nextExercise === 'drill' ? { exercise: 'drill' } : app.settings();
       session = new Session({ settings, source: 'live', meta: app.meta() });
-      app.setSession(session);
-      app.feedback.reset();
+      app.setSession(session, { speak: true, coach: true });
       setStatus('calibration-status', 'Standing: not calibrated. Press "Calibrate standing" and stand tall and still.');
     }
     seg = null;
     paused = null;
     running = true;
-    view.source = 'video';
-    view.mirror = $('mirror').checked;
+    store.set({ source: 'video', mirror: $('mirror').checked });
     controls();
     rvfc = video.requestVideoFrameCallback(onFrame);
     model.catch(() => {}); // the model's own status banner says what went wrong
@@ -101,7 +101,7 @@ export function createLive(app) {
     track.onended = () => {
       if (stream?.getVideoTracks()[0] !== track) return;
       pause('camera-lost');
-      const reps = session?.hc.repCount() ?? 0;
+      const reps = session?.frame.repCount ?? 0;
       banner('camera', `The camera stopped (unplugged?). Your set is kept (${reps} rep${reps === 1 ? '' : 's'}). Reconnect it and press Resume, or finish the set.`, {
         kind: 'error',
         actions: [{ label: 'Resume', run: resume }, { label: 'Finish the set', run: () => stop({ review: true }) }],
@@ -128,10 +128,6 @@ export function createLive(app) {
     rvfc = video.requestVideoFrameCallback(onFrame);
     const t = clock(now, meta);
     lastFrameWall = now;
-    if (!app.replaying) {
-      layout();
-      drawOverlay(session?.hc, { drill: session?.settings.exercise === 'drill' });
-    }
     if (inflight || !app.pose.ready || !(t > lastSent)) return;
     inflight = true;
     lastSent = t;
@@ -140,11 +136,9 @@ export function createLive(app) {
       .then((bmp) => app.pose.detect(bmp, t))
       .then((r) => {
         if (!r || s !== session || !running) return;
-        const code = s.push(r.timestampMs, r.width, r.height, r.poses[0], r.poses.length);
+        const f = s.feed({ t: r.timestampMs, width: r.width, height: r.height, landmarks: r.poses[0], people: r.poses.length });
         stats.frames++;
-        if (code < 0) { stats.errors++; stats.lastError = s.lastError; }
-        app.lastFrame = { t: r.timestampMs, width: r.width, height: r.height, people: r.poses.length, landmarks: r.poses[0] ?? null };
-        app.feedback.frame(s, code, { speak: true, coach: true });
+        if (f.status === 'rejected') { stats.errors++; stats.lastError = s.lastError; }
       })
       .catch((e) => {
         stats.errors++;
@@ -228,8 +222,7 @@ export function createLive(app) {
     s.finish();
     app.setSession(s);
     session = new Session({ settings: app.settings(), source: 'live', meta: app.meta() });
-    app.setSession(session);
-    app.feedback.reset();
+    app.setSession(session, { speak: true, coach: true });
     seg = null;
     lastSent = -Infinity;
     app.showNote('New set', 1200);
@@ -283,7 +276,7 @@ export function createLive(app) {
   }
 
   function setMirror(m) {
-    view.mirror = m;
+    store.set({ mirror: m });
     if (running) layout();
   }
 

@@ -1,9 +1,13 @@
 // Hinge Check page: wires the modes (Live / Drill / Clip / Review / Demo, one entry each in
 // MODES) to the analysis core, the pose model, the stage, the voice and the review.
+// `app` is the registry of the page's parts (services, no state); the page's state is in the
+// store (store.js). The session on show is followed here, once for every source: its frames go
+// to the HUD and the stage, its reps to the voice (`setSession`).
 // `window.hingecheck` gives automation and tests the current report.
 
 import { $, h, banner, clearBanner, setStatus, messageLog, hud } from './ui.js';
-import { loadCore, core } from './wasm.js';
+import { loadCore, version } from './core.js';
+import { store } from './store.js';
 import { createPose } from './pose.js';
 import { createVoice } from './audio.js';
 import { createFeedback } from './feedback.js';
@@ -14,7 +18,7 @@ import { createReview } from './review.js';
 import { createWorkshop } from './workshop.js';
 import { createDrill, storedLimit } from './drill.js';
 import { listCameras } from './camera.js';
-import { layout, clearOverlay, view } from './stage.js';
+import { layout, clearOverlay, show } from './stage.js';
 
 // The modes: a tab each, and a panel (<section data-mode="…">) in index.html; setMode() below
 // says what entering and leaving one does, toggleRun() what Space does in it.
@@ -35,12 +39,14 @@ async function boot() {
   }
 
   const voice = createVoice();
+  let unfollow = () => {};
+  let noteTimer = 0;
   const app = {
     voice,
-    mode: null,
-    session: null,
-    replaying: false,
-    lastFrame: null,
+    /** The session on show, the mode, and whether a rep is being replayed (read from the store). */
+    get session() { return store.get().session; },
+    get mode() { return store.get().mode; },
+    get replaying() { return store.get().replaying; },
     /** The lifts' settings: the chosen lift, and the pelvic limit from the drill if kept. */
     settings() {
       const limit = storedLimit();
@@ -52,21 +58,35 @@ async function boot() {
         grip: ex === 'swing' || ex === 'auto' ? $('grip').value : undefined,
         model: $('model').value,
         delegate: app.pose.info?.delegate ?? $('delegate').value,
-        app_version: core.version(),
+        app_version: version(),
       };
     },
-    setSession(s) {
-      if (s !== app.session) clearBanner('fatigue');
-      app.session = s;
-      if (app.mode === 'review') app.review.show(s);
+    /**
+     * Puts a session on show. `follow` (a running source's): its frames update the HUD and the
+     * stage from now on, and its reps are spoken when `follow.speak`; framing advice is spoken
+     * when `follow.coach` (live).
+     */
+    setSession(s, follow = null) {
+      if (s !== store.get().session) clearBanner('fatigue');
+      store.set({ session: s });
+      if (follow) {
+        unfollow();
+        app.feedback.reset();
+        const onFrame = (e) => { app.feedback.frame(s, e.detail, follow); show(s); };
+        const onRep = (e) => app.feedback.rep(e.detail, follow);
+        s.addEventListener('frame', onFrame);
+        s.addEventListener('rep', onRep);
+        unfollow = () => { s.removeEventListener('frame', onFrame); s.removeEventListener('rep', onRep); };
+      }
+      if (store.get().mode === 'review') app.review.show(s);
     },
     loadModel(opts) { return app.pose.load($('model').value, $('delegate').value, opts); },
     showNote(text, ms = 2000) {
       const el = $('stage-note');
       el.textContent = text;
       el.hidden = false;
-      clearTimeout(app.noteTimer);
-      app.noteTimer = setTimeout(() => { el.hidden = true; }, ms);
+      clearTimeout(noteTimer);
+      noteTimer = setTimeout(() => { el.hidden = true; }, ms);
     },
     // Only one thing drives the stage at a time.
     stopOthers(keep) {
@@ -76,10 +96,11 @@ async function boot() {
       if (keep !== 'demo' && app.demo.running) app.demo.stop();
     },
     toggleRun() {
-      if (app.mode === 'drill') app.drillToggle('camera');
-      else if (app.mode === 'live') app.live.toggle();
-      else if (app.mode === 'clip') app.clip.toggle();
-      else if (app.mode === 'demo') app.demo.toggle();
+      const mode = store.get().mode;
+      if (mode === 'drill') app.drillToggle('camera');
+      else if (mode === 'live') app.live.toggle();
+      else if (mode === 'clip') app.clip.toggle();
+      else if (mode === 'demo') app.demo.toggle();
     },
     setMode,
     /** The drill running now: 'camera' | 'sim' | null. */
@@ -96,7 +117,7 @@ async function boot() {
       if (running === source) return;
       app.stopOthers('none');
       app.drill.reset();
-      view.source = source === 'camera' ? 'video' : 'figure';
+      store.set({ source: source === 'camera' ? 'video' : 'figure' });
       if (source === 'camera') app.live.start({ exercise: 'drill' }).then((ok) => app.drill.controls(ok ? 'camera' : null));
       else { app.demo.start('drill'); app.drill.controls('sim'); }
     },
@@ -110,7 +131,7 @@ async function boot() {
   app.review = createReview(app);
   app.workshop = createWorkshop(app);
   app.drill = createDrill(app);
-  app.feedback.onDrill = (s) => app.drill.update(s);
+  app.feedback.onDrill = (s, f) => app.drill.update(s, f);
 
   // ---- modes ----
   const tabs = $('modes');
@@ -119,7 +140,7 @@ async function boot() {
   }
   tabs.addEventListener('keydown', (e) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-    const i = MODES.findIndex((m) => m.id === app.mode);
+    const i = MODES.findIndex((m) => m.id === store.get().mode);
     const next = MODES[(i + (e.key === 'ArrowRight' ? 1 : MODES.length - 1)) % MODES.length];
     setMode(next.id);
     $(`tab-${next.id}`).focus();
@@ -127,8 +148,8 @@ async function boot() {
 
   function setMode(id, { start = false } = {}) {
     if (!MODES.some((m) => m.id === id)) return;
-    const prev = app.mode;
-    app.mode = id;
+    const prev = store.get().mode;
+    store.set({ mode: id });
     for (const b of tabs.children) {
       const sel = b.dataset.mode === id;
       b.setAttribute('aria-selected', String(sel));
@@ -142,9 +163,9 @@ async function boot() {
     if (prev === 'drill' && id !== 'drill' && app.drillRunning()) app.drillToggle(app.drillRunning());
     if (id === 'drill' && prev !== 'drill') { app.stopOthers('none'); app.loadModel().catch(() => {}); }
     // Leaving a mode that drives the stage stops it (a live set keeps going in Review).
-    if (id === 'demo' && prev !== 'demo') { app.stopOthers('demo'); view.source = 'figure'; }
-    if (id === 'live' && prev !== 'live') { app.stopOthers('live'); view.source = 'video'; if (!app.live.running) clearOverlay(); app.loadModel().catch(() => {}); }
-    if (id === 'clip' && prev !== 'clip') { if (app.demo.running) app.demo.stop(); if (app.live.running || app.live.paused) app.live.stop(); view.source = 'video'; app.loadModel().catch(() => {}); }
+    if (id === 'demo' && prev !== 'demo') { app.stopOthers('demo'); store.set({ source: 'figure' }); }
+    if (id === 'live' && prev !== 'live') { app.stopOthers('live'); store.set({ source: 'video' }); if (!app.live.running) clearOverlay(); app.loadModel().catch(() => {}); }
+    if (id === 'clip' && prev !== 'clip') { if (app.demo.running) app.demo.stop(); if (app.live.running || app.live.paused) app.live.stop(); store.set({ source: 'video' }); app.loadModel().catch(() => {}); }
     if (id === 'review') app.review.show(app.session);
     if (id === 'demo' && start) app.demo.start();
     layout();
@@ -159,7 +180,7 @@ async function boot() {
     gripVisible();
     app.live.settingsChanged();
     app.clip.settingsChanged();
-    if (app.mode === 'review' && app.session && app.session.source === 'import') {
+    if (store.get().mode === 'review' && app.session && app.session.source === 'import') {
       app.session.rebuild(app.settings());
       app.review.show(app.session);
     }
@@ -168,7 +189,8 @@ async function boot() {
   gripVisible();
   for (const id of ['model', 'delegate']) {
     $(id).addEventListener('change', () => {
-      if (app.mode === 'live' || app.mode === 'clip' || app.pose.info || app.pose.loading) app.loadModel().catch(() => {});
+      const mode = store.get().mode;
+      if (mode === 'live' || mode === 'clip' || app.pose.info || app.pose.loading) app.loadModel().catch(() => {});
     });
   }
 
@@ -228,13 +250,13 @@ async function boot() {
 
   // ---- automation and tests ----
   window.hingecheck = {
-    version: core.version(),
-    /** The current session's report (product.md schema, plus a `session` block). */
+    version: version(),
+    /** The current session's report (docs/product.md schema, plus a `session` block). */
     report() { return app.session ? app.session.report() : null; },
     state() {
       const s = app.session;
       return {
-        mode: app.mode,
+        mode: store.get().mode,
         source: s?.source ?? null,
         live: { running: app.live.running, paused: app.live.paused, ...app.live.stats },
         clip: { analysing: app.clip.analysing, ...app.clip.stats },
@@ -242,9 +264,9 @@ async function boot() {
         frames: s?.frames ?? 0,
         rejected: s?.rejected ?? 0,
         lastT: s && s.frames ? s.lastT : null,
-        reps: s?.hc?.repCount() ?? 0,
-        phase: s?.hc?.phase() ?? null,
-        calibrated: s?.hc?.calibrated() ?? false,
+        reps: s?.frame.repCount ?? 0,
+        phase: s?.frame.phase ?? null,
+        calibrated: s?.frame.calibrated ?? false,
         framing: app.feedback.framing,
         model: app.pose.info,
         modelError: app.pose.error?.message ?? null,
@@ -253,12 +275,12 @@ async function boot() {
         muted: voice.muted,
         spoken: voice.log.map((l) => l.text),
         messages: messageLog.map((m) => `${m.kind}: ${m.text}`),
-        workshop: app.workshop.on,
+        workshop: store.get().workshop,
         crossOriginIsolated: window.crossOriginIsolated,
       };
     },
     /** The latest frame the page analysed: { t, width, height, people, landmarks }. */
-    lastFrame() { const f = app.lastFrame; return f && { ...f, landmarks: f.landmarks ? Array.from(f.landmarks) : null }; },
+    lastFrame() { const f = app.session?.lastFrame; return f && { ...f, landmarks: f.landmarks ? Array.from(f.landmarks) : null }; },
     setMode,
     start() { app.toggleRun(); },
     finish() { if (app.live.running || app.live.paused) app.live.stop(); else app.session?.finish(); return window.hingecheck.report(); },

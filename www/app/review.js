@@ -5,7 +5,8 @@
 import { $, h, banner, fmt } from './ui.js';
 import { Replayer } from './session.js';
 import { drawChart } from './chart.js';
-import { view, layout, drawOverlay, drawFigure, pictureRect } from './stage.js';
+import { layout, drawOverlay, drawFigure, pictureRect } from './stage.js';
+import { store } from './store.js';
 import { download, repsCsv, stamp, importPosetrack } from './files.js';
 
 const SOURCE = { live: 'Live camera', clip: 'Clip', demo: 'Demo (simulated lifter)', import: 'Imported posetrack' };
@@ -101,15 +102,13 @@ export function createReview(app) {
     stopReplay();
     const from = rep.start_s - 0.5;
     const to = rep.end_s + 0.5;
-    app.announce?.(`Replaying rep ${rep.index}`);
-    app.replaying = true;
+    store.set({ replaying: true });
     document.body.classList.add('replaying');
-    const end = () => { app.replaying = false; document.body.classList.remove('replaying'); };
+    const end = () => { store.set({ replaying: false }); document.body.classList.remove('replaying'); };
     if (s.source === 'clip' && app.clip.replayRange(from, to, end)) return;
     const replayer = new Replayer(s);
-    const restore = { source: view.source, picture: view.picture };
-    view.source = 'figure';
-    view.picture = { w: s.W || 640, h: s.H || 480 };
+    const { source, picture } = store.get();
+    store.set({ source: 'figure', picture: { w: s.W || 640, h: s.H || 480 } });
     const wall0 = performance.now();
     const speed = 0.5;
     const tick = (now) => {
@@ -117,28 +116,26 @@ export function createReview(app) {
       layout();
       const i = replayer.seek(t);
       drawFigure(i >= 0 ? s.landmarks(i) : null, { label: `Replay: rep ${rep.index} (${rep.verdict}), half speed`, bell: s.settings.exercise !== 'drill' });
-      drawOverlay(replayer.hc, { drill: s.settings.exercise === 'drill' });
+      drawOverlay(replayer, { drill: s.settings.exercise === 'drill' });
       if (t / 1000 >= to) { stopReplay(); return; }
       replay.raf = requestAnimationFrame(tick);
     };
-    replay = { raf: requestAnimationFrame(tick), replayer, restore };
+    replay = { raf: requestAnimationFrame(tick), replayer, restore: { source, picture } };
   }
 
   function stopReplay() {
     if (!replay) return;
     cancelAnimationFrame(replay.raf);
     replay.replayer.free();
-    view.source = replay.restore.source;
-    view.picture = replay.restore.picture;
+    store.set({ ...replay.restore, replaying: false });
     replay = null;
-    app.replaying = false;
     document.body.classList.remove('replaying');
     layout();
   }
 
   /** R: the last rep of the current set (live, clip, demo or import). */
   function replayLast() {
-    const s = app.session;
+    const s = store.get().session;
     if (!s) return false;
     const r = s.report();
     const rep = r.reps[r.reps.length - 1];
@@ -177,7 +174,7 @@ export function createReview(app) {
         fit(s.canvas);
         const i = s.replayer.seek((s.from + p * (s.to - s.from)) * 1000);
         drawFigure(i >= 0 ? session.landmarks(i) : null, { canvas: s.canvas, label: `rep ${s.rep.index}` });
-        drawOverlay(s.replayer.hc, { canvas: s.canvas, mirror: false, textScale: 1, hud: false, clear: false });
+        drawOverlay(s.replayer, { canvas: s.canvas, mirror: false, textScale: 1, hud: false, clear: false });
       }
       compare.raf = requestAnimationFrame(tick);
     };

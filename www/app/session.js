@@ -1,24 +1,27 @@
-// A session: one set being analysed (live camera, clip, demo or imported posetrack). It feeds
-// every pose frame to the wasm analyser (HingeCheck) and keeps what review needs: the frames
-// themselves (so a replay re-draws the overlay without re-running the pose model, and the
-// posetrack can be exported), the chart's signals and phases, and the calibrations.
+// A session: one set being analysed (live camera, clip, demo or imported posetrack), and the
+// page's one per-frame tail. `feed(frame)` hands a pose frame to the analyser (core.js: one call
+// into wasm), reads the frame record, stores what review needs, and tells its listeners:
+// 'frame' (detail: the frame record) after every frame, 'rep' (detail: the rep event, words
+// included) when a rep arrived. Live, clip, demo and import only feed it; the HUD, the voice and
+// the stage listen (main.js wires them to the session on show).
 //
-// Landmarks are stored normalised to the session's picture size (W × H). A frame from a
-// picture of another size is rescaled so its pixel geometry is the same, so replay and export
-// (which use W × H) analyse exactly what the live path analysed.
+// It keeps the frames themselves (so a replay re-draws the overlay without re-running the pose
+// model, and the posetrack can be exported), the chart's signals and phases, and the
+// calibrations. Landmarks are stored normalised to the session's picture size (W × H); a frame
+// from a picture of another size is rescaled so its pixel geometry is the same, so replay and
+// export (which use W × H) analyse exactly what the live path analysed.
 //
-// Memory stays flat in long sessions: the stored frames are kept for the last
-// KEEP_FRAMES (20 minutes at 30 fps); older ones are dropped a chunk at a time (the analysis
-// itself has seen them all, and the report keeps every rep).
+// Memory stays flat in long sessions: the stored frames are kept for the last KEEP_FRAMES (20
+// minutes at 30 fps); older ones are dropped a chunk at a time (the analysis itself has seen
+// them all, and the report keeps every rep).
 
-import { core } from './wasm.js';
+import { Analyser, WORDS, framingList, drillInstruction, posetrackJson } from './core.js';
 
 const LM = 33 * 4;
 const CHUNK = 4096; // frames per storage chunk (4096 × 528 B ≈ 2 MB)
 export const KEEP_FRAMES = 20 * 60 * 30;
 const KEEP_CHUNKS = Math.ceil(KEEP_FRAMES / CHUNK) + 1;
 const EMPTY = new Float32Array(0);
-export const PHASES = ['top', 'down', 'up', 'paused'];
 
 /** A growing column of numbers in chunks; `base` frames have been dropped from the front. */
 class Column {
@@ -40,22 +43,23 @@ class Column {
   }
 }
 
-export class Session {
+export class Session extends EventTarget {
   /**
    * @param {object} o
-   * @param {object} o.settings  { exercise, pelvicLimitDeg? } for HingeCheck
+   * @param {object} o.settings  { exercise, pelvicLimitDeg? } for the analyser
    * @param {string} o.source    'live' | 'clip' | 'demo' | 'import'
    * @param {string} [o.name]    clip or file name
    * @param {object} [o.meta]    shown in the report's `session` block (grip, model, ...)
    */
   constructor({ settings, source, name = '', meta = {} }) {
+    super();
     this.settings = { ...settings };
     this.source = source;
     this.name = name;
     this.meta = { ...meta };
     this.W = 0;
     this.H = 0;
-    this.hc = new core.HingeCheck(this.settings);
+    this.analyser = new Analyser(this.settings);
     this.lm = []; // Float32Array chunks of CHUNK × 132
     this.t = new Column(Float64Array); // ms
     this.people = new Column(Uint8Array);
@@ -66,6 +70,14 @@ export class Session {
     this.lastError = null;
     this.finished = null;
     this.created = new Date();
+    /** The frame record after the latest frame (core.js Analyser.frame()). */
+    this.frame = this.analyser.frame();
+    /** The latest frame fed: { t, width, height, people, landmarks }. */
+    this.lastFrame = null;
+    /** Framing advice now: [{ code, message }]. */
+    this.framing = [];
+    /** The latest rep event (see repEvent), or null. */
+    this.rep = null;
   }
 
   /** Frames analysed in this session; the kept ones are first..frames−1. */
@@ -84,11 +96,11 @@ export class Session {
   time(i) { return this.t.get(i); }
 
   /**
-   * One pose frame: media time (ms), picture size, 132 numbers (or null/empty when nobody
-   * was found) and how many people the model saw. Returns HingeCheck.push's code:
-   * 1 new rep, 0 nothing new, −1 rejected (this.lastError says why; nothing is stored).
+   * One pose frame: { t (media time, ms), width, height (the picture), landmarks (132 numbers,
+   * or none when nobody was found), people (how many the model saw) }. Returns the frame
+   * record; a refused frame (status 'rejected', this.lastError says why) is not stored.
    */
-  push(tMs, width, height, landmarks, people = landmarks?.length ? 1 : 0) {
+  feed({ t, width, height, landmarks = null, people = landmarks?.length ? 1 : 0 }) {
     if (this.finished) this.reopen();
     let lm = landmarks && landmarks.length ? landmarks : EMPTY;
     if (!this.W && width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height)) {
@@ -98,25 +110,47 @@ export class Session {
     if (lm.length === LM && this.W && (width !== this.W || height !== this.H)) {
       lm = rescale(lm, width / this.W, height / this.H);
     }
-    const code = this.hc.push(tMs, this.W || width, this.H || height, lm, people);
+    const code = this.analyser.feed(t, this.W || width, this.H || height, lm, people);
+    const f = this.analyser.frame();
+    this.frame = f;
     if (code < 0) {
       this.rejected++;
-      this.lastError = this.hc.lastError();
-      return code;
+      this.lastError = this.analyser.error();
+    } else {
+      this.store(t, lm, people, f);
     }
-    this.store(tMs, lm, people);
-    return code;
+    this.lastFrame = { t, width, height, people, landmarks: landmarks?.length ? landmarks : null };
+    if (f.framing !== this.framingBits) {
+      this.framingBits = f.framing;
+      this.framing = framingList(f.framing);
+    }
+    this.dispatchEvent(new CustomEvent('frame', { detail: f }));
+    if (code === 1) {
+      this.rep = this.repEvent(f);
+      this.dispatchEvent(new CustomEvent('rep', { detail: this.rep }));
+    }
+    return f;
   }
 
-  store(tMs, lm, people) {
+  /** The rep event: what the record holds about the latest rep, and its words (fetched now). */
+  repEvent(f) {
+    return {
+      index: f.repIndex, verdict: f.repVerdict, confidence: f.repConfidence, cueFault: f.repCue, lockoutS: f.repLockoutS,
+      fatigue: { level: f.fatigueLevel, onsetRep: f.fatigueOnsetRep || null },
+      ...this.analyser.words(),
+    };
+  }
+
+  store(tMs, lm, people, f) {
     const n = this.t.n;
     if (n % CHUNK === 0) this.lm.push(new Float32Array(CHUNK * LM));
     if (lm.length === LM) this.lm[this.lm.length - 1].set(lm, (n % CHUNK) * LM);
     this.t.push(tMs);
     this.people.push(Math.min(255, people));
-    const s = this.hc.signals();
-    for (let c = 0; c < 3; c++) this.sig[c].push(s.length === 4 ? s[c + 1] : NaN);
-    this.phase.push(Math.max(0, PHASES.indexOf(this.hc.phase())));
+    this.sig[0].push(f.trunkDeg);
+    this.sig[1].push(f.hipDeg);
+    this.sig[2].push(f.kneeDeg);
+    this.phase.push(WORDS.Phase.indexOf(f.phase));
     // Flat memory: past KEEP_FRAMES, drop the oldest chunk of every column together.
     if (this.t.chunks.length > KEEP_CHUNKS) {
       for (const col of [this.t, this.people, this.phase, ...this.sig]) col.dropChunk();
@@ -126,16 +160,19 @@ export class Session {
 
   /** Standing calibration (the countdown's end). Throws the core's message when not still. */
   calibrate() {
-    this.hc.calibrate();
+    this.analyser.calibrate();
     this.calibrations.push(this.frames);
   }
 
   /** The report so far, or the final one after finish(). */
-  report() { return this.decorate(this.finished ?? this.hc.report()); }
+  report() { return this.decorate(this.finished ?? this.analyser.report()); }
 
   /** Ends the recording: a rep cut at its lockout counts. Idempotent. */
   finish() {
-    if (!this.finished) this.finished = this.hc.finish();
+    if (!this.finished) {
+      this.finished = this.analyser.finish();
+      this.frame = this.analyser.frame();
+    }
     return this.report();
   }
 
@@ -144,6 +181,15 @@ export class Session {
     this.finished = null;
     this.rebuild(this.settings);
   }
+
+  /** The drill's report (movements, calibration with the pelvic limit θ_T*), or null. */
+  drillReport() { return this.analyser.drillReport(); }
+  drillSkip() { this.analyser.drillSkip(); }
+  /** What the lifter reads at a drill step (a word of the record's drillStage). */
+  drillInstruction(stage) { return drillInstruction(stage); }
+
+  /** Paints the overlay for the latest frame (see core.js Analyser.draw). */
+  draw(ctx, w, h, opts) { this.analyser.draw(ctx, w, h, opts); }
 
   decorate(r) {
     return {
@@ -166,8 +212,8 @@ export class Session {
   rebuild(settings) {
     const wasFinished = !!this.finished;
     this.settings = { ...settings };
-    const old = this.hc;
-    this.hc = new core.HingeCheck(this.settings);
+    const old = this.analyser;
+    this.analyser = new Analyser(this.settings);
     old.free();
     const n = this.frames;
     const first = this.first;
@@ -186,16 +232,17 @@ export class Session {
       const k = ((i - first) % CHUNK) * LM;
       const f = c.subarray(k, k + LM);
       const flat = isEmpty(f) ? EMPTY : f;
-      this.hc.push(times.get(i), this.W, this.H, flat, people.get(i));
-      this.store(times.get(i), flat, people.get(i));
+      this.analyser.feed(times.get(i), this.W, this.H, flat, people.get(i));
+      this.store(times.get(i), flat, people.get(i), this.analyser.frame());
       while (cal < this.calibrations.length && this.calibrations[cal] <= i + 1) {
         if (this.calibrations[cal] === i + 1) {
-          try { this.hc.calibrate(); } catch { /* it was still then; keep going */ }
+          try { this.analyser.calibrate(); } catch { /* it was still then; keep going */ }
         }
         cal++;
       }
     }
     this.calibrations = this.calibrations.filter((c) => c > first).map((c) => c - first);
+    this.frame = this.analyser.frame();
     this.finished = null;
     if (wasFinished) this.finish();
   }
@@ -208,7 +255,7 @@ export class Session {
     const [trunk, hip, knee] = this.sig.map((c) => c.toArray());
     const sig = new Float32Array(3 * t.length); // trunk, hip, knee interleaved: 3 per frame
     for (let i = 0; i < t.length; i++) { sig[3 * i] = trunk[i]; sig[3 * i + 1] = hip[i]; sig[3 * i + 2] = knee[i]; }
-    return { t0: t0 / 1000, t: ts, sig, phase: this.phase.toArray() };
+    return { t0: t0 / 1000, t: ts, sig, phase: this.phase.toArray(), phaseWords: WORDS.Phase };
   }
 
   /** The session as posetrack JSON (the core writes it; the CLI and other tools read it). */
@@ -219,7 +266,7 @@ export class Session {
       const frames = Math.min(CHUNK, n - j * CHUNK);
       flat.set(this.lm[j].subarray(0, frames * LM), j * CHUNK * LM);
     }
-    return core.posetrackJson(flat, this.t.toArray(), this.W, this.H, this.fps());
+    return posetrackJson(flat, this.t.toArray(), this.W, this.H, this.fps());
   }
 
   /** Frame rate from the median frame interval (what the page processed, not the camera's). */
@@ -246,7 +293,7 @@ export class Session {
     return lo;
   }
 
-  free() { this.hc?.free(); this.hc = null; }
+  free() { this.analyser?.free(); this.analyser = null; }
 }
 
 function isEmpty(f) {
@@ -268,12 +315,12 @@ function rescale(lm, sx, sy) {
 export class Replayer {
   constructor(session) {
     this.s = session;
-    this.hc = null;
+    this.analyser = null;
     this.next = 0; // next stored frame to push
   }
   reset(from = this.s.first) {
-    this.hc?.free();
-    this.hc = new core.HingeCheck(this.s.settings);
+    this.analyser?.free();
+    this.analyser = new Analyser(this.s.settings);
     from = Math.max(from, this.s.first);
     this.next = from;
     this.cal = this.s.calibrations.findIndex((c) => c > from);
@@ -282,21 +329,24 @@ export class Replayer {
   /** Advances to the last frame at or before tMs; returns the stored frame index (or −1). */
   seek(tMs) {
     const i = this.s.indexAt(tMs);
-    if (i < 0) { if (!this.hc || this.next > this.s.first) this.reset(); return -1; }
-    if (!this.hc || i < this.next - 1) {
+    if (i < 0) { if (!this.analyser || this.next > this.s.first) this.reset(); return -1; }
+    if (!this.analyser || i < this.next - 1) {
       const from = this.s.frames - this.s.first > 20000 ? Math.max(this.s.first, this.s.indexAt(tMs - 30000)) : this.s.first;
       this.reset(from);
     }
-    const empty = new Float32Array(0);
     for (; this.next <= i; this.next++) {
       const f = this.s.landmarks(this.next);
-      this.hc.push(this.s.time(this.next), this.s.W, this.s.H, isEmpty(f) ? empty : f, this.s.people.get(this.next));
+      this.analyser.feed(this.s.time(this.next), this.s.W, this.s.H, isEmpty(f) ? EMPTY : f, this.s.people.get(this.next));
       while (this.cal < this.s.calibrations.length && this.s.calibrations[this.cal] === this.next + 1) {
-        try { this.hc.calibrate(); } catch { /* as it was */ }
+        try { this.analyser.calibrate(); } catch { /* as it was */ }
         this.cal++;
       }
     }
     return i;
   }
-  free() { this.hc?.free(); this.hc = null; }
+  /** The frame record at the replayed moment (null before the first seek). */
+  get frame() { return this.analyser?.frame() ?? null; }
+  get framing() { return framingList(this.frame?.framing ?? 0); }
+  draw(ctx, w, h, opts) { this.analyser?.draw(ctx, w, h, opts); }
+  free() { this.analyser?.free(); this.analyser = null; }
 }

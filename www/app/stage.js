@@ -2,21 +2,16 @@
 // lifter on dark) and the overlay canvas on top. The overlay canvas is sized and placed to
 // cover exactly the video's picture inside the element (object-fit: contain letterboxing), so
 // the core's normalised landmark coordinates land on the person. The core paints the overlay
-// (HingeCheck.draw); this module only decides where the canvas goes.
+// (a session's or replayer's draw()); this module only decides where the canvas goes, and
+// `show()` paints the session on show at most once per task, whatever the number of frames fed.
+// What it shows (source, picture, mirror, workshop) it reads from the store.
 
 import { $ } from './ui.js';
+import { store } from './store.js';
 
 const video = () => $('video');
 const overlay = () => $('overlay');
 const figure = () => $('figure');
-
-export const view = {
-  textScale: 1, // 2 in workshop mode
-  hud: false, // the canvas HUD (on in workshop mode; otherwise the DOM beside the stage shows it)
-  mirror: false,
-  source: 'video', // 'video' | 'figure': which picture the overlay covers
-  picture: { w: 640, h: 480 }, // the figure's picture size when source is 'figure'
-};
 
 /** The rectangle (CSS px, relative to the stage) the picture occupies under object-fit: contain. */
 export function pictureRect(boxW, boxH, picW, picH) {
@@ -45,6 +40,7 @@ export function layout() {
   const bw = stage.clientWidth;
   const bh = stage.clientHeight;
   const v = video();
+  const view = store.get();
   const src = view.source === 'video' && v.videoWidth
     ? { w: v.videoWidth, h: v.videoHeight }
     : view.picture;
@@ -58,13 +54,38 @@ export function layout() {
   return r;
 }
 
-/** Paints the analyser's overlay for its current state (clears first). */
-export function drawOverlay(hc, { canvas = overlay(), mirror = view.mirror, textScale = view.textScale, hud = view.hud, drill = false, clear = true } = {}) {
+/**
+ * Paints the overlay of `target` (a Session or a Replayer) for its latest frame (clears first).
+ * By default as the store says: mirrored preview, workshop type and canvas HUD.
+ */
+export function drawOverlay(target, opts = {}) {
+  const view = store.get();
+  const { canvas = overlay(), mirror = view.mirror, textScale = view.workshop ? 2 : 1, hud = view.workshop, drill = false, clear = true } = opts;
   const ctx = canvas.getContext('2d');
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   if (clear) ctx.clearRect(0, 0, canvas.width, canvas.height);
-  if (!hc) return;
-  hc.draw(ctx, canvas.width, canvas.height, mirror, textScale, performance.now() / 1000, hud, drill);
+  target?.draw(ctx, canvas.width, canvas.height, { mirror, textScale, clock: performance.now() / 1000, hud, drill });
+}
+
+let queued = null;
+/**
+ * Paints a session on the stage (its figure too when the stage shows the drawn lifter), once
+ * per task however many frames were fed in it; nothing while a rep is being replayed.
+ */
+export function show(session) {
+  if (!queued) queueMicrotask(paintQueued);
+  queued = session;
+}
+
+function paintQueued() {
+  const s = queued;
+  queued = null;
+  const view = store.get();
+  if (!s || view.replaying) return;
+  layout();
+  const drill = s.settings.exercise === 'drill';
+  if (view.source === 'figure') drawFigure(s.lastFrame?.landmarks, { label: view.figureLabel, bell: !drill });
+  drawOverlay(s, { drill });
 }
 
 export function clearOverlay() {

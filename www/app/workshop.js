@@ -3,18 +3,17 @@
 // shortcuts, which work in every mode.
 
 import { $ } from './ui.js';
-import { view } from './stage.js';
+import { store } from './store.js';
 
 export function createWorkshop(app) {
-  let on = false;
+  const isOn = () => store.get().workshop;
 
   function set(v) {
-    on = !!v;
+    const on = !!v;
     document.body.classList.toggle('workshop', on);
     $('workshop').setAttribute('aria-pressed', String(on));
     $('legend').hidden = !on;
-    view.textScale = on ? 2 : 1;
-    view.hud = on;
+    store.set({ workshop: on });
     if (on) fullscreen(true);
     else if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
   }
@@ -42,24 +41,24 @@ export function createWorkshop(app) {
       m: () => app.voice.toggle(),
       f: () => fullscreen(),
       d: () => app.setMode('demo', { start: true }),
-      w: () => set(!on),
+      w: () => set(!isOn()),
       1: () => app.setMode('live'),
       2: () => app.setMode('drill'),
       3: () => app.setMode('clip'),
       4: () => app.setMode('review'),
       5: () => app.setMode('demo'),
-      Escape: () => { if (on && !document.fullscreenElement) set(false); },
+      Escape: () => { if (isOn() && !document.fullscreenElement) set(false); },
     }[k];
     if (!act) return;
     // Space on a focused button activates that button (keyboard users rely on it), except in
     // the workshop, where Space is always start/stop.
-    if (k === ' ' && !on && (e.target instanceof HTMLButtonElement || e.target instanceof HTMLInputElement)) return;
+    if (k === ' ' && !isOn() && (e.target instanceof HTMLButtonElement || e.target instanceof HTMLInputElement)) return;
     e.preventDefault();
     act();
   });
 
-  $('workshop').addEventListener('click', () => set(!on));
+  $('workshop').addEventListener('click', () => set(!isOn()));
   $('fullscreen').addEventListener('click', () => fullscreen());
 
-  return { set, fullscreen, get on() { return on; } };
+  return { set, fullscreen, get on() { return isOn(); } };
 }

@@ -6,7 +6,7 @@
 //   const r = await pose.detect(bitmap, video.currentTime * 1000);
 //   // r === null: frame dropped (a frame was already in flight, or the model is not ready
 //   //            yet; the bitmap was closed)
-//   // else r = { timestampMs, width, height, poses: [Float32Array(33*4)], worldPoses,
+//   // else r = { timestampMs, width, height, poses: [Float32Array(33*4)],
 //   //            inferenceMs, timestampAdjusted, dropped }   (dropped: frames dropped since
 //   //            the previous result)
 //   pose.droppedFrames;                       // total frames dropped so far
@@ -74,7 +74,7 @@ export function createPoseClient({
         droppedSinceResult = 0;
         resolve({
           timestampMs: m.timestampMs, width: m.width, height: m.height, poses: m.poses,
-          worldPoses: m.worldPoses, inferenceMs: m.inferenceMs,
+          inferenceMs: m.inferenceMs,
           timestampAdjusted: m.timestampAdjusted, dropped,
         });
       } else if (m.type === 'error') {

@@ -14,11 +14,13 @@
 //   worker → page
 //     { type: 'ready', model, delegate: 'CPU'|'GPU', loadMs, renderer, note }
 //     { type: 'result', id, timestampMs, width, height, poses: [Float32Array(33*4)],
-//       worldPoses: [Float32Array(33*4)], inferenceMs, timestampAdjusted }
+//       inferenceMs, timestampAdjusted }
 //     { type: 'error', id?, fatal, message }
 //   poses[i] holds x, y, z, visibility per landmark (x, y normalised to the image, as
-//   MediaPipe gives them); worldPoses[i] the same layout in metres (hip-centred).
-//   Their ArrayBuffers are transferred. The bitmap is always closed by the worker.
+//   MediaPipe gives them). Their ArrayBuffers are transferred. The bitmap is always closed by
+//   the worker. MediaPipe's world landmarks (metres, hip-centred) are not sent: nothing reads
+//   them yet. When depth is used (oblique views), they go into the frame record's reserved
+//   depth block (ARCHITECTURE.md), not a second per-frame message.
 
 const DEFAULT_WASM_BASE = new URL('../vendor/tasks-vision/', import.meta.url).href;
 const DEFAULT_MODEL_BASE = new URL('../models/', import.meta.url).href;
@@ -100,7 +102,7 @@ async function fetchModel(url) {
   try {
     res = await fetch(url);
   } catch (e) {
-    throw new Error(`cannot fetch pose model ${url}: ${errorText(e)}`);
+    throw new Error(`cannot fetch pose model ${url}: ${errorText(e)}`, { cause: e });
   }
   if (!res.ok) throw new Error(`cannot fetch pose model ${url}: HTTP ${res.status}`);
   const buf = new Uint8Array(await res.arrayBuffer());
@@ -132,7 +134,7 @@ async function init(msg) {
   try {
     vision = await import(wasmBase + 'vision_bundle.mjs');
   } catch (e) {
-    throw new Error(`cannot load MediaPipe tasks-vision from ${wasmBase}: ${errorText(e)}`);
+    throw new Error(`cannot load MediaPipe tasks-vision from ${wasmBase}: ${errorText(e)}`, { cause: e });
   }
   const [modelBuffer, fileset] = await Promise.all([
     fetchModel(modelUrl),
@@ -155,14 +157,14 @@ async function init(msg) {
   try {
     landmarker = await create(delegate);
   } catch (e) {
-    if (delegate !== 'GPU') throw new Error(`pose model ${model} failed to load: ${errorText(e)}`);
+    if (delegate !== 'GPU') throw new Error(`pose model ${model} failed to load: ${errorText(e)}`, { cause: e });
     // GPU init can fail on odd drivers: fall back to CPU rather than leave the page without a model.
     note += `; GPU failed (${errorText(e)}), fell back to CPU`;
     delegate = 'CPU';
     try {
       landmarker = await create('CPU');
     } catch (e2) {
-      throw new Error(`pose model ${model} failed to load: ${errorText(e2)}`);
+      throw new Error(`pose model ${model} failed to load: ${errorText(e2)}`, { cause: e2 });
     }
   }
   post({ type: 'ready', model, delegate, loadMs: performance.now() - t0, renderer: gpu.renderer, note });
@@ -207,10 +209,8 @@ function frame(msg) {
     const r = landmarker.detectForVideo(bitmap, mpTs);
     const inferenceMs = performance.now() - t0;
     const poses = (r.landmarks ?? []).map(packLandmarks);
-    const worldPoses = (r.worldLandmarks ?? []).map(packLandmarks);
     r.close?.();
-    post({ type: 'result', id, timestampMs, width, height, poses, worldPoses, inferenceMs, timestampAdjusted },
-      [...poses, ...worldPoses].map((a) => a.buffer));
+    post({ type: 'result', id, timestampMs, width, height, poses, inferenceMs, timestampAdjusted }, poses.map((a) => a.buffer));
   } catch (e) {
     post({ type: 'error', id, fatal: false, message: errorText(e) });
   } finally {

@@ -1,6 +1,6 @@
 //! The seed's drill, "find your hinge": in a static hip hinge the thumb sits on the top of the
 //! hip bone (iliac crest) and the index finger on the top of the thigh bone (greater
-//! trochanter), so the line between them is the pelvic line (biomechanics.md §1.5). The lifter
+//! trochanter), so the line between them is the pelvic line (docs/biomechanics.md §1.5). The lifter
 //! raises the back an inch with the pelvis left where it is (the crane pulled up by hand), comes
 //! up leading with the lower back, then comes up letting the hip extensors move the pelvis with
 //! the spine following (the engine). A slow hinge shows where the pelvis stops tilting: the

@@ -1,4 +1,4 @@
-//! "Did your engine run out of fuel?" (biomechanics.md §7): per-rep features against the
+//! "Did your engine run out of fuel?" (docs/biomechanics.md §7): per-rep features against the
 //! lifter's own baseline (median of reps 2–4), markers that fire on two consecutive reps,
 //! the onset rep n₀ and advice: notice, stop the set, and "build yourself up".
 

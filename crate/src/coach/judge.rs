@@ -1,4 +1,4 @@
-//! Judging a measured rep: the faults of biomechanics.md §5–§6 with the codes of product.md,
+//! Judging a measured rep: the faults of docs/biomechanics.md §5–§6 with the codes of docs/product.md,
 //! the verdict `engine` / `crane` / `unclear`, a confidence, and the message in the seed's
 //! words. Pure: the same measurement judged for another lift gives that lift's answer, so
 //! `auto` can settle on the lift after the fact.

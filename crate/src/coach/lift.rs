@@ -150,7 +150,7 @@ pub fn hinge_index(trunk_change: f64, knee_change: f64) -> Option<f64> {
     (t + k > 10.0).then(|| 100.0 * t / (t + k))
 }
 
-/// Classifies one rep (all thresholds EST, from the body proportions in biomechanics.md §1.5
+/// Classifies one rep (all thresholds EST, from the body proportions in docs/biomechanics.md §1.5
 /// and what each lift's hands do).
 pub fn classify(s: &Shape) -> Guess {
     let squat = hinge_index(s.trunk_bottom, s.knee_bottom).is_some_and(|hi| hi < 35.0)

@@ -1,4 +1,4 @@
-//! Measuring one rep after it locks out, on the zero-phase path (biomechanics.md §2, §4, §5):
+//! Measuring one rep after it locks out, on the zero-phase path (docs/biomechanics.md §2, §4, §5):
 //! the rep's raw landmarks are resampled to a uniform grid, short gaps bridged, every
 //! coordinate filtered forwards and backwards, the signals recomputed, the events refined
 //! (start, bottom, liftoff, knee pass, lockout, float) and every metric the coach judges by
@@ -233,7 +233,7 @@ pub fn build_series(
 
 /// How much of each part of the body the camera really saw in each phase of the rep: the
 /// share of samples where the landmarks were visible (≥ 0.5) and inside the picture. A rule
-/// rests only on parts that were seen (biomechanics.md §2 visibility gating).
+/// rests only on parts that were seen (docs/biomechanics.md §2 visibility gating).
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Seen {
     /// Near shoulder and working hip.

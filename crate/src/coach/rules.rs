@@ -1,6 +1,6 @@
 //! The rules the coach judges by, one per fault: what it reads (a measured feature, oriented so
 //! that larger means worse), which lifts it applies to, how far from a side view it holds, and
-//! which body parts the camera must have seen for it to say anything (biomechanics.md §2
+//! which body parts the camera must have seen for it to say anything (docs/biomechanics.md §2
 //! visibility gating: a fault never rests on a landmark the model is guessing). The thresholds
 //! themselves live in `coach::thresholds`; the rules marked *fitted* there are set on labelled
 //! lifts by `coach::fit`, from this table.

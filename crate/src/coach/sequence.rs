@@ -1,4 +1,4 @@
-//! Crane versus engine: the hinge-sequence metrics (biomechanics.md §5). Did the hips (the
+//! Crane versus engine: the hinge-sequence metrics (docs/biomechanics.md §5). Did the hips (the
 //! engine) drive the rep, or did the back (the crane, which should only hold) pull it up?
 //!
 //! All functions take a rep's zero-phase filtered series on a uniform grid (`fs` Hz) and index

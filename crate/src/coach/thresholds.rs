@@ -1,5 +1,5 @@
 //! Every threshold the coach judges by, in one place per lift, each with its source in
-//! biomechanics.md (section numbers below) and how it was set:
+//! docs/biomechanics.md (section numbers below) and how it was set:
 //!
 //! - **EST**: a starting value of that design, not a published cut-off.
 //! - **fitted**: set by `coach::fit` on labelled lifts of many people (`../shared/data/corpus`

@@ -1,6 +1,6 @@
 //! The lifter's body frame: which side is nearer the camera, which way they face, the body
 //! scale B, the standing midfoot, left/right swap repair, and the standing calibration that
-//! every "change from standing" threshold refers to (biomechanics.md §1.2, §1.3).
+//! every "change from standing" threshold refers to (docs/biomechanics.md §1.2, §1.3).
 //!
 //! Estimates start provisional and firm up: a still, upright stretch of ≥ 1 s calibrates
 //! ("still"); without one (a clip that starts mid-set) the lockouts of the first reps stand in

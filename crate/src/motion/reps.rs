@@ -1,4 +1,4 @@
-//! The phase and rep state machine (biomechanics.md §4.1, §4.2), driven by how far the
+//! The phase and rep state machine (docs/biomechanics.md §4.1, §4.2), driven by how far the
 //! shoulders have dropped below standing height, in percent (`motion::posture`): the one depth
 //! signal every view and every pose source gives. Thresholds scale with a running depth
 //! reference D_ref; every transition holds for 100 ms; start and lockout have hysteresis.
@@ -46,7 +46,7 @@ impl Phase {
     }
 }
 
-/// Machine parameters (all EST, biomechanics.md Appendix A, in percent of standing height).
+/// Machine parameters (all EST, docs/biomechanics.md Appendix A, in percent of standing height).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MachineParams {
     /// Initial depth reference D_ref: how far the shoulders drop in a rep (%). A swing drops

@@ -1,4 +1,4 @@
-//! The camera view check (biomechanics.md §3): side-on, oblique or front, an estimate of the
+//! The camera view check (docs/biomechanics.md §3): side-on, oblique or front, an estimate of the
 //! yaw away from a pure side view, whole body in frame, distance, camera height and light.
 //! Oblique and front views lower confidence and turn sequencing verdicts `unclear`.
 

@@ -1,4 +1,4 @@
-//! Per-frame sagittal signals (biomechanics.md §1.4): trunk, thigh and shin angles, hip and
+//! Per-frame sagittal signals (docs/biomechanics.md §1.4): trunk, thigh and shin angles, hip and
 //! knee flexion, hip drive position, shoulder and bell/bar proxy heights, arm and head angles,
 //! the pelvic line from the thumb and index finger, and landmark quality.
 //!

@@ -1,4 +1,4 @@
-//! Planar geometry for sagittal angles (biomechanics.md §1.1, §1.4).
+//! Planar geometry for sagittal angles (docs/biomechanics.md §1.1, §1.4).
 //!
 //! Landmarks are converted to isotropic pixels with y up (`X = x·W`, `Y = −y·H`) before any
 //! angle is taken: raw normalised coordinates on a 16:9 frame would read a true 45° trunk as 29°.

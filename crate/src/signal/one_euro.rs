@@ -1,4 +1,4 @@
-//! The One Euro filter (Casiez, Roussel & Vogel 2012; biomechanics.md §2, src 38): a causal
+//! The One Euro filter (Casiez, Roussel & Vogel 2012; docs/biomechanics.md §2, src 38): a causal
 //! low-pass whose cutoff rises with speed, so the live overlay is steady at rest and does not
 //! lag in the swing. Used only for live display and live rep counting; timing metrics come
 //! from the zero-phase path.

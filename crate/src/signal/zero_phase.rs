@@ -1,4 +1,4 @@
-//! The per-rep, zero-phase signal path (biomechanics.md §2): a rep's raw buffer is resampled to
+//! The per-rep, zero-phase signal path (docs/biomechanics.md §2): a rep's raw buffer is resampled to
 //! a uniform grid, short gaps are bridged, a 2nd-order Butterworth low-pass runs forwards and
 //! backwards (no lag: timing metrics must not inherit the live filter's delay), and derivatives
 //! come from a 7-point Savitzky–Golay kernel. Also onset and extremum helpers for events.

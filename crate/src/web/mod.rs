@@ -1,9 +1,17 @@
-//! The wasm boundary: the one JavaScript-facing surface of Hinge Check (wasm32 only). Frames
-//! cross as flat numbers (a Float32Array of 33 × 4), settings and reports as plain objects via
-//! serde-wasm-bindgen. Everything behind it is the same Rust the CLI runs. Nothing here may
-//! panic: bad input comes back as an error value or a status code with a message.
+//! The wasm boundary: the one JavaScript-facing surface of Hinge Check (wasm32 only).
+//!
+//! One call per frame. The page writes a frame's 33 × 4 landmark numbers into an input block in
+//! wasm memory and calls [`HingeCheck::feed`]; the analysis writes what the page reads every
+//! frame into a fixed [`record::FrameRecord`], which JS reads through one typed view (no
+//! serialising). Words (the rep's message, the spoken cue, framing advice, the drill's
+//! instruction) are fetched only when they change; the full report is built only on demand
+//! (review, export, `window.hingecheck.report()`), and crosses as JSON.
+//!
+//! Everything behind it is the same Rust the CLI runs. Nothing here may panic: bad input comes
+//! back as an error value or a status code with a message.
 
 mod paint;
+pub mod record;
 
 use crate::analyzer::{analyse_track, Analyzer, Settings};
 use crate::coach::drill::Targets;
@@ -12,41 +20,50 @@ use crate::coach::lift::Exercise;
 use crate::overlay::{scene, Options};
 use crate::pose::posetrack::{self, PoseTrack};
 use crate::pose::{PoseFrame, LANDMARKS};
-use crate::report::RepReport;
+use crate::report::{FatigueReport, RepReport};
 use crate::sim::{simulate, SimConfig};
-use serde::{Deserialize, Serialize};
+use record::{flag, FatigueLevel, Fault, FrameRecord, Verdict};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::CanvasRenderingContext2d;
 
-/// Settings from the page.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct JsSettings {
-    exercise: Option<String>,
-    pelvic_limit_deg: Option<f64>,
-    /// Drill: movements wanted per stage, `{backOnly, craneUp, engineUp}`.
-    drill_targets: Option<JsTargets>,
+/// Numbers in one frame's landmarks (x, y, z, visibility per BlazePose landmark).
+pub const FRAME_NUMBERS: usize = LANDMARKS * 4;
+
+/// A field of a plain JS object (settings), or None when absent (undefined or null).
+fn field(v: &JsValue, name: &str) -> Option<JsValue> {
+    js_sys::Reflect::get(v, &JsValue::from_str(name))
+        .ok()
+        .filter(|x| !x.is_undefined() && !x.is_null())
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct JsTargets {
-    back_only: usize,
-    crane_up: usize,
-    engine_up: usize,
+/// A numeric field, or an error that names it.
+fn number(v: &JsValue, name: &str) -> Result<Option<f64>, JsError> {
+    field(v, name)
+        .map(|x| {
+            x.as_f64()
+                .ok_or_else(|| JsError::new(&format!("bad settings: {name} must be a number")))
+        })
+        .transpose()
 }
 
+/// Settings from the page (read field by field: no deserialiser for JS objects is compiled in).
 fn settings_from(v: JsValue) -> Result<Settings, JsError> {
     if v.is_undefined() || v.is_null() {
         return Ok(Settings::default());
     }
-    let s: JsSettings = serde_wasm_bindgen::from_value(v)
-        .map_err(|e| JsError::new(&format!("bad settings: {e}")))?;
-    let exercise = match s.exercise.as_deref() {
+    if !v.is_object() {
+        return Err(JsError::new("bad settings: not an object"));
+    }
+    let exercise = match field(&v, "exercise") {
         None => Exercise::Auto,
-        Some(e) => e.parse::<Exercise>().map_err(|e| JsError::new(&e))?,
+        Some(e) => e
+            .as_string()
+            .ok_or_else(|| JsError::new("bad settings: exercise must be a string"))?
+            .parse::<Exercise>()
+            .map_err(|e| JsError::new(&e))?,
     };
-    let pelvic_limit = match s.pelvic_limit_deg {
+    let pelvic_limit = match number(&v, "pelvicLimitDeg")? {
         Some(d) if d.is_finite() && (0.0..=120.0).contains(&d) => {
             Some(PelvicLimit { trunk_deg: d })
         }
@@ -57,24 +74,27 @@ fn settings_from(v: JsValue) -> Result<Settings, JsError> {
         }
         None => None,
     };
-    let drill = match s.drill_targets {
-        Some(t)
-            if [t.back_only, t.crane_up, t.engine_up]
-                .iter()
-                .all(|n| (1..=20).contains(n)) =>
-        {
+    // Drill: movements wanted per stage, `{backOnly, craneUp, engineUp}`, each 1..20.
+    let drill = match field(&v, "drillTargets") {
+        None => Targets::default(),
+        Some(t) => {
+            let mut n = [0usize; 3];
+            for (slot, name) in n.iter_mut().zip(["backOnly", "craneUp", "engineUp"]) {
+                *slot = match number(&t, name)? {
+                    Some(x) if x.fract() == 0.0 && (1.0..=20.0).contains(&x) => x as usize,
+                    _ => {
+                        return Err(JsError::new(
+                            "drillTargets must be 1..20 movements per stage",
+                        ))
+                    }
+                };
+            }
             Targets {
-                back_only: t.back_only,
-                crane_up: t.crane_up,
-                engine_up: t.engine_up,
+                back_only: n[0],
+                crane_up: n[1],
+                engine_up: n[2],
             }
         }
-        Some(_) => {
-            return Err(JsError::new(
-                "drillTargets must be 1..20 movements per stage",
-            ))
-        }
-        None => Targets::default(),
     };
     Ok(Settings {
         exercise,
@@ -83,67 +103,74 @@ fn settings_from(v: JsValue) -> Result<Settings, JsError> {
     })
 }
 
+/// A value as a plain JS object, through JSON (the same text the CLI's `--json` writes).
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+    let text = serde_json::to_string(v).map_err(|e| JsError::new(&e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("the report could not cross to JS"))
 }
 
 /// The live analyser the page feeds every frame.
 #[wasm_bindgen]
 pub struct HingeCheck {
     analyzer: Analyzer,
+    /// What the page reads after each frame (boxed: its address never changes).
+    record: Box<FrameRecord>,
+    /// Where the page writes a frame's landmarks before [`HingeCheck::feed`].
+    input: Box<[f32; FRAME_NUMBERS]>,
     last_error: Option<String>,
-    people: u32,
-    /// The latest rep's report, kept for drawing (built once per rep, not per frame).
+    /// The latest counted rep's report (built once per rep: drawn, and its words fetched).
     last: Option<RepReport>,
+    cue: Option<&'static str>,
+    fatigue: FatigueReport,
+    /// The latest rep's words, where the record's `rep_words` points: message, cue, advice.
+    words: String,
 }
 
 #[wasm_bindgen]
 impl HingeCheck {
-    /// `settings`: `{ exercise?: "auto"|"swing"|"deadlift"|"clean"|"rdl", pelvicLimitDeg?: number }`.
+    /// `settings`: `{ exercise?: "auto"|"swing"|"deadlift"|"clean"|"rdl"|"drill",
+    /// pelvicLimitDeg?: number, drillTargets?: {backOnly, craneUp, engineUp} }`.
     #[wasm_bindgen(constructor)]
     pub fn new(settings: JsValue) -> Result<HingeCheck, JsError> {
         Ok(HingeCheck {
             analyzer: Analyzer::new(settings_from(settings)?),
+            record: Box::default(),
+            input: Box::new([0.0; FRAME_NUMBERS]),
             last_error: None,
-            people: 0,
             last: None,
+            cue: None,
+            fatigue: FatigueReport::default(),
+            words: String::new(),
         })
     }
 
-    /// One frame: media time (ms), the image size the landmarks refer to, 33 × 4 numbers
-    /// (x, y normalised, z, visibility) or an empty array when nobody was found, and how many
-    /// people the model saw. Returns 1 when a new rep report is ready, 0 otherwise, −1 when
-    /// the frame was rejected (`lastError()` says why).
-    pub fn push(
-        &mut self,
-        t_ms: f64,
-        width: f64,
-        height: f64,
-        landmarks: &[f32],
-        people: u32,
-    ) -> i32 {
-        self.people = people;
-        let frame = match PoseFrame::from_flat(t_ms, width, height, landmarks) {
-            Ok(f) => f,
-            Err(e) => {
-                self.last_error = Some(e.to_string());
-                self.analyzer.reject(&e);
-                return -1;
-            }
+    /// Address of the frame record in wasm memory (fixed for this analyser's life).
+    #[wasm_bindgen(js_name = framePtr)]
+    pub fn frame_ptr(&self) -> *const FrameRecord {
+        &*self.record
+    }
+
+    /// Address of the input block: 33 × 4 f32 (x, y normalised, z, visibility) that
+    /// [`HingeCheck::feed`] reads (fixed for this analyser's life).
+    #[wasm_bindgen(js_name = inputPtr)]
+    pub fn input_ptr(&mut self) -> *mut f32 {
+        self.input.as_mut_ptr()
+    }
+
+    /// One frame, the page's one call per frame: media time (ms), the image size the landmarks
+    /// refer to, how many numbers were written to the input block (132, or 0 when nobody was
+    /// found) and how many people the model saw. Updates the frame record; returns 1 when a
+    /// new rep arrived, 0 otherwise, −1 when the frame was refused (`lastError()` says why).
+    pub fn feed(&mut self, t_ms: f64, width: f64, height: f64, numbers: u32, people: u32) -> i32 {
+        let n = (numbers as usize).min(FRAME_NUMBERS);
+        let lm = *self.input;
+        let flat: &[f32] = if numbers as usize > FRAME_NUMBERS {
+            // More than a frame's worth cannot have been written: refuse it as PoseFrame would.
+            &[f32::NAN; FRAME_NUMBERS + 1]
+        } else {
+            &lm[..n]
         };
-        match self.analyzer.push(&frame).map(|l| l.new_rep) {
-            Ok(new_rep) => {
-                if new_rep {
-                    self.last = self.analyzer.last_rep();
-                }
-                i32::from(new_rep)
-            }
-            Err(e) => {
-                self.last_error = Some(e.to_string());
-                -1
-            }
-        }
+        self.step(t_ms, width, height, flat, people)
     }
 
     #[wasm_bindgen(js_name = lastError)]
@@ -156,72 +183,7 @@ impl HingeCheck {
         self.analyzer.calibrate().map_err(|e| JsError::new(&e))
     }
 
-    #[wasm_bindgen(js_name = repCount)]
-    pub fn rep_count(&self) -> u32 {
-        self.analyzer.live().rep_count
-    }
-
-    pub fn phase(&self) -> String {
-        self.analyzer.live().phase.label().to_string()
-    }
-
-    /// 0..1: the hips driving now (the engine).
-    pub fn engine(&self) -> f64 {
-        self.analyzer.live().engine
-    }
-
-    /// 0..1: the trunk rising without the hips now (the crane pulled by hand).
-    pub fn crane(&self) -> f64 {
-        self.analyzer.live().crane
-    }
-
-    /// Whether standing has been calibrated (still, or from lockouts).
-    pub fn calibrated(&self) -> bool {
-        self.analyzer.live().calibrated
-    }
-
-    /// `[t_s, trunk°, hip°, knee°]` of the live signals for the chart, or empty before the
-    /// lifter is found.
-    pub fn signals(&self) -> Vec<f64> {
-        let l = self.analyzer.live();
-        match (l.sig, l.points.is_some()) {
-            (Some(s), true) => vec![l.t, s.trunk, s.hip, s.knee],
-            _ => Vec::new(),
-        }
-    }
-
-    /// Framing advice now: `[{code, message}]`.
-    pub fn framing(&self) -> Result<JsValue, JsError> {
-        let mut v: Vec<(String, String)> = self
-            .analyzer
-            .live()
-            .view
-            .issues
-            .iter()
-            .map(|i| {
-                (
-                    serde_json::to_value(i)
-                        .ok()
-                        .and_then(|v| v.as_str().map(String::from))
-                        .unwrap_or_default(),
-                    i.message().to_string(),
-                )
-            })
-            .collect();
-        if self.people > 1 {
-            v.push((
-                "second_person".into(),
-                "Someone else is in view: only one lifter at a time, please".into(),
-            ));
-        }
-        let objs: Vec<serde_json::Value> = v
-            .into_iter()
-            .map(|(c, m)| serde_json::json!({"code": c, "message": m}))
-            .collect();
-        to_js(&objs)
-    }
-
-    /// The report so far (the product's schema).
+    /// The report so far (the product's schema), built now.
     pub fn report(&self) -> Result<JsValue, JsError> {
         to_js(&self.analyzer.report())
     }
@@ -229,29 +191,13 @@ impl HingeCheck {
     /// Ends a recording (a rep cut at its lockout counts) and returns the final report.
     pub fn finish(&mut self) -> Result<JsValue, JsError> {
         let r = self.analyzer.finish();
-        self.last = r.reps.last().cloned();
+        self.record.rep_count = r.summary.rep_count;
+        self.rep_event();
         to_js(&r)
     }
 
-    /// The latest counted rep's report, or null.
-    #[wasm_bindgen(js_name = lastRep)]
-    pub fn last_rep(&self) -> Result<JsValue, JsError> {
-        to_js(&self.last)
-    }
-
-    /// A short spoken cue for the latest rep.
-    #[wasm_bindgen(js_name = lastCue)]
-    pub fn last_cue(&self) -> Option<String> {
-        self.analyzer.last_cue().map(String::from)
-    }
-
-    /// The drill's live state (stage, instruction, counts, pelvic and trunk line angles, crane
-    /// and engine indicators), or null outside the drill.
-    pub fn drill(&self) -> Result<JsValue, JsError> {
-        to_js(&self.analyzer.drill_live())
-    }
-
-    /// The drill's report (movements, calibration with the pelvic limit θ_T*, summary).
+    /// The drill's report (movements, calibration with the pelvic limit θ_T*, summary), or
+    /// null outside the drill. Fetched when a movement is judged and at the end.
     #[wasm_bindgen(js_name = drillReport)]
     pub fn drill_report(&self) -> Result<JsValue, JsError> {
         to_js(&self.analyzer.drill_report())
@@ -295,21 +241,168 @@ impl HingeCheck {
     }
 }
 
+/// Rust-side API (the wasm tests, native callers): not exported to JS, where the frame record
+/// carries all of it.
+impl HingeCheck {
+    /// One frame from a slice (what [`HingeCheck::feed`] does from the input block).
+    pub fn push(
+        &mut self,
+        t_ms: f64,
+        width: f64,
+        height: f64,
+        landmarks: &[f32],
+        people: u32,
+    ) -> i32 {
+        self.step(t_ms, width, height, landmarks, people)
+    }
+
+    /// The frame record as it stands.
+    pub fn record(&self) -> &FrameRecord {
+        &self.record
+    }
+
+    pub fn rep_count(&self) -> u32 {
+        self.analyzer.live().rep_count
+    }
+
+    /// The phase's word: top, down, up or paused.
+    pub fn phase(&self) -> String {
+        self.analyzer.live().phase.label().to_string()
+    }
+
+    /// 0..1: the hips driving now (the engine).
+    pub fn engine(&self) -> f64 {
+        self.analyzer.live().engine
+    }
+
+    /// 0..1: the trunk rising without the hips now (the crane pulled by hand).
+    pub fn crane(&self) -> f64 {
+        self.analyzer.live().crane
+    }
+
+    /// `[t_s, trunk°, hip°, knee°]` of the live signals, or empty before the lifter is found.
+    pub fn signals(&self) -> Vec<f64> {
+        let r = &self.record;
+        if r.flags & flag::LIFTER == 0 {
+            return Vec::new();
+        }
+        let l = self.analyzer.live();
+        match l.sig {
+            Some(s) => vec![l.t, s.trunk, s.hip, s.knee],
+            None => Vec::new(),
+        }
+    }
+
+    /// The latest counted rep's report, or null.
+    pub fn last_rep(&self) -> Result<JsValue, JsError> {
+        to_js(&self.last)
+    }
+
+    /// The spoken cue for the latest rep.
+    pub fn last_cue(&self) -> Option<String> {
+        self.cue.map(String::from)
+    }
+
+    /// The drill's live state, or null outside the drill.
+    pub fn drill(&self) -> Result<JsValue, JsError> {
+        to_js(&self.analyzer.drill_live())
+    }
+
+    fn step(&mut self, t_ms: f64, width: f64, height: f64, flat: &[f32], people: u32) -> i32 {
+        let frame = match PoseFrame::from_flat(t_ms, width, height, flat) {
+            Ok(f) => f,
+            Err(e) => {
+                self.last_error = Some(e.to_string());
+                self.analyzer.reject(&e);
+                self.record.refuse();
+                return -1;
+            }
+        };
+        if let Err(e) = self.analyzer.push(&frame) {
+            self.last_error = Some(e.to_string());
+            self.record.refuse();
+            return -1;
+        }
+        let drill = self.analyzer.drill_live();
+        self.record
+            .observe(self.analyzer.live(), people, drill.as_ref());
+        // A movement was measured: is the latest counted rep a new one? (Parks, set-downs and
+        // not-hinge movements are measured too, but not counted.)
+        if self.record.flags & flag::NEW_REP != 0 && !self.rep_event() {
+            self.record.flags &= !flag::NEW_REP;
+        }
+        i32::from(self.record.flags & flag::NEW_REP != 0)
+    }
+
+    /// Fills the record's rep block when the latest counted rep is not the one it holds.
+    /// Returns whether it changed. Costs one rep's judgement and the fatigue over the set.
+    fn rep_event(&mut self) -> bool {
+        let Some(rep) = self.analyzer.last_rep() else {
+            return false;
+        };
+        let same = self
+            .last
+            .as_ref()
+            .is_some_and(|l| l.index == rep.index && l.lockout_s == rep.lockout_s);
+        if same {
+            return false;
+        }
+        self.cue = self.analyzer.last_cue();
+        self.fatigue = self.analyzer.fatigue();
+        let r = &mut self.record;
+        r.rep_index = rep.index;
+        r.rep_confidence = rep.confidence as f32;
+        r.rep_lockout_s = rep.lockout_s;
+        r.rep_verdict = Verdict::from(rep.verdict) as u8;
+        r.rep_cue = Fault::from(self.analyzer.last_cue_fault()) as u8;
+        r.fatigue_level = FatigueLevel::from_word(&self.fatigue.level) as u8;
+        r.fatigue_onset_rep = self.fatigue.onset_rep.unwrap_or(0);
+        r.flags |= flag::NEW_REP;
+        self.words = [
+            rep.message.as_str(),
+            self.cue.unwrap_or_default(),
+            &self.fatigue.advice,
+        ]
+        .join("\u{1f}");
+        r.rep_words = [self.words.as_ptr() as usize as u32, self.words.len() as u32];
+        self.last = Some(rep);
+        true
+    }
+}
+
+/// The frame record's layout, `name offset type;…` (see [`record::frame_layout`]).
+#[wasm_bindgen(js_name = frameLayout)]
+pub fn frame_layout() -> String {
+    record::frame_layout()
+}
+
+/// What a framing advice says (shown and spoken), fetched once per code.
+#[wasm_bindgen(js_name = framingMessage)]
+pub fn framing_message(code: record::Framing) -> String {
+    record::framing_text(code).to_string()
+}
+
+/// What the lifter reads (and hears) at a drill step, fetched when the step changes.
+#[wasm_bindgen(js_name = drillInstruction)]
+pub fn drill_instruction(stage: record::DrillStage) -> String {
+    stage
+        .core()
+        .map(|s| s.instruction().to_string())
+        .unwrap_or_default()
+}
+
 /// A posetrack (read from a file, or simulated) the page can replay frame by frame.
 #[wasm_bindgen]
 pub struct Track {
     track: PoseTrack,
-    truth: Option<String>,
+    /// The simulator's ground truth (serialised only when asked: the page never does).
+    truth: Option<crate::sim::SimTruth>,
 }
 
 #[wasm_bindgen]
 impl Track {
     pub fn len(&self) -> usize {
         self.track.frames.len()
-    }
-    #[wasm_bindgen(js_name = isEmpty)]
-    pub fn is_empty(&self) -> bool {
-        self.track.frames.is_empty()
     }
     pub fn width(&self) -> f64 {
         self.track.meta.width
@@ -340,12 +433,20 @@ impl Track {
     pub fn problems(&self) -> Option<String> {
         self.track.problem_summary()
     }
+}
+
+/// Rust-side API (the wasm tests): not exported to JS.
+impl Track {
+    pub fn is_empty(&self) -> bool {
+        self.track.frames.is_empty()
+    }
     /// The simulator's ground truth (JSON), for simulated tracks.
     pub fn truth(&self) -> Option<String> {
-        self.truth.clone()
+        self.truth
+            .as_ref()
+            .and_then(|t| serde_json::to_string(t).ok())
     }
     /// The track as posetrack JSON.
-    #[wasm_bindgen(js_name = toJson)]
     pub fn to_json(&self) -> String {
         posetrack::to_json(&self.track)
     }
@@ -359,8 +460,7 @@ pub fn parse_posetrack(text: &str) -> Result<Track, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// Analyses a whole posetrack (JSON text) and returns the report.
-#[wasm_bindgen(js_name = analysePosetrack)]
+/// Analyses a whole posetrack (JSON text) and returns the report (Rust-side: the wasm tests).
 pub fn analyse_posetrack(text: &str, settings: JsValue) -> Result<JsValue, JsError> {
     let track = posetrack::read_json(text.as_bytes()).map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&analyse_track(&track, settings_from(settings)?))
@@ -377,7 +477,6 @@ pub fn simulate_preset(name: &str, reps: u32, seed: u32) -> Result<Track, JsErro
     cfg.seed = seed as u64;
     let sim = simulate(&cfg);
     let fps = Some(cfg.fps);
-    let truth = serde_json::to_string(&sim.truth).ok();
     let mut extra = serde_json::Map::new();
     extra.insert(
         "source".into(),
@@ -385,7 +484,7 @@ pub fn simulate_preset(name: &str, reps: u32, seed: u32) -> Result<Track, JsErro
     );
     Ok(Track {
         track: posetrack::from_frames(sim.frames, fps, extra),
-        truth,
+        truth: Some(sim.truth),
     })
 }
 
@@ -399,17 +498,17 @@ pub fn posetrack_json(
     height: f64,
     fps: f64,
 ) -> Result<String, JsError> {
-    if landmarks.len() != times_ms.len() * LANDMARKS * 4 {
+    if landmarks.len() != times_ms.len() * FRAME_NUMBERS {
         return Err(JsError::new(&format!(
             "{} numbers for {} frames: expected {} per frame",
             landmarks.len(),
             times_ms.len(),
-            LANDMARKS * 4
+            FRAME_NUMBERS
         )));
     }
     let mut frames = Vec::with_capacity(times_ms.len());
     for (k, &t) in times_ms.iter().enumerate() {
-        let chunk = &landmarks[k * LANDMARKS * 4..(k + 1) * LANDMARKS * 4];
+        let chunk = &landmarks[k * FRAME_NUMBERS..(k + 1) * FRAME_NUMBERS];
         let flat: &[f32] = if chunk.iter().all(|v| *v == 0.0) {
             &[]
         } else {
@@ -432,8 +531,7 @@ pub fn posetrack_json(
     )))
 }
 
-/// The simulator's demo presets: `[{name, description}]`.
-#[wasm_bindgen(js_name = demoPresets)]
+/// The simulator's demo presets: `[{name, description}]` (Rust-side: the wasm tests).
 pub fn demo_presets() -> Result<JsValue, JsError> {
     let v: Vec<serde_json::Value> = crate::sim::PRESETS
         .iter()
