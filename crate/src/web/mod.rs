@@ -100,6 +100,7 @@ fn settings_from(v: JsValue) -> Result<Settings, JsError> {
         exercise,
         pelvic_limit,
         drill,
+        ..Settings::default()
     })
 }
 
