@@ -221,6 +221,25 @@ impl Analyzer {
         })
     }
 
+    /// Whether auto is unsure of the set's lift: fewer than two measured reps, or reps that
+    /// look like different lifts (the most common under two thirds).
+    pub fn lift_unsure(&self) -> bool {
+        if Lift::forced(self.settings.exercise).is_some() || self.drill.is_some() {
+            return false;
+        }
+        let guesses: Vec<Lift> = self
+            .reps
+            .iter()
+            .filter(|r| r.measure.measured)
+            .map(|r| r.guess.lift())
+            .collect();
+        let Some(lift) = self.lift() else {
+            return !self.reps.is_empty();
+        };
+        let agree = guesses.iter().filter(|&&g| g == lift).count();
+        guesses.len() < 2 || 3 * agree < 2 * guesses.len()
+    }
+
     /// Analyses one frame. A rejected frame changes nothing but the counters.
     pub fn push(&mut self, frame: &PoseFrame) -> Result<&Live, FrameError> {
         self.counts.total += 1;
@@ -609,6 +628,16 @@ impl Analyzer {
             }
             None => notes.push("No hinge reps seen yet.".to_string()),
         }
+        let lift_unsure = self.lift_unsure();
+        if lift_unsure {
+            notes.push(match lift {
+                Some(l) => messages::lift_unsure(&l.name().replace('_', " ")),
+                None => messages::LIFT_UNKNOWN.to_string(),
+            });
+        }
+        if lift == Some(Lift::Deadlift) && self.settings.exercise == Exercise::Auto {
+            notes.push(messages::KETTLEBELL_HINT.to_string());
+        }
         let skipped = self.reps.len() - reps.len();
         if skipped > 0 && lift == Some(Lift::Swing) {
             notes.push(format!(
@@ -659,6 +688,7 @@ impl Analyzer {
             }
         });
         Report {
+            lift_unsure,
             exercise: lift.map(|l| l.name().to_string()).unwrap_or_else(|| {
                 if self.settings.exercise == Exercise::Auto {
                     "unknown".into()

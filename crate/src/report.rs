@@ -164,8 +164,13 @@ pub struct FrameCounts {
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct Report {
-    /// swing | deadlift | clean | rdl | not_hinge | unknown | drill
+    /// swing | deadlift | kettlebell_deadlift | clean | rdl | single_leg_rdl | not_hinge |
+    /// unknown | drill
     pub exercise: String,
+    /// Auto could not tell the lift with confidence from the reps seen (a short clip, reps
+    /// that looked like different lifts): the page asks which it was, the CLI says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lift_unsure: bool,
     pub view: ViewReport,
     pub reps: Vec<RepReport>,
     pub summary: Summary,
