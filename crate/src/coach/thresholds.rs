@@ -256,8 +256,6 @@ pub mod fitted {
             20.0000,
             5.6094,
         ),
-        ("lockout_trunk_deg", LiftGroup::Floor, -3.3215, -5.6570),
-        ("lockout_hip_deg", LiftGroup::Floor, 9.1380, 12.1585),
         (
             "wrist_over_hip_at_lockout_b",
             LiftGroup::Floor,
