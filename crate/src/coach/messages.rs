@@ -90,6 +90,27 @@ pub const LIFT_UNKNOWN: &str =
 /// A floor lift found by auto is judged by the rules that hold for barbells too.
 pub const KETTLEBELL_HINT: &str = "Judged as a deadlift with any implement: if it was a kettlebell lifted from between the feet, choose \"kettlebell deadlift\" — with the bell between the feet the hips and chest should rise together, and hips rising first is judged more strictly.";
 
+/// Report notes about the set as a whole.
+pub const NO_REPS_YET: &str = "No hinge reps seen yet.";
+pub const STANDING_FROM_LOCKOUTS: &str =
+    "No still standing was seen before the set: the lockouts were used as the standing reference.";
+
+pub fn squat_movements(n: usize) -> String {
+    format!("{n} squat-pattern movements seen.")
+}
+
+pub fn not_counted_without_float(n: usize) -> String {
+    format!("{n} movement(s) without a float were not counted (the park or a set-down).")
+}
+
+pub fn video_jumped(n: u32) -> String {
+    format!("The video jumped {n} time(s) (a cut or a loop, or a move faster than a lifter can make): not counted as reps.")
+}
+
+pub fn frames_rejected(n: u64, first: &str) -> String {
+    format!("{n} frame(s) were rejected (first: {first}).")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
