@@ -1,9 +1,9 @@
 //! Runs the drill analysis on one simulated drill and prints it beside the truth:
 //! `cargo run --release --example drillcheck -- NOISE_PX HAND_FRACTION YAW LIFT_S SEED`.
 
-use hingecheck::analyzer::{Analyzer, Settings};
 use hingecheck::coach::lift::Exercise;
 use hingecheck::sim::{self, SimConfig};
+use hingecheck::{Analyzer, Settings};
 
 fn main() {
     let a: Vec<f64> = std::env::args()

@@ -2,9 +2,9 @@
 //! `cargo run --release --example simcheck -- swing engine 0 0 1.0 65`
 //! (lift, pattern, noise px, yaw deg, ascent scale, depth deg).
 
-use hingecheck::analyzer::{analyse_track, Settings};
 use hingecheck::pose::posetrack;
 use hingecheck::sim::{self, Finish, RepPattern, SimConfig, SimLift};
+use hingecheck::{analyse_track, Settings};
 
 fn main() {
     let a: Vec<String> = std::env::args().skip(1).collect();

@@ -2,8 +2,8 @@
 //! signals when a count or a verdict is wrong):
 //! `cargo run --release --example trace -- TRACK.posetrack.json.gz [exercise] > trace.csv`
 
-use hingecheck::analyzer::{Analyzer, Settings};
 use hingecheck::pose::posetrack;
+use hingecheck::{Analyzer, Settings};
 
 fn main() {
     let a: Vec<String> = std::env::args().skip(1).collect();

@@ -4,8 +4,11 @@
 //! One pipeline, the same natively (the `hingecheck` CLI) and in the browser (wasm):
 //! `pose` (frames, posetracks) → `signal` (geometry, filters, per-frame signals) → `motion`
 //! (body frame, calibration, view, rep state machine) → `coach` (measure, judge, fatigue,
-//! messages) → `report`. [`analyzer::Analyzer`] runs it frame by frame. `sim` is a kinematic
-//! lifter that gives exact ground truth.
+//! messages) → `report`. [`Analyzer`] runs it frame by frame. `sim` is a kinematic lifter that
+//! gives exact ground truth.
+//!
+//! The crate's face is the short list re-exported here (what the CLI, the page's boundary and
+//! the tests start from); the stage modules stay reachable for their own tests and tools.
 
 // `!(x > 0.0)` is used on purpose: it is true for NaN, which is what those checks must reject.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
@@ -23,3 +26,9 @@ pub mod signal;
 pub mod sim;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+pub use analyzer::{analyse_track, Analyzer, Live, RepEvent, Settings};
+pub use coach::lift::{Exercise, Lift};
+pub use pose::posetrack::PoseTrack;
+pub use pose::{FrameError, PoseFrame};
+pub use report::{Report, Verdict};

@@ -2,6 +2,8 @@
 //! `window.hingecheck.report()` (docs/product.md, "Analysis report"). Also read back, so an
 //! exported report can be checked by the CLI.
 
+pub use crate::motion::body::CalibrationSource;
+pub use crate::motion::view::ViewKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -114,8 +116,7 @@ impl RepReport {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct ViewReport {
-    /// side | oblique | front | unknown
-    pub kind: String,
+    pub kind: ViewKind,
     pub yaw_deg: Option<f64>,
     /// The lifter's side nearer the camera: left | right.
     pub camera_side: Option<String>,
@@ -132,13 +133,107 @@ pub struct Summary {
     pub unclear: u32,
 }
 
+/// How tired the engine looks (docs/biomechanics.md §7.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FatigueLevel {
+    /// No marker fired (or too few reps to judge).
+    #[default]
+    None,
+    /// One marker fired: "stay crisp".
+    Notice,
+    /// The engine is running out of fuel: park the bell.
+    Stop,
+    /// The back did the lifting from the first reps: technique, not fatigue.
+    Technique,
+}
+
+impl FatigueLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FatigueLevel::None => "none",
+            FatigueLevel::Notice => "notice",
+            FatigueLevel::Stop => "stop",
+            FatigueLevel::Technique => "technique",
+        }
+    }
+}
+
+/// A typed field reads as its JSON word (so `level == "stop"` says what it means).
+macro_rules! eq_word {
+    ($t:ty) => {
+        impl PartialEq<&str> for $t {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+eq_word!(FatigueLevel);
+eq_word!(SetExercise);
+eq_word!(ViewKind);
+
+/// The set's exercise as reported: the lift judged, or what stands in for one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SetExercise {
+    Swing,
+    Deadlift,
+    KettlebellDeadlift,
+    Clean,
+    Rdl,
+    SingleLegRdl,
+    /// A squat-pattern set: no hinge reps judged.
+    NotHinge,
+    /// Auto has not seen a rep to tell the lift from.
+    #[default]
+    Unknown,
+    /// The find-your-hinge drill.
+    Drill,
+}
+
+impl SetExercise {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SetExercise::Swing => "swing",
+            SetExercise::Deadlift => "deadlift",
+            SetExercise::KettlebellDeadlift => "kettlebell_deadlift",
+            SetExercise::Clean => "clean",
+            SetExercise::Rdl => "rdl",
+            SetExercise::SingleLegRdl => "single_leg_rdl",
+            SetExercise::NotHinge => "not_hinge",
+            SetExercise::Unknown => "unknown",
+            SetExercise::Drill => "drill",
+        }
+    }
+}
+
+impl From<crate::coach::lift::Lift> for SetExercise {
+    fn from(l: crate::coach::lift::Lift) -> SetExercise {
+        use crate::coach::lift::Lift;
+        match l {
+            Lift::Swing => SetExercise::Swing,
+            Lift::Deadlift => SetExercise::Deadlift,
+            Lift::KettlebellDeadlift => SetExercise::KettlebellDeadlift,
+            Lift::Clean => SetExercise::Clean,
+            Lift::Rdl => SetExercise::Rdl,
+            Lift::SingleLegRdl => SetExercise::SingleLegRdl,
+            Lift::NotHinge => SetExercise::NotHinge,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct FatigueReport {
     /// The rep where the engine started to run out of fuel (first of the first firing pair).
     pub onset_rep: Option<u32>,
-    /// none | notice | stop
     #[serde(default)]
-    pub level: String,
+    pub level: FatigueLevel,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub markers: Vec<String>,
     pub advice: String,
@@ -146,8 +241,7 @@ pub struct FatigueReport {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct CalibrationReport {
-    /// provisional | from_lockouts | still
-    pub standing: String,
+    pub standing: CalibrationSource,
     /// The drill's pelvic-limit trunk angle θ_T*, when a drill calibration was used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pelvic_limit_trunk_deg: Option<f64>,
@@ -164,8 +258,11 @@ pub struct FrameCounts {
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct Report {
-    /// swing | deadlift | clean | rdl | not_hinge | unknown | drill
-    pub exercise: String,
+    pub exercise: SetExercise,
+    /// Auto could not tell the lift with confidence from the reps seen (a short clip, reps
+    /// that looked like different lifts): the page asks which it was, the CLI says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lift_unsure: bool,
     pub view: ViewReport,
     pub reps: Vec<RepReport>,
     pub summary: Summary,

@@ -5,13 +5,13 @@
 //! pelvic limit, reps that hinge 15° past it get `spinal_flexion_depth` and reps within it do
 //! not. Self-contained: needs nothing from `../shared`.
 
-use hingecheck::analyzer::{analyse_track, Analyzer, Settings};
 use hingecheck::coach::drill::{DrillReport, Stage};
 use hingecheck::coach::judge::PelvicLimit;
 use hingecheck::coach::lift::Exercise;
 use hingecheck::pose::posetrack;
 use hingecheck::report::{FaultCode, Verdict};
 use hingecheck::sim::{self, DrillKind, Finish, SimConfig, SimLift, SimTrack};
+use hingecheck::{analyse_track, Analyzer, Settings};
 
 fn drill_config(noise_px: f64, hand_frac: f64, yaw: f64, lift_s: f64, seed: u64) -> SimConfig {
     let mut cfg = SimConfig::from_preset("drill").expect("drill preset");

@@ -2,10 +2,10 @@
 //! videos, with ground truth). Read from there, never copied into the project. When `../shared`
 //! is absent every test here says so and passes without checking anything.
 
-use hingecheck::analyzer::{analyse_track, Settings};
 use hingecheck::coach::lift::Exercise;
 use hingecheck::pose::posetrack;
 use hingecheck::report::{FaultCode, Report, Severity, Verdict};
+use hingecheck::{analyse_track, Settings};
 use std::path::PathBuf;
 
 fn shared() -> Option<PathBuf> {

@@ -3,12 +3,12 @@
 //! per-frame entry point over NaN, ∞, huge values, wrong landmark counts, backwards and equal
 //! timestamps and empty frames — and the analysis keeps counting reps after the garbage.
 
-use hingecheck::analyzer::{Analyzer, Settings};
 use hingecheck::coach::lift::Exercise;
 use hingecheck::pose::posetrack::{self, TrackError};
 use hingecheck::pose::{Landmark, PoseFrame};
 use hingecheck::report::Report;
 use hingecheck::sim::{self, SimConfig};
+use hingecheck::{Analyzer, Settings};
 use proptest::prelude::*;
 use std::io::Write;
 

@@ -3,11 +3,11 @@
 //! reps `crane` in ≥ 95 % of reps, lead times must land within ±35 ms of the truth, and the rep
 //! count must be exact. Self-contained: needs nothing from `../shared`.
 
-use hingecheck::analyzer::{analyse_track, Settings};
 use hingecheck::coach::lift::Exercise;
 use hingecheck::pose::posetrack;
 use hingecheck::report::{Report, Verdict};
 use hingecheck::sim::{self, Finish, RepPattern, SimConfig, SimLift, SimTrack};
+use hingecheck::{analyse_track, Settings};
 
 /// The simulator checks the measurement chain against exact ground truth, so it judges by the
 /// design's thresholds (`Settings::design_rules`): the shipped ones are fitted on real lifters,

@@ -220,6 +220,23 @@ export function createClip(app) {
     if (complete && r.summary.rep_count) {
       banner('clip-done', `Clip analysed: ${r.summary.rep_count} reps.`, { kind: 'info', actions: [{ label: 'Review', run: () => app.setMode('review') }], timeoutMs: 20000 });
     }
+    if (complete && r.lift_unsure) askLift(r);
+  }
+
+  /** Auto was not sure which lift the clip shows: ask, and judge it again as the one chosen. */
+  function askLift(r) {
+    const lifts = [['swing', 'Swing'], ['deadlift', 'Deadlift (barbell)'], ['kettlebell-deadlift', 'Kettlebell deadlift'], ['rdl', 'RDL']];
+    const seen = r.exercise && r.exercise !== 'unknown' ? ` (it looked like a ${r.exercise.replace(/_/g, ' ')})` : '';
+    banner('clip-lift', `Which lift was it${seen}? Too few reps to be sure — choose it and the clip is judged again.`, {
+      kind: 'info',
+      actions: lifts.map(([value, label]) => ({
+        label,
+        run: () => {
+          $('exercise').value = value;
+          $('exercise').dispatchEvent(new Event('change'));
+        },
+      })),
+    });
   }
 
   function play() {

@@ -10,7 +10,8 @@ import { store } from './store.js';
 
 export const PROGRAMS = {
   swing: { exercise: 'swing', parts: [['swing-good', 4, 'Engine: the hips drive'], ['swing-back-led', 4, 'Crane pulled: the back leads']] },
-  deadlift: { exercise: 'deadlift', parts: [['deadlift-good', 3, 'Engine: the hips drive'], ['deadlift-hips-shoot-up', 3, 'Crane pulled: hips shoot up, the back finishes']] },
+  // (The simulated lifter pulls a kettlebell from between the feet.)
+  deadlift: { exercise: 'kettlebell-deadlift', parts: [['deadlift-good', 3, 'Engine: the hips drive'], ['deadlift-hips-shoot-up', 3, 'Crane pulled: hips shoot up, the back finishes']] },
   // The thumb-and-finger drill, once through (Drill mode's "watch it simulated").
   drill: { exercise: 'drill', once: true, parts: [['drill', 0, 'The drill']] },
 };

@@ -5,7 +5,7 @@
 use super::measure::RepMeasure;
 use super::messages;
 use crate::motion::body::median;
-use crate::report::{FatigueReport, Verdict};
+use crate::report::{FatigueLevel, FatigueReport, Verdict};
 
 /// What one rep contributes (§7.1).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -75,10 +75,8 @@ fn base(xs: impl Iterator<Item = f64>) -> Option<f64> {
     median(&mut v)
 }
 
-/// Which markers exceed their thresholds on rep `r` against baseline reps 2–4 (§7.3 table).
-fn markers_at(reps: &[RepFeatures], r: usize) -> Vec<Marker> {
-    let b = &reps[1..4.min(reps.len())];
-    let x = &reps[r];
+/// Which markers exceed their thresholds on rep `x` against the baseline reps 2–4 (§7.3 table).
+fn markers_against(b: &[RepFeatures], x: &RepFeatures) -> Vec<Marker> {
     let mut out = Vec::new();
     let bv = base(b.iter().map(|f| f.hip_ext_vel));
     let bd = base(b.iter().map(|f| f.hip_drive));
@@ -124,91 +122,125 @@ fn markers_at(reps: &[RepFeatures], r: usize) -> Vec<Marker> {
     out
 }
 
-/// Fatigue over the set so far.
-pub fn assess(reps: &[RepFeatures]) -> FatigueReport {
-    let mut rep = FatigueReport {
-        onset_rep: None,
-        level: "none".into(),
-        markers: Vec::new(),
-        advice: String::new(),
-    };
-    if reps.len() < 5 {
-        rep.advice = if reps.is_empty() {
-            String::new()
+/// Fatigue over the set, kept as the reps come: each rep costs the same at rep 10 and at rep
+/// 2,000 (its markers against the baseline reps 2–4 and the rep before it; the last three judged
+/// reps). [`FatigueTracker::report`] is [`assess`] over every rep pushed so far.
+#[derive(Clone, Debug, Default)]
+pub struct FatigueTracker {
+    /// The baseline reps 1–4 (index 0–3) and the latest rep.
+    first: Vec<RepFeatures>,
+    latest: Option<RepFeatures>,
+    latest_markers: Vec<Marker>,
+    n: usize,
+    fired: Vec<Marker>,
+    onset: Option<u32>,
+    /// The last three reps with a verdict: crane (and confident)?
+    recent_judged: std::collections::VecDeque<bool>,
+}
+
+impl FatigueTracker {
+    /// One more rep.
+    pub fn push(&mut self, f: RepFeatures) {
+        let r = self.n;
+        if self.first.len() < 4 {
+            self.first.push(f);
+        }
+        let markers = if r < 4 {
+            Vec::new()
         } else {
-            "Too few reps yet to judge fatigue.".into()
+            markers_against(&self.first[1..4], &f)
         };
-        return rep;
-    }
-    let per: Vec<Vec<Marker>> = (0..reps.len())
-        .map(|r| {
-            if r < 4 {
-                Vec::new()
-            } else {
-                markers_at(reps, r)
-            }
-        })
-        .collect();
-    let mut fired: Vec<Marker> = Vec::new();
-    for r in 5..reps.len() {
-        for m in &per[r] {
-            if per[r - 1].contains(m) && reps[r].confident && reps[r - 1].confident {
-                if rep.onset_rep.is_none() {
-                    rep.onset_rep = Some(r as u32); // 1-based index of rep r−1
-                }
-                if !fired.contains(m) {
-                    fired.push(*m);
+        if r >= 5 {
+            let prev_confident = self.latest.is_some_and(|p| p.confident);
+            for m in &markers {
+                if self.latest_markers.contains(m) && f.confident && prev_confident {
+                    self.onset.get_or_insert(r as u32); // 1-based index of rep r−1
+                    if !self.fired.contains(m) {
+                        self.fired.push(*m);
+                    }
                 }
             }
         }
+        if f.judged {
+            if self.recent_judged.len() == 3 {
+                self.recent_judged.pop_front();
+            }
+            self.recent_judged.push_back(f.crane_fault && f.confident);
+        }
+        self.latest = Some(f);
+        self.latest_markers = markers;
+        self.n += 1;
     }
-    rep.markers = fired.iter().map(|m| m.name().to_string()).collect();
-    let n = reps.len();
-    // The last three reps the camera could judge (an unclear rep says neither way).
-    let recent_crane = reps
-        .iter()
-        .rev()
-        .filter(|f| f.judged)
-        .take(3)
-        .filter(|f| f.crane_fault && f.confident)
-        .count();
-    // Crane reps from the very start are technique, not an engine running out of fuel.
-    let baseline_crane = reps[1..4].iter().filter(|f| f.crane_fault).count() >= 2;
-    if baseline_crane {
-        rep.level = "technique".into();
-        rep.markers = Vec::new();
-        rep.onset_rep = None;
-        rep.advice = "The back did the lifting from the first reps: that is technique, not fatigue. Do the thumb-and-finger drill and practise letting the hips lead before adding reps or weight.".into();
-        return rep;
-    }
-    let engine_loss = fired.contains(&Marker::HipDriveLoss) || fired.contains(&Marker::OutputLoss);
-    let back_takes_over = fired.iter().any(|m| {
-        matches!(
-            m,
-            Marker::SequencingDrift | Marker::DepthCreep | Marker::LockoutDecay
-        )
-    });
-    let stop = n >= MIN_SET_FOR_STOP && ((engine_loss && back_takes_over) || recent_crane >= 2);
-    if stop {
-        rep.level = "stop".into();
-        let at = rep
-            .onset_rep
-            .map(|r| format!(" from rep {r}"))
-            .unwrap_or_default();
-        rep.advice = format!(
-            "The engine is running out of fuel{at}: the back is taking over. Park the bell. {} Next set: {} reps or fewer.",
-            messages::BUILD_UP,
-            rep.onset_rep.map(|r| r.saturating_sub(1).max(1)).unwrap_or(n as u32 - 2)
-        );
-    } else if !fired.is_empty() {
-        rep.level = "notice".into();
-        rep.advice = if fired.contains(&Marker::HipDriveLoss) {
-            "Your hips are slowing — stay crisp.".into()
-        } else {
-            "Your form is drifting from your first reps — stay crisp.".into()
+
+    /// The fatigue report over the reps so far.
+    pub fn report(&self) -> FatigueReport {
+        let mut rep = FatigueReport {
+            onset_rep: None,
+            level: FatigueLevel::None,
+            markers: Vec::new(),
+            advice: String::new(),
         };
-    } else {
-        rep.advice = "No sign of the engine tiring in this set.".into();
+        let n = self.n;
+        if n < 5 {
+            if n > 0 {
+                rep.advice = "Too few reps yet to judge fatigue.".into();
+            }
+            return rep;
+        }
+        rep.onset_rep = self.onset;
+        rep.markers = self.fired.iter().map(|m| m.name().to_string()).collect();
+        // The last three reps the camera could judge (an unclear rep says neither way).
+        let recent_crane = self.recent_judged.iter().filter(|c| **c).count();
+        // Crane reps from the very start are technique, not an engine running out of fuel.
+        let baseline_crane = self.first[1..4].iter().filter(|f| f.crane_fault).count() >= 2;
+        if baseline_crane {
+            rep.level = FatigueLevel::Technique;
+            rep.markers = Vec::new();
+            rep.onset_rep = None;
+            rep.advice = "The back did the lifting from the first reps: that is technique, not fatigue. Do the thumb-and-finger drill and practise letting the hips lead before adding reps or weight.".into();
+            return rep;
+        }
+        let fired = &self.fired;
+        let engine_loss =
+            fired.contains(&Marker::HipDriveLoss) || fired.contains(&Marker::OutputLoss);
+        let back_takes_over = fired.iter().any(|m| {
+            matches!(
+                m,
+                Marker::SequencingDrift | Marker::DepthCreep | Marker::LockoutDecay
+            )
+        });
+        let stop = n >= MIN_SET_FOR_STOP && ((engine_loss && back_takes_over) || recent_crane >= 2);
+        if stop {
+            rep.level = FatigueLevel::Stop;
+            let at = rep
+                .onset_rep
+                .map(|r| format!(" from rep {r}"))
+                .unwrap_or_default();
+            rep.advice = format!(
+                "The engine is running out of fuel{at}: the back is taking over. Park the bell. {} Next set: {} reps or fewer.",
+                messages::BUILD_UP,
+                rep.onset_rep.map(|r| r.saturating_sub(1).max(1)).unwrap_or(n as u32 - 2)
+            );
+        } else if !fired.is_empty() {
+            rep.level = FatigueLevel::Notice;
+            rep.advice = if fired.contains(&Marker::HipDriveLoss) {
+                "Your hips are slowing — stay crisp.".into()
+            } else {
+                "Your form is drifting from your first reps — stay crisp.".into()
+            };
+        } else {
+            rep.advice = "No sign of the engine tiring in this set.".into();
+        }
+        rep
     }
-    rep
+}
+
+/// Fatigue over a whole set at once (the same as pushing every rep into a
+/// [`FatigueTracker`]).
+pub fn assess(reps: &[RepFeatures]) -> FatigueReport {
+    let mut t = FatigueTracker::default();
+    for f in reps {
+        t.push(*f);
+    }
+    t.report()
 }

@@ -412,6 +412,11 @@ fn metrics(m: &RepMeasure, limit: Option<PelvicLimit>, lead: Option<f64>) -> BTr
     put("trunk_lead_index_rise", m.ascent.l_rise, 2);
     put("f20_rise", m.ascent.f20_rise, 2);
     put("hip_rise_index", m.hip_rise, 2);
+    // Floor lifts, from the pull's start (the lowest the hips went): what "hips shot up" is
+    // judged on.
+    put("pull_hip_rise_index", m.pull_hip_rise, 2);
+    put("pull_trunk_tip_deg", m.pull_trunk_gain, 1);
+    put("hips_first_score", rules::hips_first_score(m), 2);
     put(
         "trunk_gain_after_bottom_deg",
         Some(m.trunk_gain_after_bottom),

@@ -186,6 +186,24 @@ pub fn classify(s: &Shape) -> Guess {
 
 /// The set's lift from its reps' guesses: the most common, the latest on a tie.
 pub fn set_lift(guesses: &[Guess]) -> Option<Lift> {
+    let mut tally = LiftTally::default();
+    for g in guesses {
+        tally.add(*g);
+    }
+    tally.lift()
+}
+
+/// The guesses of a set's reps so far, kept as they come (each rep costs the same at rep 10
+/// and at rep 2,000): which lift the set is ([`set_lift`]) and how many reps agree.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LiftTally {
+    count: [usize; LiftTally::ALL.len()],
+    /// The order of each lift's latest guess (ties go to the latest).
+    latest: [usize; LiftTally::ALL.len()],
+    total: usize,
+}
+
+impl LiftTally {
     const ALL: [Lift; 7] = [
         Lift::Swing,
         Lift::Deadlift,
@@ -195,17 +213,36 @@ pub fn set_lift(guesses: &[Guess]) -> Option<Lift> {
         Lift::SingleLegRdl,
         Lift::NotHinge,
     ];
-    let mut count = [0usize; 7];
-    let mut latest = [0usize; 7];
-    for (i, g) in guesses.iter().enumerate() {
-        let k = ALL.iter().position(|l| *l == g.lift()).unwrap_or(0);
-        count[k] += 1;
-        latest[k] = i;
+
+    fn slot(lift: Lift) -> usize {
+        Self::ALL.iter().position(|l| *l == lift).unwrap_or(0)
     }
-    (0..ALL.len())
-        .filter(|&k| count[k] > 0)
-        .max_by_key(|&k| (count[k], latest[k]))
-        .map(|k| ALL[k])
+
+    /// One more rep's guess.
+    pub fn add(&mut self, g: Guess) {
+        let k = Self::slot(g.lift());
+        self.count[k] += 1;
+        self.latest[k] = self.total;
+        self.total += 1;
+    }
+
+    /// The most common lift, the latest on a tie; None before any guess.
+    pub fn lift(&self) -> Option<Lift> {
+        (0..Self::ALL.len())
+            .filter(|&k| self.count[k] > 0)
+            .max_by_key(|&k| (self.count[k], self.latest[k]))
+            .map(|k| Self::ALL[k])
+    }
+
+    /// How many guesses were this lift.
+    pub fn agreeing(&self, lift: Lift) -> usize {
+        self.count[Self::slot(lift)]
+    }
+
+    /// How many guesses in all.
+    pub fn total(&self) -> usize {
+        self.total
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use super::lift::{hinge_index, Shape};
 use super::sequence::{self, Ascent, Descent};
-use crate::motion::body::{median, Standing};
+use crate::motion::body::{median, CalibrationSource, Standing};
 use crate::motion::reps::{Candidate, RepEnd};
 use crate::pose::LANDMARKS;
 use crate::signal::features::{Frame, FrameSig, Points, VIS_MISSING, VIS_USE};
@@ -332,6 +332,9 @@ pub struct RepMeasure {
     pub measured: bool,
     /// How the lockout was seen (out of the picture, cut by the clip's end).
     pub end: RepEnd,
+    /// The lifter's standing posture was known before this rep (a still stretch, or earlier
+    /// reps' lockouts): "changes from standing" at lockout mean something.
+    pub standing_known: bool,
     /// The clip began low: the descent was not seen.
     pub from_unseen_start: bool,
 }
@@ -751,6 +754,7 @@ pub fn measure(
         elbow_lock,
         measured: true,
         end: cand.end,
+        standing_known: standing.source != CalibrationSource::Provisional,
         from_unseen_start: cand.from_unseen_start,
     })
 }

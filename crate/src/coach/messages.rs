@@ -79,6 +79,38 @@ pub const NOT_A_HINGE_SQUAT: &str = "This looks like squats with the arms out fr
 pub const BUILD_UP: &str = "Build yourself up: fewer reps, a lighter bell or more rest, and add volume only when the engine lasts longer.";
 pub const DRILL_NOTE: &str = "The drill reads your pelvis from the thumb (on the hip bone) and index finger (on the thigh bone) landmarks: when the camera cannot see both on the pelvis it says so rather than guess.";
 
+/// Auto saw too little to be sure of the lift; `{lift}` is what the reps looked like.
+pub fn lift_unsure(lift: &str) -> String {
+    format!(
+        "Not sure which lift this was (it looked like a {lift}, from too few or mixed reps): choose the lift so the checks that depend on it are the right ones."
+    )
+}
+pub const LIFT_UNKNOWN: &str =
+    "Could not tell which lift this was: choose the lift to have the reps judged.";
+/// A floor lift found by auto is judged by the rules that hold for barbells too.
+pub const KETTLEBELL_HINT: &str = "Judged as a deadlift with any implement: if it was a kettlebell lifted from between the feet, choose \"kettlebell deadlift\" — with the bell between the feet the hips and chest should rise together, and hips rising first is judged more strictly.";
+
+/// Report notes about the set as a whole.
+pub const NO_REPS_YET: &str = "No hinge reps seen yet.";
+pub const STANDING_FROM_LOCKOUTS: &str =
+    "No still standing was seen before the set: the lockouts were used as the standing reference.";
+
+pub fn squat_movements(n: usize) -> String {
+    format!("{n} squat-pattern movements seen.")
+}
+
+pub fn not_counted_without_float(n: usize) -> String {
+    format!("{n} movement(s) without a float were not counted (the park or a set-down).")
+}
+
+pub fn video_jumped(n: u32) -> String {
+    format!("The video jumped {n} time(s) (a cut or a loop, or a move faster than a lifter can make): not counted as reps.")
+}
+
+pub fn frames_rejected(n: u64, first: &str) -> String {
+    format!("{n} frame(s) were rejected (first: {first}).")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,9 +71,11 @@ pub fn sequence_seen(m: &RepMeasure) -> bool {
 pub fn posture_seen(m: &RepMeasure) -> bool {
     yaw_within(m, POSTURE_MAX_YAW) && m.seen.trunk_bottom >= SEEN && m.seen.knee_bottom >= SEEN
 }
-/// The lockout's angles: the trunk and the thigh (hip to knee) seen as the lifter stood up.
+/// The lockout's angles: the trunk and the thigh (hip to knee) seen as the lifter stood up,
+/// against a standing posture known before the rep (its own lockout cannot be its reference).
 pub fn lockout_seen(m: &RepMeasure) -> bool {
     m.end == RepEnd::Lockout
+        && m.standing_known
         && yaw_within(m, SEQUENCE_MAX_YAW)
         && m.seen.trunk_lock >= SEEN
         && m.seen.knee_lock >= SEEN

@@ -190,7 +190,13 @@ impl Thresholds {
             Lift::Swing | Lift::NotHinge => COMMON,
             // Floor lifts bend the knees more (src 25): §6 "knees too bent at liftoff" (HI < 35
             // warning); the swing's knee and shin cut-offs do not apply.
-            Lift::Deadlift | Lift::KettlebellDeadlift | Lift::Clean => Thresholds {
+            // A kettlebell's handle rides up at the hip crease at lockout (the bell hangs below
+            // the hands), higher than a bar at mid-thigh: arms lifting it show higher (EST).
+            Lift::KettlebellDeadlift => Thresholds {
+                arms_wrist_over_hip: Band::new(0.06, 0.10),
+                ..Thresholds::est(Lift::Deadlift)
+            },
+            Lift::Deadlift | Lift::Clean => Thresholds {
                 a1_trunk_up_deg: 5.0,
                 hip_rise: Band::new(0.08, 0.12),
                 hips_first: Band::new(1.0, 1.5),
@@ -256,8 +262,6 @@ pub mod fitted {
             20.0000,
             5.6094,
         ),
-        ("lockout_trunk_deg", LiftGroup::Floor, -3.3215, -5.6570),
-        ("lockout_hip_deg", LiftGroup::Floor, 9.1380, 12.1585),
         (
             "wrist_over_hip_at_lockout_b",
             LiftGroup::Floor,

@@ -12,10 +12,11 @@ use crate::signal::V2;
 use std::collections::VecDeque;
 
 /// Where the standing reference came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum CalibrationSource {
     /// Nothing yet: neutral defaults.
+    #[default]
     Provisional,
     /// Taken from the lifter's lockouts (no still standing was seen).
     FromLockouts,

@@ -17,6 +17,17 @@ pub enum ViewKind {
     Unknown,
 }
 
+impl ViewKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViewKind::Side => "side",
+            ViewKind::Oblique => "oblique",
+            ViewKind::Front => "front",
+            ViewKind::Unknown => "unknown",
+        }
+    }
+}
+
 /// Yaw limits (§3 and Appendix A): metrics valid ≤ 25°, approximate 25–40°, blocked > 40°.
 pub const YAW_VALID_DEG: f64 = 25.0;
 pub const YAW_BLOCKED_DEG: f64 = 40.0;

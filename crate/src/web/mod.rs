@@ -336,11 +336,12 @@ impl HingeCheck {
     }
 
     /// Fills the record's rep block when the latest counted rep is not the one it holds.
-    /// Returns whether it changed. Costs one rep's judgement and the fatigue over the set.
+    /// Returns whether it changed. Costs one rep's judgement, whatever the set's length.
     fn rep_event(&mut self) -> bool {
-        let Some(rep) = self.analyzer.last_rep() else {
+        let Some(ev) = self.analyzer.latest_rep() else {
             return false;
         };
+        let rep = ev.report;
         let same = self
             .last
             .as_ref()
@@ -348,15 +349,15 @@ impl HingeCheck {
         if same {
             return false;
         }
-        self.cue = self.analyzer.last_cue();
-        self.fatigue = self.analyzer.fatigue();
+        self.cue = Some(ev.cue);
+        self.fatigue = ev.fatigue;
         let r = &mut self.record;
         r.rep_index = rep.index;
         r.rep_confidence = rep.confidence as f32;
         r.rep_lockout_s = rep.lockout_s;
         r.rep_verdict = Verdict::from(rep.verdict) as u8;
-        r.rep_cue = Fault::from(self.analyzer.last_cue_fault()) as u8;
-        r.fatigue_level = FatigueLevel::from_word(&self.fatigue.level) as u8;
+        r.rep_cue = Fault::from(ev.cue_fault) as u8;
+        r.fatigue_level = FatigueLevel::from(self.fatigue.level) as u8;
         r.fatigue_onset_rep = self.fatigue.onset_rep.unwrap_or(0);
         r.flags |= flag::NEW_REP;
         self.words = [

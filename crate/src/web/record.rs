@@ -205,14 +205,14 @@ pub enum FatigueLevel {
     Technique = 3,
 }
 
-impl FatigueLevel {
-    /// From the report's word for it (`none | notice | stop | technique`).
-    pub fn from_word(w: &str) -> Self {
-        match w {
-            "notice" => FatigueLevel::Notice,
-            "stop" => FatigueLevel::Stop,
-            "technique" => FatigueLevel::Technique,
-            _ => FatigueLevel::None,
+impl From<crate::report::FatigueLevel> for FatigueLevel {
+    fn from(l: crate::report::FatigueLevel) -> Self {
+        use crate::report::FatigueLevel as L;
+        match l {
+            L::None => FatigueLevel::None,
+            L::Notice => FatigueLevel::Notice,
+            L::Stop => FatigueLevel::Stop,
+            L::Technique => FatigueLevel::Technique,
         }
     }
 }

@@ -11,12 +11,12 @@
 mod printer;
 
 use clap::{Parser, Subcommand};
-use hingecheck::analyzer::{analyse_track, Settings};
 use hingecheck::coach::judge::PelvicLimit;
 use hingecheck::coach::lift::Exercise;
 use hingecheck::pose::posetrack;
 use hingecheck::report::Report;
 use hingecheck::sim::{self, SimConfig};
+use hingecheck::{analyse_track, Settings};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -94,7 +94,7 @@ pub fn table(r: &Report) -> String {
             };
             let rise = rep
                 .metrics
-                .get("hip_rise_index")
+                .get("pull_hip_rise_index")
                 .map(|v| format!("{v:+.2}"))
                 .unwrap_or("–".into());
             let faults: Vec<String> = rep

@@ -1,0 +1,208 @@
+//! The set so far: every rep the rep counter found, judged once as it arrives, and what the
+//! set's reports are built from (which lift, which reps count, fatigue).
+//!
+//! Each rep costs the same at rep 10 and at rep 2,000: the lift's tally, the counted reps and
+//! the fatigue tracker grow with the set. Only when auto changes its mind about the set's lift
+//! (rare: a short set, or mixed reps) is every rep judged again for the new lift.
+
+use crate::coach::fatigue::{FatigueTracker, RepFeatures};
+use crate::coach::judge::{judge, Judgement, PelvicLimit};
+use crate::coach::lift::{classify, Guess, Lift, LiftTally};
+use crate::coach::measure::RepMeasure;
+use crate::coach::thresholds::Thresholds;
+use crate::report::{FatigueReport, FaultCode, Verdict};
+
+/// A swing rep counts when the arms swung at least this far forward of the trunk (deg): the
+/// park's stand-up reads 3–4°, a tired last swing about 40°, a good float 75–85° (EST).
+const SWING_FLOAT_ARM_DEG: f64 = 20.0;
+
+/// How reps are judged: by which thresholds, against which pelvic limit.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Judge {
+    /// Judge by the design's (EST) thresholds instead of the fitted ones.
+    pub design_rules: bool,
+    pub pelvic_limit: Option<PelvicLimit>,
+}
+
+impl Judge {
+    pub fn thresholds(&self, lift: Lift) -> Thresholds {
+        if self.design_rules {
+            Thresholds::est(lift)
+        } else {
+            Thresholds::for_lift(lift)
+        }
+    }
+
+    pub fn judge(&self, m: &RepMeasure, lift: Lift) -> Judgement {
+        judge(m, lift, &self.thresholds(lift), self.pelvic_limit)
+    }
+}
+
+/// A judged rep and what it was judged from. Kept small (the measurement and the verdict's
+/// gist): a long session holds thousands of reps; messages and metrics are judged again when
+/// a report is built (judging is cheap).
+#[derive(Clone, Debug)]
+pub(super) struct RepRecord {
+    pub measure: RepMeasure,
+    pub guess: Guess,
+    /// The lift it was judged as.
+    pub lift: Lift,
+    pub verdict: Verdict,
+    pub confidence: f64,
+    /// The fault the spoken cue is about.
+    pub cue: Option<FaultCode>,
+}
+
+impl RepRecord {
+    fn judged(measure: RepMeasure, guess: Guess, lift: Lift, by: &Judge) -> Self {
+        let j = by.judge(&measure, lift);
+        RepRecord {
+            measure,
+            guess,
+            lift,
+            verdict: j.verdict,
+            confidence: j.confidence,
+            cue: j.main.or(j.faults.first().map(|f| f.code)),
+        }
+    }
+
+    fn features(&self) -> RepFeatures {
+        RepFeatures::of(&self.measure, self.verdict, self.confidence)
+    }
+
+    /// Whether it counts in a set of `lift`: nothing counts in a set that is not a hinge; in a
+    /// swing set only upswings whose arms swung forward into a float (the park's stand-up, arms
+    /// hanging, does not count; a tired, low float does; an unmeasured rep's float is unknown,
+    /// not absent).
+    fn counts_in(&self, lift: Option<Lift>) -> bool {
+        match lift {
+            Some(Lift::NotHinge) => false,
+            Some(Lift::Swing) => {
+                !self.measure.measured || !(self.measure.shape.arm_top <= SWING_FLOAT_ARM_DEG)
+            }
+            _ => true,
+        }
+    }
+}
+
+/// The set's reps.
+#[derive(Clone, Debug)]
+pub(super) struct SetLog {
+    by: Judge,
+    /// The lift the user chose, if any.
+    forced: Option<Lift>,
+    reps: Vec<RepRecord>,
+    /// The measured reps' guesses.
+    tally: LiftTally,
+    /// Reps that looked like one-legged squats, measured or not.
+    pistols: usize,
+    /// The set's lift as it stands.
+    lift: Option<Lift>,
+    /// Which reps count for the set's lift (indices into `reps`).
+    counted: Vec<usize>,
+    fatigue: FatigueTracker,
+}
+
+impl SetLog {
+    pub fn new(by: Judge, forced: Option<Lift>) -> Self {
+        SetLog {
+            by,
+            forced,
+            reps: Vec::new(),
+            tally: LiftTally::default(),
+            pistols: 0,
+            lift: forced,
+            counted: Vec::new(),
+            fatigue: FatigueTracker::default(),
+        }
+    }
+
+    /// A rep measured: judged for the set's lift (auto: the lift the reps so far look like,
+    /// this one included). Returns whether it counts.
+    pub fn add(&mut self, m: RepMeasure) -> bool {
+        let guess = classify(&m.shape);
+        if m.measured {
+            self.tally.add(guess);
+        }
+        if guess == Guess::Pistol {
+            self.pistols += 1;
+        }
+        let lift = self.forced.or_else(|| self.tally.lift());
+        let rep = RepRecord::judged(m, guess, lift.unwrap_or(guess.lift()), &self.by);
+        self.reps.push(rep);
+        if lift.is_some() && lift != self.lift {
+            self.lift = lift;
+            self.rejudge();
+        } else if self.reps[self.reps.len() - 1].counts_in(self.lift) {
+            let i = self.reps.len() - 1;
+            self.counted.push(i);
+            self.fatigue.push(self.reps[i].features());
+        }
+        self.counted.last() == Some(&(self.reps.len() - 1))
+    }
+
+    /// Auto changed its mind about the set's lift: every rep judged for it, counted again.
+    fn rejudge(&mut self) {
+        let Some(lift) = self.lift else { return };
+        for r in &mut self.reps {
+            if r.lift != lift {
+                *r = RepRecord::judged(r.measure.clone(), r.guess, lift, &self.by);
+            }
+        }
+        self.counted = (0..self.reps.len())
+            .filter(|&i| self.reps[i].counts_in(self.lift))
+            .collect();
+        self.fatigue = FatigueTracker::default();
+        for &i in &self.counted {
+            self.fatigue.push(self.reps[i].features());
+        }
+    }
+
+    /// The set's lift: what the user chose, or what the measured reps look like.
+    pub fn lift(&self) -> Option<Lift> {
+        self.lift
+    }
+
+    /// Whether auto is unsure of the set's lift: fewer than two measured reps, or reps that
+    /// look like different lifts (the most common under two thirds).
+    pub fn lift_unsure(&self) -> bool {
+        if self.forced.is_some() {
+            return false;
+        }
+        let Some(lift) = self.lift else {
+            return !self.reps.is_empty();
+        };
+        let n = self.tally.total();
+        n < 2 || 3 * self.tally.agreeing(lift) < 2 * n
+    }
+
+    /// The reps that count, in order.
+    pub fn counted(&self) -> impl DoubleEndedIterator<Item = &RepRecord> + ExactSizeIterator {
+        self.counted.iter().map(|&i| &self.reps[i])
+    }
+
+    /// The latest counted rep and its 0-based place among the counted.
+    pub fn latest(&self) -> Option<(usize, &RepRecord)> {
+        let i = *self.counted.last()?;
+        Some((self.counted.len() - 1, &self.reps[i]))
+    }
+
+    /// Every movement the rep counter found (counted or not).
+    pub fn movements(&self) -> usize {
+        self.reps.len()
+    }
+
+    /// Movements that looked like one-legged squats.
+    pub fn pistols(&self) -> usize {
+        self.pistols
+    }
+
+    /// Fatigue over the counted reps.
+    pub fn fatigue(&self) -> FatigueReport {
+        self.fatigue.report()
+    }
+
+    pub fn judge(&self) -> &Judge {
+        &self.by
+    }
+}
