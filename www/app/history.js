@@ -12,7 +12,7 @@ import { version } from './core.js';
 import { store } from './store.js';
 
 const COLORS = { engine: '#22c55e', crane: '#ef4444', unclear: '#64748b', share: '#facc15', tired: '#f8fafc' };
-const LIFT = { swing: 'Swing', deadlift: 'Deadlift', kb_deadlift: 'KB deadlift', clean: 'Clean', rdl: 'RDL', drill: 'Drill', auto: 'Lift', not_hinge: 'Not a hinge', unknown: 'Lift' };
+const LIFT = { swing: 'Swing', deadlift: 'Deadlift', kettlebell_deadlift: 'KB deadlift', 'kettlebell-deadlift': 'KB deadlift', clean: 'Clean', rdl: 'RDL', drill: 'Drill', auto: 'Lift', not_hinge: 'Not a hinge', unknown: 'Lift' };
 const liftName = (l) => LIFT[l] ?? String(l ?? '').replace(/_/g, ' ');
 
 function dayTitle(day) {
