@@ -69,7 +69,10 @@ function summaryOf(session, reps, report) {
 
 /** The summary History and window.hingecheck.history() give of a record. */
 export function listed(rec) {
-  return { id: rec.id, started: rec.started, day: rec.day, state: rec.state, source: rec.source, name: rec.name || undefined, framesKept: !!rec.frames, ...rec.summary };
+  return {
+    id: rec.id, started: rec.started, day: rec.day, state: rec.state, source: rec.source, name: rec.name || undefined,
+    framesKept: rec.frames ? rec.frames.to - rec.frames.from : 0, ...rec.summary,
+  };
 }
 
 /**
