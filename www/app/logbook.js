@@ -178,7 +178,7 @@ export function createLogbook({ onProblem = () => {} } = {}) {
       session.addEventListener('rep', this.onRep);
       session.addEventListener('frame', this.onFrame);
       // Held while this page records the set: a second tab does not offer it for resuming.
-      navigator.locks?.request(`hingecheck-recording-${id}`, () => new Promise((r) => { this.unlock = r; })).catch(() => {});
+      navigator.locks?.request(`hingecheck-recording-${id}`, () => (this.ended ? null : new Promise((r) => { this.unlock = r; }))).catch(() => {});
     }
 
     /** Writes soon (after the frame that asked: a rep's frame costs no more than before). */

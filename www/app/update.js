@@ -21,19 +21,25 @@ export function createUpdates(app) {
     return app.live.running || !!app.live.paused || !!app.drillRunning() || app.clip.analysing;
   }
 
-  /** Shows the offer when no set runs; else looks again in a second. */
+  /**
+   * Between sets, the offer (once each time: dismissed, it comes back after the next set); a
+   * set starting hides it. Looked at every second while a new version waits.
+   */
+  let due = true;
   function offer() {
     clearTimeout(timer);
     if (!waiting) return;
+    const shown = !!document.querySelector('#banners [data-id="update"]');
     if (busy()) {
-      clearBanner('update');
-      timer = setTimeout(offer, 1000);
-      return;
+      if (shown) clearBanner('update');
+      due = true;
+    } else if (due) {
+      due = false;
+      banner('update', 'A new version of Hinge Check is ready. Your sets are kept: reload to use it.', {
+        kind: 'info', actions: [{ label: 'Reload to update', run: apply }],
+      });
     }
-    banner('update', 'A new version of Hinge Check is ready. Your sets are kept: reload to use it.', {
-      kind: 'info', actions: [{ label: 'Reload to update', run: apply }],
-    });
-    timer = setTimeout(offer, 1000); // hidden again if a set starts
+    timer = setTimeout(offer, 1000);
   }
 
   function found(worker) {
