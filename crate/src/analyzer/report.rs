@@ -6,7 +6,7 @@ use super::set::{RepRecord, SetLog};
 use crate::coach::lift::{Exercise, Lift};
 use crate::coach::messages;
 use crate::motion::body::CalibrationSource;
-use crate::motion::view::{self, FramingIssue, ViewState};
+use crate::motion::view::{self, FramingIssue, ViewKind, ViewState, YAW_GRADED_DEG};
 use crate::pose::FrameError;
 use crate::report::{
     CalibrationReport, FrameCounts, RepReport, Report, SetExercise, Summary, Verdict, ViewReport,
@@ -179,6 +179,16 @@ pub(super) fn build(set: &SetLog, rec: &Recording, cx: Context) -> Report {
     if skipped > 0 && lift == Some(Lift::Swing) {
         notes.push(messages::not_counted_without_float(skipped));
     }
+    let view = rec.view(cx.side_known);
+    if lift.is_some_and(|l| l != Lift::NotHinge) {
+        match (view.kind, view.yaw_deg) {
+            (ViewKind::Oblique, Some(y)) if y <= YAW_GRADED_DEG => {
+                notes.push(messages::oblique_note(y))
+            }
+            (ViewKind::Oblique | ViewKind::Front, _) => notes.push(messages::FRONT_NOTE.into()),
+            _ => {}
+        }
+    }
     if cx.standing == CalibrationSource::FromLockouts {
         notes.push(messages::STANDING_FROM_LOCKOUTS.to_string());
     }
@@ -196,7 +206,7 @@ pub(super) fn build(set: &SetLog, rec: &Recording, cx: Context) -> Report {
             (None, Exercise::Drill) => SetExercise::Drill,
             (None, _) => SetExercise::Unknown,
         },
-        view: rec.view(cx.side_known),
+        view,
         reps,
         summary,
         fatigue: set.fatigue(),
