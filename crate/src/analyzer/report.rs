@@ -108,14 +108,19 @@ pub(super) fn rep_report(set: &SetLog, k: usize, r: &RepRecord) -> RepReport {
     let m = &r.measure;
     let j = set.judge().judge(m, r.lift);
     let swing = r.lift == Lift::Swing;
+    // The report's times run start ≤ bottom ≤ lockout ≤ end. (A swing's lockout is the float's
+    // top, which can come after the rep's measured end; a bottom refined between two samples
+    // can land a fraction past a lockout one sample later.)
+    let start = m.t_start;
+    let lockout = (if swing { m.t_top } else { m.t_lockout }).max(start);
+    let bottom = (if swing { m.t_trunk_max } else { m.t_bottom }).clamp(start, lockout);
+    let end = m.t_end.max(lockout);
     RepReport {
         index: k as u32 + 1,
-        start_s: round3(m.t_start),
-        bottom_s: round3(if swing { m.t_trunk_max } else { m.t_bottom }),
-        lockout_s: round3(if swing { m.t_top } else { m.t_lockout }),
-        // (A swing's lockout is the float's top, which can come after the rep's measured
-        // end: start ≤ bottom ≤ lockout ≤ end holds in the report.)
-        end_s: round3(if swing { m.t_end.max(m.t_top) } else { m.t_end }),
+        start_s: round3(start),
+        bottom_s: round3(bottom),
+        lockout_s: round3(lockout),
+        end_s: round3(end),
         verdict: j.verdict,
         confidence: j.confidence,
         faults: j.faults,

@@ -580,9 +580,9 @@ impl RepMeasure {
     /// A counted rep with nothing measured but its times.
     pub fn unmeasured(c: &Candidate) -> RepMeasure {
         RepMeasure {
-            t_start: c.t_start,
-            t_bottom: c.t_bottom,
-            t_trunk_max: c.t_bottom,
+            t_start: c.t_start.min(c.t_lockout),
+            t_bottom: c.t_bottom.clamp(c.t_start.min(c.t_lockout), c.t_lockout),
+            t_trunk_max: c.t_bottom.clamp(c.t_start.min(c.t_lockout), c.t_lockout),
             t_lockout: c.t_lockout,
             t_top: c.t_lockout,
             t_end: c.t_lockout,
@@ -946,6 +946,9 @@ pub fn measure(
         free_foot: s_b.free_foot_y,
     };
     let t_lockout = series.time(il as f64);
+    // (The bottom refined between samples stays within its rep: a rep that rose in a sample
+    // or two has start ≤ bottom ≤ lockout all the same.)
+    let ibf = ibf.clamp(is as f64, il as f64);
     Some(RepMeasure {
         t_start: series.time(is as f64),
         t_bottom: series.time(ibf),
