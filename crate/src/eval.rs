@@ -11,6 +11,7 @@ use crate::coach::fit::{self, Rulebook, TrainingRep};
 use crate::coach::judge::judge;
 use crate::coach::lift::{Exercise, Lift};
 use crate::coach::measure::RepMeasure;
+use crate::coach::rules::ViewClass;
 use crate::pose::posetrack;
 use crate::report::{FaultCode, Severity, Verdict};
 use serde::{Deserialize, Serialize};
@@ -244,7 +245,7 @@ pub fn score_clip(run: &ClipRun, book: &Rulebook) -> ClipOutcome {
         .reps
         .iter()
         .map(|(m, lift)| {
-            let j = judge(m, *lift, &book.for_lift(*lift), None);
+            let j = judge(m, *lift, &book.for_lift(*lift, ViewClass::of(m)), None);
             RepOutcome {
                 verdict: j.verdict,
                 faults: j
