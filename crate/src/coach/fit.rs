@@ -210,7 +210,14 @@ fn fit_rule(
         .into_iter()
         .filter(|s| s.1 >= MIN_REPS_PER_SOURCE)
         .collect();
-    let fitted = sources.len() >= 2;
+    // Oblique lifts fit their own lines only with three sources: fewer, and the lines would be
+    // one source's camera (left out, the others' oblique reps were flagged). Until then the
+    // side's lines hold, one noise width further out.
+    let needed = match view {
+        ViewClass::Side => 2,
+        ViewClass::Oblique => 3,
+    };
+    let fitted = sources.len() >= needed;
     // How much the good range moves from one source to the next (camera, pose model, lifter):
     // the spread of the sources' percentiles. A new lifter's good range may sit that much
     // further out, so the margin covers it as well as the rep-to-rep noise.

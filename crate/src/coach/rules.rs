@@ -25,7 +25,7 @@ pub const SIDE_MAX_YAW: f64 = 25.0;
 pub const SEQUENCE_MAX_YAW: f64 = 50.0;
 /// Seen obliquely, half of the forward motion is foreshortened away: the onsets are timed only
 /// on video of at least this frame rate (a 10 fps clip's 100 ms steps are then too coarse).
-pub const OBLIQUE_MIN_FPS: f64 = 24.0;
+pub const OBLIQUE_MIN_FPS: f64 = 20.0;
 /// Postural angles at the bottom (hinge index, knee bend): to 50° where depth turned the
 /// lateral axis out of the picture; without depth a knee pushed out reads as knee bend, so
 /// only to 35°.
@@ -54,6 +54,12 @@ pub enum ViewClass {
 
 impl ViewClass {
     pub const ALL: [ViewClass; 2] = [ViewClass::Side, ViewClass::Oblique];
+    pub fn name(self) -> &'static str {
+        match self {
+            ViewClass::Side => "side",
+            ViewClass::Oblique => "oblique",
+        }
+    }
     /// A rep's view (a rep whose yaw could not be estimated counts as side-on).
     pub fn of(m: &RepMeasure) -> ViewClass {
         if m.yaw.is_some_and(|y| y > SIDE_MAX_YAW) {
