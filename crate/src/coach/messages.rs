@@ -68,7 +68,7 @@ pub const SEQUENCE_SOUND: &str = "Hips and chest did rise together: no crane.";
 pub const UNCLEAR_UNMEASURED: &str = "Rep counted — the camera did not see enough of it to judge.";
 pub const UNCLEAR_VIEW: &str =
     "Can't judge this rep: turn side-on to the camera so hips and chest can be told apart.";
-pub const UNCLEAR_OBLIQUE_FPS: &str = "Can't time this rep from this angle at this frame rate: turn side-on to the camera, or film at 30 frames a second, so hips and chest can be told apart.";
+pub const UNCLEAR_OBLIQUE_FPS: &str = "Can't time this rep from this angle at this frame rate: turn side-on to the camera, or give it 15 frames a second or more (the lite pose model, a faster device, a 24–30 fps video) so hips and chest can be told apart.";
 pub const UNCLEAR_TRACKING: &str =
     "Can't judge this rep: the camera lost you around the bottom or the lockout.";
 pub const UNCLEAR_SMALL: &str =
