@@ -362,15 +362,15 @@ fn bad_settings_files_and_calls_are_errors_not_panics() {
         assert!(analyse_posetrack(text, JsValue::UNDEFINED).is_err());
     }
     // A huge (but valid) number of frames is no problem; a mismatched export is refused.
-    let e = posetrack_json(&[0.0; 131], &[0.0], 640.0, 480.0, 30.0)
+    let e = posetrack_json(&[0.0; 131], &[0.0], 640.0, 480.0, 30.0, &[], &[], &[])
         .err()
         .unwrap();
     assert!(message(e).contains("per frame"));
-    let e = posetrack_json(&[f32::NAN; N], &[0.0], 640.0, 480.0, 30.0)
+    let e = posetrack_json(&[f32::NAN; N], &[0.0], 640.0, 480.0, 30.0, &[], &[], &[])
         .err()
         .unwrap();
     assert!(message(e).contains("frame 0"));
-    let e = posetrack_json(&[0.0; N], &[f64::NAN], 640.0, 480.0, 30.0)
+    let e = posetrack_json(&[0.0; N], &[f64::NAN], 640.0, 480.0, 30.0, &[], &[], &[])
         .err()
         .unwrap();
     assert!(message(e).contains("timestamp"));
@@ -393,7 +393,17 @@ fn exported_posetrack_reads_back_to_the_same_analysis() {
         flat.extend(if lm.is_empty() { vec![0.0; N] } else { lm });
         times.push(track.time_ms(i));
     }
-    let text = posetrack_json(&flat, &times, track.width(), track.height(), track.fps()).unwrap();
+    let text = posetrack_json(
+        &flat,
+        &times,
+        track.width(),
+        track.height(),
+        track.fps(),
+        &[],
+        &[],
+        &[],
+    )
+    .unwrap();
     let back = parse_posetrack(&text).unwrap();
     assert_eq!(back.len(), track.len());
     assert_eq!(back.width(), track.width());

@@ -46,6 +46,7 @@ fn feed(hc: &mut HingeCheck, track: &Track, i: usize) -> i32 {
         track.height(),
         lm.len() as u32,
         people,
+        0,
     )
 }
 
@@ -260,7 +261,7 @@ fn every_framing_code_has_words_and_the_order_of_importance() {
     let mut hc = HingeCheck::new(JsValue::UNDEFINED).unwrap();
     for i in 0..30 {
         assert_eq!(
-            hc.feed(i as f64 * 33.3, track.width(), track.height(), 0, 0),
+            hc.feed(i as f64 * 33.3, track.width(), track.height(), 0, 0, 0),
             0
         );
     }
@@ -270,7 +271,7 @@ fn every_framing_code_has_words_and_the_order_of_importance() {
     assert!(r.trunk_deg.is_nan() && r.flags & flag::LIFTER == 0);
     let lm = track.landmarks(0);
     write_input(&mut hc, &lm);
-    hc.feed(1100.0, track.width(), track.height(), lm.len() as u32, 2);
+    hc.feed(1100.0, track.width(), track.height(), lm.len() as u32, 2, 0);
     assert_ne!(record(&hc).framing & (1 << Framing::SecondPerson as u32), 0);
 }
 
@@ -297,7 +298,7 @@ fn bad_numbers_through_the_input_block_are_refused_not_a_panic() {
     ];
     let before = record(&hc);
     for (k, (tt, ww, hh, n, needle)) in cases.into_iter().enumerate() {
-        assert_eq!(hc.feed(tt, ww, hh, n, 1), -1, "{needle}");
+        assert_eq!(hc.feed(tt, ww, hh, n, 1, 0), -1, "{needle}");
         let err = hc.last_error().unwrap_or_default();
         assert!(err.contains(needle), "{needle}: {err}");
         let r = record(&hc);

@@ -109,7 +109,7 @@ export class Analyser {
     this.views();
     const n = landmarks ? Math.min(landmarks.length, NUMBERS + 1) : 0;
     if (n) this.input.set(n > NUMBERS ? landmarks.slice(0, NUMBERS) : landmarks);
-    return this.hc.feed(tMs, width, height, n, people);
+    return this.hc.feed(tMs, width, height, n, people, 0);
   }
 
   /** The frame record now, as a plain object (words for enums, one boolean per flag). */
@@ -177,4 +177,6 @@ export function simulate(name, reps, seed) { return framesOf(wasm.simulatePreset
 export function readPosetrack(text) { return framesOf(wasm.parsePosetrack(text)); }
 
 /** Posetrack JSON from recorded frames (132 numbers a frame, all zero = nobody). */
-export function posetrackJson(flat, times, width, height, fps) { return wasm.posetrackJson(flat, times, width, height, fps); }
+export function posetrackJson(flat, times, width, height, fps, masks = { frames: new Uint32Array(0), boxes: new Float32Array(0), data: new Uint8Array(0) }) {
+  return wasm.posetrackJson(flat, times, width, height, fps, masks.frames, masks.boxes, masks.data);
+}

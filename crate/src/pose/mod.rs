@@ -5,7 +5,10 @@
 //! [`FrameError`] that says why, never a panic. Geometry lives in `signal`, decisions in `motion`
 //! and `coach`.
 
+pub mod mask;
 pub mod posetrack;
+
+pub use mask::{MaskCrop, MASK_BYTES, MASK_SIDE};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -168,6 +171,8 @@ pub struct PoseFrame {
     pub format: KeypointFormat,
     /// Empty when the model found no person in this frame.
     pub landmarks: Vec<Landmark>,
+    /// The person mask around the trunk, on the frames the page asked the model for one.
+    pub mask: Option<Box<MaskCrop>>,
 }
 
 impl PoseFrame {
@@ -179,6 +184,7 @@ impl PoseFrame {
             height,
             format: KeypointFormat::BlazePose33,
             landmarks: Vec::new(),
+            mask: None,
         }
     }
 
@@ -211,6 +217,7 @@ impl PoseFrame {
             height,
             format: KeypointFormat::BlazePose33,
             landmarks,
+            mask: None,
         };
         f.validate()?;
         Ok(f)
@@ -240,6 +247,7 @@ impl PoseFrame {
             height,
             format: KeypointFormat::Coco17,
             landmarks,
+            mask: None,
         };
         f.validate()?;
         Ok(f)

@@ -115,6 +115,9 @@ struct RawFrame {
     video_time: Option<f64>,
     #[serde(default)]
     keypoints: Option<Vec<RawKeypoint>>,
+    /// The person mask around the trunk (`pose::mask`), where the recording kept one.
+    #[serde(default)]
+    mask: Option<super::mask::MaskJson>,
 }
 
 #[derive(Deserialize)]
@@ -384,6 +387,12 @@ fn convert_frame(
             KeypointFormat::BlazePose33
         },
         landmarks,
+        mask: match &rf.mask {
+            Some(m) => Some(Box::new(
+                super::mask::MaskCrop::try_from(m).map_err(|e| e.to_string())?,
+            )),
+            None => None,
+        },
     };
     frame.validate().map_err(|e| e.to_string())?;
     Ok(frame)
@@ -396,6 +405,8 @@ struct OutFrame<'a> {
     timestamp: f64,
     video_time: f64,
     keypoints: Vec<OutKeypoint<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mask: Option<super::mask::MaskJson>,
 }
 
 #[derive(Serialize)]
@@ -446,6 +457,7 @@ pub fn to_json(track: &PoseTrack) -> String {
                     })
                     .collect()
             },
+            mask: f.mask.as_deref().map(super::mask::MaskJson::from),
         })
         .collect();
     serde_json::json!({ "metadata": meta, "frames": frames }).to_string()
@@ -534,6 +546,45 @@ mod tests {
         let back = read_json(to_json(&t).as_bytes()).unwrap();
         assert_eq!(back.frames, t.frames);
         assert_eq!(back.meta.extra.get("model"), t.meta.extra.get("model"));
+    }
+
+    #[test]
+    fn a_frame_s_mask_round_trips_and_a_bad_one_drops_only_its_frame() {
+        use crate::pose::mask::{base64_encode, MASK_BYTES};
+        let mut t =
+            read_json(track_json(&[frame_json(0.0, 33), frame_json(33.3, 33)]).as_bytes()).unwrap();
+        let data: Vec<u8> = (0..MASK_BYTES).map(|k| (k % 251) as u8).collect();
+        t.frames[1].mask = Some(Box::new(
+            crate::pose::MaskCrop::new([0.1, 0.2, 0.6, 0.9], data.clone()).unwrap(),
+        ));
+        let back = read_json(to_json(&t).as_bytes()).unwrap();
+        assert_eq!(back.frames, t.frames, "the mask is kept");
+        assert!(back.frames[0].mask.is_none());
+        // A mask of the wrong size, or with a broken box, drops its frame with the reason.
+        let short = base64_encode(&data[..100]);
+        let bad = frame_json(66.6, 33).replacen(
+            "\"keypoints\"",
+            &format!(
+                r#""mask":{{"box":[0.1,0.2,0.6,0.9],"side":128,"data":"{short}"}},"keypoints""#
+            ),
+            1,
+        );
+        let flipped = frame_json(99.9, 33).replacen(
+            "\"keypoints\"",
+            &format!(
+                r#""mask":{{"box":[0.6,0.2,0.1,0.9],"side":128,"data":"{}"}},"keypoints""#,
+                base64_encode(&data)
+            ),
+            1,
+        );
+        let t = read_json(track_json(&[frame_json(0.0, 33), bad, flipped]).as_bytes()).unwrap();
+        assert_eq!(t.frames.len(), 1);
+        assert_eq!(t.dropped_frames, 2);
+        assert!(
+            t.problems.iter().any(|p| p.contains("mask")),
+            "{:?}",
+            t.problems
+        );
     }
 
     #[test]

@@ -184,6 +184,7 @@ pub(crate) fn render(cfg: &SimConfig, plan: &Plan) -> (Vec<PoseFrame>, usize) {
             height: h,
             format: KeypointFormat::BlazePose33,
             landmarks: lm.to_vec(),
+            mask: None,
         });
     }
     (frames, empty)

@@ -19,7 +19,7 @@ use crate::coach::judge::PelvicLimit;
 use crate::coach::lift::Exercise;
 use crate::overlay::{scene, Options};
 use crate::pose::posetrack::{self, PoseTrack};
-use crate::pose::{PoseFrame, LANDMARKS};
+use crate::pose::{MaskCrop, PoseFrame, LANDMARKS, MASK_BYTES};
 use crate::report::{FatigueReport, RepReport};
 use crate::sim::{simulate, SimConfig};
 use record::{flag, FatigueLevel, Fault, FrameRecord, Verdict};
@@ -118,6 +118,10 @@ pub struct HingeCheck {
     record: Box<FrameRecord>,
     /// Where the page writes a frame's landmarks before [`HingeCheck::feed`].
     input: Box<[f32; FRAME_NUMBERS]>,
+    /// Where the page writes a frame's person-mask crop (`pose::mask`) and its box, on the
+    /// frames it has one.
+    mask: Box<[u8; MASK_BYTES]>,
+    mask_box: Box<[f32; 4]>,
     last_error: Option<String>,
     /// The latest counted rep's report (built once per rep: drawn, and its words fetched).
     last: Option<RepReport>,
@@ -137,6 +141,8 @@ impl HingeCheck {
             analyzer: Analyzer::new(settings_from(settings)?),
             record: Box::default(),
             input: Box::new([0.0; FRAME_NUMBERS]),
+            mask: Box::new([0; MASK_BYTES]),
+            mask_box: Box::new([0.0; 4]),
             last_error: None,
             last: None,
             cue: None,
@@ -158,11 +164,35 @@ impl HingeCheck {
         self.input.as_mut_ptr()
     }
 
+    /// Address of the mask block: a 128 × 128 person-mask crop, one byte a cell, row-major
+    /// (fixed for this analyser's life). [`HingeCheck::feed`] reads it when told to.
+    #[wasm_bindgen(js_name = maskPtr)]
+    pub fn mask_ptr(&mut self) -> *mut u8 {
+        self.mask.as_mut_ptr()
+    }
+
+    /// Address of the mask's box: 4 f32, the crop's x0, y0, x1, y1 in normalised image
+    /// coordinates.
+    #[wasm_bindgen(js_name = maskBoxPtr)]
+    pub fn mask_box_ptr(&mut self) -> *mut f32 {
+        self.mask_box.as_mut_ptr()
+    }
+
     /// One frame, the page's one call per frame: media time (ms), the image size the landmarks
     /// refer to, how many numbers were written to the input block (132, or 0 when nobody was
-    /// found) and how many people the model saw. Updates the frame record; returns 1 when a
-    /// new rep arrived, 0 otherwise, −1 when the frame was refused (`lastError()` says why).
-    pub fn feed(&mut self, t_ms: f64, width: f64, height: f64, numbers: u32, people: u32) -> i32 {
+    /// found), how many people the model saw, and whether the mask block holds this frame's
+    /// mask crop (1) or not (0). Updates the frame record; returns 1 when a new rep arrived, 0
+    /// otherwise, −1 when the frame was refused (`lastError()` says why). A mask with a broken
+    /// box is dropped (`lastError()` says so) and the frame analysed without it.
+    pub fn feed(
+        &mut self,
+        t_ms: f64,
+        width: f64,
+        height: f64,
+        numbers: u32,
+        people: u32,
+        mask: u32,
+    ) -> i32 {
         let n = (numbers as usize).min(FRAME_NUMBERS);
         let lm = *self.input;
         let flat: &[f32] = if numbers as usize > FRAME_NUMBERS {
@@ -171,7 +201,18 @@ impl HingeCheck {
         } else {
             &lm[..n]
         };
-        self.step(t_ms, width, height, flat, people)
+        let crop = if mask != 0 && n > 0 {
+            match MaskCrop::new(self.mask_box.map(f64::from), self.mask.to_vec()) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    self.last_error = Some(format!("mask dropped: {e}"));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        self.step(t_ms, width, height, flat, people, crop)
     }
 
     #[wasm_bindgen(js_name = lastError)]
@@ -254,7 +295,20 @@ impl HingeCheck {
         landmarks: &[f32],
         people: u32,
     ) -> i32 {
-        self.step(t_ms, width, height, landmarks, people)
+        self.step(t_ms, width, height, landmarks, people, None)
+    }
+
+    /// One frame with its mask crop (what [`HingeCheck::feed`] does with the mask block).
+    pub fn push_with_mask(
+        &mut self,
+        t_ms: f64,
+        width: f64,
+        height: f64,
+        landmarks: &[f32],
+        people: u32,
+        mask: Option<MaskCrop>,
+    ) -> i32 {
+        self.step(t_ms, width, height, landmarks, people, mask)
     }
 
     /// The frame record as it stands.
@@ -309,9 +363,20 @@ impl HingeCheck {
         to_js(&self.analyzer.drill_live())
     }
 
-    fn step(&mut self, t_ms: f64, width: f64, height: f64, flat: &[f32], people: u32) -> i32 {
+    fn step(
+        &mut self,
+        t_ms: f64,
+        width: f64,
+        height: f64,
+        flat: &[f32],
+        people: u32,
+        mask: Option<MaskCrop>,
+    ) -> i32 {
         let frame = match PoseFrame::from_flat(t_ms, width, height, flat) {
-            Ok(f) => f,
+            Ok(mut f) => {
+                f.mask = mask.map(Box::new);
+                f
+            }
             Err(e) => {
                 self.last_error = Some(e.to_string());
                 self.analyzer.reject(&e);
@@ -491,15 +556,31 @@ pub fn simulate_preset(name: &str, reps: u32, seed: u32) -> Result<Track, JsErro
 }
 
 /// Builds posetrack JSON from recorded frames: `landmarks` holds 132 numbers per frame
-/// (all zero = nobody), `times_ms` one time per frame.
+/// (all zero = nobody), `times_ms` one time per frame; the frames with a mask crop are listed
+/// in `mask_frames` (ascending), their boxes in `mask_boxes` (4 each) and their cells in
+/// `mask_data` (128 × 128 each), all empty when the session kept no masks.
 #[wasm_bindgen(js_name = posetrackJson)]
+#[allow(clippy::too_many_arguments)]
 pub fn posetrack_json(
     landmarks: &[f32],
     times_ms: &[f64],
     width: f64,
     height: f64,
     fps: f64,
+    mask_frames: &[u32],
+    mask_boxes: &[f32],
+    mask_data: &[u8],
 ) -> Result<String, JsError> {
+    if mask_boxes.len() != mask_frames.len() * 4
+        || mask_data.len() != mask_frames.len() * MASK_BYTES
+    {
+        return Err(JsError::new(&format!(
+            "{} masked frames with {} box numbers and {} mask bytes: expected 4 and {MASK_BYTES} each",
+            mask_frames.len(),
+            mask_boxes.len(),
+            mask_data.len()
+        )));
+    }
     if landmarks.len() != times_ms.len() * FRAME_NUMBERS {
         return Err(JsError::new(&format!(
             "{} numbers for {} frames: expected {} per frame",
@@ -519,6 +600,20 @@ pub fn posetrack_json(
         match PoseFrame::from_flat(t, width, height, flat) {
             Ok(f) => frames.push(f),
             Err(e) => return Err(JsError::new(&format!("frame {k}: {e}"))),
+        }
+    }
+    for (j, &k) in mask_frames.iter().enumerate() {
+        let frame = frames
+            .get_mut(k as usize)
+            .ok_or_else(|| JsError::new(&format!("mask {j} is for frame {k}, past the end")))?;
+        let b = &mask_boxes[4 * j..4 * j + 4];
+        let crop = MaskCrop::new(
+            [b[0], b[1], b[2], b[3]].map(f64::from),
+            mask_data[j * MASK_BYTES..(j + 1) * MASK_BYTES].to_vec(),
+        )
+        .map_err(|e| JsError::new(&format!("frame {k}: {e}")))?;
+        if frame.has_person() {
+            frame.mask = Some(Box::new(crop));
         }
     }
     let fps = (fps.is_finite() && fps > 0.0).then_some(fps);
