@@ -158,7 +158,7 @@ pub fn base64_encode(bytes: &[u8]) -> String {
 /// Decodes standard base64 (padding required, no whitespace).
 pub fn base64_decode(text: &str) -> Result<Vec<u8>, MaskError> {
     let t = text.as_bytes();
-    if t.len() % 4 != 0 {
+    if !t.len().is_multiple_of(4) {
         return Err(MaskError::Base64("its length is not a multiple of 4"));
     }
     let value = |c: u8| -> Option<u32> {
