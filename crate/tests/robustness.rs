@@ -98,7 +98,7 @@ proptest! {
             }
             // Frames built by hand can carry anything: push them unvalidated too.
             let lm: Vec<Landmark> = flat.chunks(4).map(|c| Landmark::new(c[0] as f64, *c.get(1).unwrap_or(&0.0) as f64, 0.0, *c.get(3).unwrap_or(&1.0) as f64)).collect();
-            let raw = PoseFrame { t_ms: *t, width: *size, height: *size, format: Default::default(), landmarks: lm };
+            let raw = PoseFrame { t_ms: *t, width: *size, height: *size, format: Default::default(), landmarks: lm, mask: None };
             if let Err(e) = a.push(&raw) {
                 prop_assert!(!e.to_string().is_empty());
             }
