@@ -43,7 +43,7 @@ export default [
   },
   {
     // page.evaluate(() => …) bodies run in the page: the browser's globals are theirs.
-    files: ['tests/e2e/**/*.mjs', 'tests/bench/**/*.mjs'],
+    files: ['tests/e2e/**/*.mjs', 'tests/bench/**/*.mjs', 'tools/mask-track.mjs'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
 ];

@@ -23,7 +23,7 @@ const SHELL = [
   'app/camera.js', 'app/pose.js', 'app/feedback.js', 'app/live.js', 'app/clip.js', 'app/demo.js',
   'app/files.js', 'app/chart.js', 'app/review.js', 'app/workshop.js', 'app/drill.js',
   'app/qr.js', 'app/handover.js', 'app/awake.js', 'app/logbook.js', 'app/history.js', 'app/update.js', 'app/features.js',
-  'js/pose-client.js', 'js/pose-worker.js',
+  'js/pose-client.js', 'js/pose-worker.js', 'js/mask-crop.js',
   'pkg/hingecheck.js', 'pkg/hingecheck_bg.wasm',
 ];
 const RUNTIME = [

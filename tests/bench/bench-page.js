@@ -8,9 +8,13 @@
 //     a canvas, timed per frame; wasm and JS memory sampled every simulated minute;
 //   reps(): the cost of a rep (the frames its analysis and its event take) at rep 10 and at
 //     rep 2,000 of one long session, beside what building the whole report costs there;
-//   pose(): the pose model's own inference time on real video frames (lite and full, CPU).
-import { loadCore, simulate, Analyser } from '/app/core.js';
+//   pose(): the pose model's own inference time on real video frames (lite and full, CPU),
+//     with and without the segmentation mask and its crop;
+//   maskFeed(): the analysis per frame (Session.feed) with and without the frames' person-mask
+//     crops, on a real posetrack with masks (tools/mask-track.mjs): what a mask costs the core.
+import { loadCore, simulate, Analyser, readPosetrack } from '/app/core.js';
 import { Session } from '/app/session.js';
+import { posetrackMasks } from '/app/files.js';
 import { createPoseClient } from '/js/pose-client.js';
 
 // ---- count every call into wasm (patched before loadCore instantiates the module) ----
@@ -229,13 +233,84 @@ window.bench = {
     return out;
   },
 
-  /** Inference time of the pose model on frames of a real clip (or a drawn figure). */
-  async pose({ model, delegate = 'CPU', video = null, frames = 60 }) {
-    const client = createPoseClient({ model, delegate, numPoses: 2 });
+  /**
+   * Session.feed per frame on a real posetrack's frames, fed `loops` times over (the clock
+   * carried on), with its mask crops and without them, interleaved frame by frame in two
+   * sessions so both see the same machine. Also the calls into wasm per masked frame.
+   */
+  async maskFeed({ url, loops = 4 }) {
+    await exportsP;
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    const text = await new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).text();
+    const track = readPosetrack(text);
+    const masks = posetrackMasks(text);
+    const n = track.times.length;
+    const span = track.times[n - 1] - track.times[0] + 1000 / (track.fps || 30);
+    const withM = new Session({ settings: { exercise: 'auto' }, source: 'bench' });
+    const without = new Session({ settings: { exercise: 'auto' }, source: 'bench' });
+    const tWith = [];
+    const tWithout = [];
+    let masked = 0;
+    let callsMasked = 0;
+    calls.by = {};
+    for (let k = 0; k < loops; k++) {
+      for (let i = 0; i < n; i++) {
+        const lm = track.lms[i];
+        const t = track.times[i] + k * span;
+        const f = { t, width: track.width, height: track.height, landmarks: lm, people: lm.length ? 1 : 0 };
+        const m = masks?.get(Math.round(track.times[i] * 1000)) ?? null;
+        let a = performance.now();
+        without.feed(f);
+        tWithout.push((performance.now() - a) * 1000);
+        calls.on = true;
+        const c0 = calls.total;
+        a = performance.now();
+        withM.feed({ ...f, mask: m });
+        tWith.push((performance.now() - a) * 1000);
+        calls.on = false;
+        if (m) { masked++; callsMasked += calls.total - c0; }
+      }
+    }
+    const out = {
+      frames: n * loops, masked, fed: withM.maskStats.fed, broken: withM.maskStats.broken,
+      with: stats(tWith), without: stats(tWithout), callsPerMaskedFrame: masked ? callsMasked / masked : NaN,
+      reps: { with: withM.finish().summary.rep_count, without: without.finish().summary.rep_count },
+    };
+    withM.free();
+    without.free();
+    return out;
+  },
+
+  /**
+   * Inference time of the pose model on frames of a real clip (or a drawn figure); with
+   * `masks` (1: every frame) the model also gives its segmentation mask and the worker cuts
+   * the crop: its time apart (maskMs), and the whole round trip per frame (detect() awaited).
+   */
+  async pose({ model, delegate = 'CPU', video = null, frames = 60, masks = 0 }) {
+    const client = createPoseClient({ model, delegate, numPoses: 2, masks });
     const info = await client.ready;
     const inference = [];
     const bitmapMs = [];
+    const maskMs = [];
+    const roundTrip = [];
     let people = 0;
+    let crops = 0;
+    let coverage = 0; // mean person share of the crops' cells (a sanity check)
+    const detect = async (bmp, t) => {
+      const a = performance.now();
+      const r = await client.detect(bmp, t);
+      roundTrip.push(performance.now() - a);
+      inference.push(r.inferenceMs);
+      people += r.poses.length;
+      if (Number.isFinite(r.maskMs)) maskMs.push(r.maskMs);
+      if (r.mask) {
+        crops++;
+        let on = 0;
+        for (const v of r.mask.data) if (v >= 128) on++;
+        coverage += on / r.mask.data.length;
+      }
+    };
     try {
       if (video) {
         const v = document.createElement('video');
@@ -248,9 +323,7 @@ window.bench = {
           const a = performance.now();
           const bmp = await createImageBitmap(v);
           bitmapMs.push(performance.now() - a);
-          const r = await client.detect(bmp, i * 33.4);
-          inference.push(r.inferenceMs);
-          people += r.poses.length;
+          await detect(bmp, i * 33.4);
         }
       } else {
         const c = new OffscreenCanvas(640, 480);
@@ -263,15 +336,16 @@ window.bench = {
           const a = performance.now();
           const bmp = await createImageBitmap(c);
           bitmapMs.push(performance.now() - a);
-          const r = await client.detect(bmp, i * 33.4);
-          inference.push(r.inferenceMs);
-          people += r.poses.length;
+          await detect(bmp, i * 33.4);
         }
       }
     } finally {
       client.close();
     }
-    return { info, inference: stats(inference.slice(1)), bitmap: stats(bitmapMs), people };
+    return {
+      info, masks, inference: stats(inference.slice(1)), roundTrip: stats(roundTrip.slice(1)), bitmap: stats(bitmapMs), people,
+      mask: maskMs.length ? stats(maskMs) : null, crops, coverage: crops ? coverage / crops : NaN,
+    };
   },
 };
 window.benchReady = true;

@@ -12,10 +12,16 @@
 //   - next to the pose model's own inference time (lite and full, CPU) on real video frames;
 //   - memory over the session: wasm linear memory, the JS heap, and the browser's own measure;
 //   - the size of the app's own JS + wasm, gzipped (target 200 kB, product budget 250 kB;
-//     models and the MediaPipe runtime excluded).
+//     models and the MediaPipe runtime excluded);
+//   - person masks (issue 10): the pose model per frame with and without its segmentation mask
+//     (lite and full, CPU, on a 360×640 and a 1280×720 clip; runs alternated off/on/off/on), the
+//     crop's own cost in the worker, Session.feed with and without the masks of a real mask
+//     track (tools/mask-track.mjs; MASK_TRACK=… to choose it), and the frame rate the live page
+//     reaches on a fake camera with masks off, every frame, every 2nd frame.
 //
-//   node tests/bench/page-bench.mjs [--minutes 60] [--frames 60]
+//   node tests/bench/page-bench.mjs [--minutes 60] [--frames 60] [--masks-only] [--live-s 15]
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
@@ -31,6 +37,12 @@ const arg = (name, dflt) => {
 };
 const MINUTES = arg('minutes', 60);
 const POSE_FRAMES = arg('frames', 60);
+const MASKS_ONLY = process.argv.includes('--masks-only');
+const LIVE_S = arg('live-s', 15);
+const CLIP_HD = 'corpus/videos/bbdl-b-good014.mp4';
+const MASK_TRACK = process.env.MASK_TRACK ?? path.join(os.homedir(), '.cache/hingecheck/mask-tracks/kb-deadlift-c-side.full.posetrack.json.gz');
+const BROWSER_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+  '--disable-quic', '--disable-default-apps', '--disable-extensions', '--enable-precise-memory-info', '--js-flags=--expose-gc'];
 
 const fmtUs = (s) => `${s.median.toFixed(1)} µs / ${s.p99.toFixed(1)} µs`;
 const fmtMs = (s) => `${s.median.toFixed(1)} ms / ${s.p99.toFixed(1)} ms`;
@@ -40,7 +52,7 @@ const mb = (b) => (b == null ? '–' : `${(b / 1024 / 1024).toFixed(1)} MiB`);
 export function appSize() {
   const files = [
     ...fs.readdirSync(path.join(ROOT, 'www/app')).filter((f) => f.endsWith('.js')).map((f) => `www/app/${f}`),
-    'www/js/pose-client.js', 'www/js/pose-worker.js', 'www/sw.js', 'www/pkg/hingecheck.js', 'www/pkg/hingecheck_bg.wasm',
+    'www/js/pose-client.js', 'www/js/pose-worker.js', 'www/js/mask-crop.js', 'www/sw.js', 'www/pkg/hingecheck.js', 'www/pkg/hingecheck_bg.wasm',
   ];
   // `gzip -9` as tools/build-web.sh measures (node's zlib at level 9 gives a few % more).
   const gz = (file) => {
@@ -60,18 +72,18 @@ async function main() {
   const haveClip = fs.existsSync(path.join(SHARED, CLIP));
   const mounts = { '/': path.join(ROOT, 'www'), '/__bench/': path.join(ROOT, 'tests/bench') };
   if (haveClip) mounts['/__data/'] = SHARED;
+  if (fs.existsSync(MASK_TRACK)) mounts['/__masktrack/'] = path.dirname(MASK_TRACK);
   const server = await startServer({ mounts, port: 0 });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-      '--disable-quic', '--disable-default-apps', '--disable-extensions', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
-  });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: BROWSER_ARGS });
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
     await page.goto(`${server.url}/__bench/bench.html`);
     await page.waitForFunction(() => window.benchReady === true);
+    if (MASKS_ONLY) {
+      await maskBench(page, server, haveClip);
+      return;
+    }
 
     console.log(`Hinge Check page benchmark: ${MINUTES} simulated minutes at 30 fps, then the pose model on ${POSE_FRAMES} ${haveClip ? 'frames of ' + CLIP : 'drawn frames (../shared absent)'}`);
     const c = await page.evaluate(() => window.bench.calls());
@@ -136,9 +148,108 @@ async function main() {
       + `= wasm ${(size.wasmGz / 1000).toFixed(1)} kB + JS ${(size.jsGz / 1000).toFixed(1)} kB (raw ${(size.raw / 1000).toFixed(1)} kB)${size.gz > 250000 ? '  ** OVER BUDGET **' : size.gz > 200000 ? '  ** OVER TARGET **' : ''}`);
     for (const r of size.rows) console.log(`  ${String(r.gz).padStart(7)} B  ${r.f}`);
     console.log(`pose model (${poses.lite.info.delegate}; ${poses.lite.info.note})`);
+    await maskBench(page, server, haveClip);
   } finally {
     await browser.close();
     await server.close();
+  }
+}
+
+// ---- person masks (issue 10) ----
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+async function maskBench(page, server, haveClip) {
+  console.log('\nperson masks (issue 10): the pose model with and without its segmentation mask, CPU');
+  if (!haveClip) {
+    console.log('  SKIPPED: needs ../shared/data (real video)');
+    return;
+  }
+  const clips = [[CLIP, '360×640'], [CLIP_HD, '1280×720']].filter(([c]) => fs.existsSync(path.join(SHARED, c)));
+  const rows = [];
+  for (const [clip, size] of clips) {
+    for (const model of ['lite', 'full']) {
+      const runs = { 0: [], 1: [] };
+      for (const masks of [0, 1, 0, 1]) {
+        runs[masks].push(await page.evaluate((o) => window.bench.pose(o), { model, delegate: 'CPU', video: `/__data/${clip}`, frames: POSE_FRAMES, masks }));
+      }
+      const med = (rs, k) => mean(rs.map((r) => r[k].median));
+      const p99 = (rs, k) => mean(rs.map((r) => r[k].p99));
+      rows.push({
+        clip: path.basename(clip), size, model,
+        off: med(runs[0], 'inference'), offP99: p99(runs[0], 'inference'), on: med(runs[1], 'inference'), onP99: p99(runs[1], 'inference'),
+        crop: mean(runs[1].map((r) => r.mask?.median ?? NaN)), cropP99: mean(runs[1].map((r) => r.mask?.p99 ?? NaN)),
+        tripOff: med(runs[0], 'roundTrip'), tripOn: med(runs[1], 'roundTrip'),
+        crops: runs[1].reduce((a, r) => a + r.crops, 0), frames: runs[1].reduce((a, r) => a + r.inference.n + 1, 0),
+        coverage: mean(runs[1].map((r) => r.coverage)),
+      });
+    }
+  }
+  const f1 = (v) => (Number.isFinite(v) ? v.toFixed(1) : '–');
+  const f2 = (v) => (Number.isFinite(v) ? v.toFixed(2) : '–');
+  console.log(`(${POSE_FRAMES} frames a run, runs alternated off/on/off/on, medians averaged over the two runs of each; ms)`);
+  console.log('clip                    model  model, no mask    model, mask       +mask    crop (med/p99)   round trip off → on   crops');
+  for (const r of rows) {
+    console.log(`${`${r.clip} ${r.size}`.padEnd(23)} ${r.model.padEnd(5)}  ${`${f1(r.off)} / ${f1(r.offP99)}`.padEnd(16)}  ${`${f1(r.on)} / ${f1(r.onP99)}`.padEnd(16)}  `
+      + `${`${r.on - r.off >= 0 ? '+' : ''}${f1(r.on - r.off)}`.padEnd(7)}  ${`${f2(r.crop)} / ${f2(r.cropP99)}`.padEnd(15)}  `
+      + `${`${f1(r.tripOff)} → ${f1(r.tripOn)}`.padEnd(20)}  ${r.crops}/${r.frames} (person ${(r.coverage * 100).toFixed(0)} % of cells)`);
+  }
+
+  if (fs.existsSync(MASK_TRACK)) {
+    const m = await page.evaluate((url) => window.bench.maskFeed({ url }), `/__masktrack/${path.basename(MASK_TRACK)}`);
+    console.log(`
+Session.feed on ${path.basename(MASK_TRACK)} (${m.frames} frames, ${m.masked} with a mask; fed ${m.fed}, left out ${m.broken}): `
+      + `without masks ${fmtUs(m.without)}, with ${fmtUs(m.with)} (median / p99); +${(m.with.median - m.without.median).toFixed(1)} µs a frame at the median; `
+      + `calls into wasm per masked frame ${m.callsPerMaskedFrame.toFixed(3)}; reps ${m.reps.with} with, ${m.reps.without} without`);
+  } else {
+    console.log(`
+Session.feed with masks: SKIPPED (no mask track at ${MASK_TRACK}: make it with tools/mask-tracks.sh)`);
+  }
+
+  // The live page on a fake camera (the clip at 30 fps), lite and full, masks off / every / 2nd.
+  const y4m = path.join(os.tmpdir(), `hingecheck-bench-${process.pid}.y4m`);
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', path.join(SHARED, CLIP), '-t', '20', '-vf', 'scale=360:640,fps=30', '-pix_fmt', 'yuv420p', y4m]);
+  try {
+    console.log(`
+the live page's frame rate on a fake camera (${path.basename(CLIP)} at 30 fps, 360×640), analysed frames a second over ${LIVE_S} s after 5 s:`);
+    console.log('model  masks            frames/s   model ms   crop ms   masks/s');
+    for (const model of ['lite', 'full']) {
+      for (const masks of [0, 1, 2]) {
+        const r = await liveRate(server, y4m, { model, masks });
+        console.log(`${model.padEnd(5)}  ${['off', 'every frame', 'every 2nd frame'][masks].padEnd(15)}  ${r.fps.toFixed(1).padStart(8)}   ${f1(r.inferenceMs).padStart(8)}   ${f2(r.cropMs).padStart(7)}   ${r.masksPerS.toFixed(1).padStart(7)}`);
+      }
+    }
+  } finally {
+    fs.rmSync(y4m, { force: true });
+  }
+}
+
+async function liveRate(server, y4m, { model, masks }) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [...BROWSER_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url}/?nosw`);
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60000 });
+    await page.selectOption('#model', model);
+    await page.selectOption('#delegate', 'CPU');
+    await page.selectOption('#masks', String(masks));
+    await page.evaluate(() => window.hingecheck.setMode('live'));
+    await page.click('#live-start');
+    await page.waitForFunction(() => window.hingecheck.state().frames > 5, null, { timeout: 120000 });
+    await new Promise((r) => setTimeout(r, 5000));
+    const a = await page.evaluate(() => ({ s: window.hingecheck.state(), t: performance.now() }));
+    await new Promise((r) => setTimeout(r, LIVE_S * 1000));
+    const b = await page.evaluate(() => ({ s: window.hingecheck.state(), t: performance.now() }));
+    const secs = (b.t - a.t) / 1000;
+    return {
+      fps: (b.s.frames - a.s.frames) / secs, masksPerS: (b.s.masks.fed - a.s.masks.fed) / secs,
+      inferenceMs: b.s.inferenceMs, cropMs: b.s.masks.cropMs,
+    };
+  } finally {
+    await browser.close();
   }
 }
 

@@ -138,7 +138,7 @@ export function createClip(app) {
         const r = await app.pose.detect(bmp, mt * 1000);
         if (r && s === session) {
           inference.push(r.inferenceMs);
-          s.feed({ t: r.timestampMs, width: r.width, height: r.height, landmarks: r.poses[0], people: r.poses.length });
+          s.feed({ t: r.timestampMs, width: r.width, height: r.height, landmarks: r.poses[0], people: r.poses.length, mask: r.mask });
           stats.frames++;
           if (stats.frames % 10 === 5) tune();
         }

@@ -13,6 +13,8 @@
 import init, * as wasm from '../pkg/hingecheck.js';
 
 const NUMBERS = 33 * 4;
+/** Cells of a person-mask crop (crate/src/pose/mask.rs: 128 × 128, one byte a cell). */
+export const MASK_BYTES = 128 * 128;
 const UNIT_SEPARATOR = '\x1f';
 let memory = null;
 /** The frame record's fields: [key, offset, kind, table]. */
@@ -87,8 +89,12 @@ export class Analyser {
     this.hc = new wasm.HingeCheck(settings);
     this.recordAt = this.hc.framePtr();
     this.inputAt = this.hc.inputPtr();
+    this.maskAt = this.hc.maskPtr();
+    this.maskBoxAt = this.hc.maskBoxPtr();
     this.dv = null;
     this.input = null;
+    this.maskCells = null;
+    this.maskBox = null;
   }
 
   /** The typed views over wasm memory, re-made when the memory has grown (its buffer changed). */
@@ -96,20 +102,30 @@ export class Analyser {
     if (this.dv?.buffer !== memory.buffer) {
       this.dv = new DataView(memory.buffer);
       this.input = new Float32Array(memory.buffer, this.inputAt, NUMBERS);
+      this.maskCells = new Uint8Array(memory.buffer, this.maskAt, MASK_BYTES);
+      this.maskBox = new Float32Array(memory.buffer, this.maskBoxAt, 4);
     }
     return this.dv;
   }
 
   /**
    * One frame (the one call into wasm): media time (ms), picture size, 132 landmark numbers
-   * (or none: nobody in view) and how many people the model saw. Returns 1 when a rep arrived,
-   * 0, or −1 when refused (error() says why).
+   * (or none: nobody in view), how many people the model saw, and the frame's person-mask crop
+   * when it has one: { box: [x0, y0, x1, y1] (normalised), data: Uint8Array(128 × 128) }. The
+   * crop is written into the analyser's mask block; one that is not a crop (validMask) is left
+   * out and the frame analysed without it (`maskUsed` says which). Returns 1 when a rep
+   * arrived, 0, or −1 when refused (error() says why).
    */
-  feed(tMs, width, height, landmarks, people) {
+  feed(tMs, width, height, landmarks, people, mask = null) {
     this.views();
     const n = landmarks ? Math.min(landmarks.length, NUMBERS + 1) : 0;
     if (n) this.input.set(n > NUMBERS ? landmarks.slice(0, NUMBERS) : landmarks);
-    return this.hc.feed(tMs, width, height, n, people, 0);
+    this.maskUsed = n > 0 && mask != null && validMask(mask);
+    if (this.maskUsed) {
+      this.maskCells.set(mask.data);
+      this.maskBox.set(mask.box);
+    }
+    return this.hc.feed(tMs, width, height, n, people, this.maskUsed ? 1 : 0);
   }
 
   /** The frame record now, as a plain object (words for enums, one boolean per flag). */
@@ -155,6 +171,21 @@ export class Analyser {
     this.hc.draw(ctx, w, h, mirror, textScale, clock, hud, drill);
   }
   free() { this.hc?.free(); this.hc = null; }
+}
+
+/**
+ * Whether `mask` is a person-mask crop the core takes (the checks of MaskCrop::new in
+ * crate/src/pose/mask.rs): 128 × 128 cells, a box of four finite numbers within ±2 pictures
+ * with x0 < x1 and y0 < y1. The page checks before it keeps a mask, so that a broken one
+ * (a worker bug, a bad import) neither reaches the analysis nor breaks the posetrack export.
+ */
+export function validMask(mask) {
+  const d = mask?.data;
+  const b = mask?.box;
+  if (!(d instanceof Uint8Array) || d.length !== MASK_BYTES || !b || b.length !== 4) return false;
+  const f = Float32Array.from(b); // as the boundary's box block holds it
+  for (let k = 0; k < 4; k++) if (!(Number.isFinite(f[k]) && f[k] >= -2 && f[k] <= 3)) return false;
+  return f[2] - f[0] > 1e-4 && f[3] - f[1] > 1e-4;
 }
 
 /** A track's frames as plain data: { times (ms), lms: [Float32Array(132) | empty], width, height, fps, problems }. */

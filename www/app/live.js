@@ -163,7 +163,7 @@ export function createLive(app) {
       .then((bmp) => app.pose.detect(bmp, t))
       .then((r) => {
         if (!r || s !== session || !running) return;
-        const f = s.feed({ t: r.timestampMs, width: r.width, height: r.height, landmarks: r.poses[0], people: r.poses.length });
+        const f = s.feed({ t: r.timestampMs, width: r.width, height: r.height, landmarks: r.poses[0], people: r.poses.length, mask: r.mask });
         stats.frames++;
         if (f.status === 'rejected') { stats.errors++; stats.lastError = s.lastError; }
       })

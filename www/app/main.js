@@ -40,6 +40,9 @@ const MODES = [
   { id: 'history', label: 'History' },
 ];
 
+/** The mask rate chosen: 0 off, 1 every frame, 2 every 2nd frame. */
+function maskRate() { return Number($('masks').value) || 0; }
+
 async function boot() {
   try {
     await loadCore();
@@ -68,6 +71,7 @@ async function boot() {
         grip: ex === 'swing' || ex === 'auto' ? $('grip').value : undefined,
         model: $('model').value,
         delegate: app.pose.info?.delegate ?? $('delegate').value,
+        masks: maskRate(),
         app_version: version(),
       };
     },
@@ -90,7 +94,7 @@ async function boot() {
       }
       if (store.get().mode === 'review') app.review.show(s);
     },
-    loadModel(opts) { return app.pose.load($('model').value, $('delegate').value, opts); },
+    loadModel(opts) { return app.pose.load($('model').value, $('delegate').value, { ...opts, masks: maskRate() }); },
     showNote(text, ms = 2000) {
       const el = $('stage-note');
       el.textContent = text;
@@ -205,7 +209,7 @@ async function boot() {
   });
   $('grip').addEventListener('change', () => { if (app.session) app.session.meta.grip = $('grip').value; });
   gripVisible();
-  for (const id of ['model', 'delegate']) {
+  for (const id of ['model', 'delegate', 'masks']) {
     $(id).addEventListener('change', () => {
       const mode = store.get().mode;
       if (mode === 'live' || mode === 'clip' || app.pose.info || app.pose.loading) app.loadModel().catch(() => {});
@@ -299,6 +303,9 @@ async function boot() {
         modelError: app.pose.error?.message ?? null,
         inferenceMs: app.pose.medianMs(),
         dropped: app.pose.dropped,
+        // The person-mask crops: the rate in force (0 off, 1 every frame, 2 every 2nd), the
+        // crop's median time (ms), and the session's: analysed, left out as broken, kept.
+        masks: { rate: app.pose.masks, cropMs: app.pose.medianMaskMs(), ...(s?.maskStats ?? {}), kept: s?.masks.size ?? 0 },
         muted: voice.muted,
         spoken: voice.log.map((l) => l.text),
         messages: messageLog.map((m) => `${m.kind}: ${m.text}`),

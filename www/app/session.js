@@ -15,16 +15,24 @@
 // minutes at 30 fps); older ones are dropped a chunk at a time (the analysis itself has seen
 // them all, and the report keeps every rep).
 //
+// Person-mask crops (the back's contour, issue 10) come with some frames (16 KB each) and are
+// kept with them for replay, re-analysis and the posetrack export, but only the last MASK_KEEP
+// (48 MiB: 100 s of masks at 30 a second, over 3 minutes at 15); older ones are dropped one by
+// one, and their frames are replayed and exported without a mask. A mask the core would refuse
+// (core.js validMask) is neither analysed nor kept.
+//
 // The logbook (logbook.js) saves a session as it goes: `framesSlice(from, to)` hands it the
 // frames since its last write, and `Session.restore(info, slices)` re-analyses saved frames into
 // a session again (resuming a set after a reload or a crash, opening a past one in Review).
 
-import { Analyser, WORDS, framingList, drillInstruction, posetrackJson } from './core.js';
+import { Analyser, WORDS, framingList, drillInstruction, posetrackJson, MASK_BYTES } from './core.js';
 
 const LM = 33 * 4;
 const CHUNK = 4096; // frames per storage chunk (4096 × 528 B ≈ 2 MB)
 export const KEEP_FRAMES = 20 * 60 * 30;
 const KEEP_CHUNKS = Math.ceil(KEEP_FRAMES / CHUNK) + 1;
+/** Mask crops kept (16 KB each: 48 MiB). */
+export const MASK_KEEP = 3072;
 const EMPTY = new Float32Array(0);
 
 /** A growing column of numbers in chunks; `base` frames have been dropped from the front. */
@@ -70,6 +78,10 @@ export class Session extends EventTarget {
     this.sig = [new Column(Float32Array), new Column(Float32Array), new Column(Float32Array)]; // trunk, hip, knee
     this.phase = new Column(Uint8Array);
     this.calibrations = []; // frame counts after which calibrate() succeeded
+    /** Mask crops kept, by frame index, oldest first: { box: Float32Array(4), data: Uint8Array }. */
+    this.masks = new Map();
+    /** Masks analysed, masks left out as broken, masks dropped past MASK_KEEP. */
+    this.maskStats = { fed: 0, broken: 0, dropped: 0 };
     this.rejected = 0;
     this.lastError = null;
     this.finished = null;
@@ -101,27 +113,32 @@ export class Session extends EventTarget {
 
   /**
    * One pose frame: { t (media time, ms), width, height (the picture), landmarks (132 numbers,
-   * or none when nobody was found), people (how many the model saw) }. Returns the frame
-   * record; a refused frame (status 'rejected', this.lastError says why) is not stored.
+   * or none when nobody was found), people (how many the model saw), mask (the person-mask
+   * crop, { box, data }, or none) }. Returns the frame record; a refused frame (status
+   * 'rejected', this.lastError says why) is not stored.
    */
-  feed({ t, width, height, landmarks = null, people = landmarks?.length ? 1 : 0 }) {
+  feed({ t, width, height, landmarks = null, people = landmarks?.length ? 1 : 0, mask = null }) {
     if (this.finished) this.reopen();
     let lm = landmarks && landmarks.length ? landmarks : EMPTY;
     if (!this.W && width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height)) {
       this.W = width;
       this.H = height;
     }
-    if (lm.length === LM && this.W && (width !== this.W || height !== this.H)) {
-      lm = rescale(lm, width / this.W, height / this.H);
+    let m = mask;
+    if (this.W && (width !== this.W || height !== this.H)) {
+      if (lm.length === LM) lm = rescale(lm, width / this.W, height / this.H);
+      if (m?.box?.length === 4) m = { box: rescaleBox(m.box, width / this.W, height / this.H), data: m.data };
     }
-    const code = this.analyser.feed(t, this.W || width, this.H || height, lm, people);
+    const code = this.analyser.feed(t, this.W || width, this.H || height, lm, people, m);
+    const used = this.analyser.maskUsed;
+    if (m && lm.length && code >= 0) { if (used) this.maskStats.fed++; else this.maskStats.broken++; }
     const f = this.analyser.frame();
     this.frame = f;
     if (code < 0) {
       this.rejected++;
       this.lastError = this.analyser.error();
     } else {
-      this.store(t, lm, people, f);
+      this.store(t, lm, people, f, used ? m : null);
     }
     this.lastFrame = { t, width, height, people, landmarks: landmarks?.length ? landmarks : null };
     if (f.framing !== this.framingBits) {
@@ -145,8 +162,15 @@ export class Session extends EventTarget {
     };
   }
 
-  store(tMs, lm, people, f) {
+  store(tMs, lm, people, f, mask = null) {
     const n = this.t.n;
+    if (mask) {
+      this.masks.set(n, { box: Float32Array.from(mask.box), data: mask.data });
+      if (this.masks.size > MASK_KEEP) {
+        this.masks.delete(this.masks.keys().next().value);
+        this.maskStats.dropped++;
+      }
+    }
     if (n % CHUNK === 0) this.lm.push(new Float32Array(CHUNK * LM));
     if (lm.length === LM) this.lm[this.lm.length - 1].set(lm, (n % CHUNK) * LM);
     this.t.push(tMs);
@@ -159,8 +183,16 @@ export class Session extends EventTarget {
     if (this.t.chunks.length > KEEP_CHUNKS) {
       for (const col of [this.t, this.people, this.phase, ...this.sig]) col.dropChunk();
       this.lm.shift();
+      for (const k of this.masks.keys()) {
+        if (k >= this.t.base) break;
+        this.masks.delete(k);
+        this.maskStats.dropped++;
+      }
     }
   }
+
+  /** The kept mask crop of frame i, or null. */
+  mask(i) { return this.masks.get(i) ?? null; }
 
   /** Standing calibration (the countdown's end). Throws the core's message when not still. */
   calibrate() {
@@ -229,6 +261,8 @@ export class Session extends EventTarget {
     this.people = new Column(Uint8Array);
     const lm = this.lm;
     this.lm = [];
+    const masks = this.masks;
+    this.masks = new Map();
     let cal = 0;
     // Re-analysed from the first kept frame (older ones were dropped in a very long session).
     for (let i = first; i < n; i++) {
@@ -236,8 +270,9 @@ export class Session extends EventTarget {
       const k = ((i - first) % CHUNK) * LM;
       const f = c.subarray(k, k + LM);
       const flat = isEmpty(f) ? EMPTY : f;
-      this.analyser.feed(times.get(i), this.W, this.H, flat, people.get(i));
-      this.store(times.get(i), flat, people.get(i), this.analyser.frame());
+      const mask = masks.get(i) ?? null;
+      this.analyser.feed(times.get(i), this.W, this.H, flat, people.get(i), mask);
+      this.store(times.get(i), flat, people.get(i), this.analyser.frame(), mask);
       while (cal < this.calibrations.length && this.calibrations[cal] <= i + 1) {
         if (this.calibrations[cal] === i + 1) {
           try { this.analyser.calibrate(); } catch { /* it was still then; keep going */ }
@@ -270,7 +305,22 @@ export class Session extends EventTarget {
       const frames = Math.min(CHUNK, n - j * CHUNK);
       flat.set(this.lm[j].subarray(0, frames * LM), j * CHUNK * LM);
     }
-    return posetrackJson(flat, this.t.toArray(), this.W, this.H, this.fps());
+    return posetrackJson(flat, this.t.toArray(), this.W, this.H, this.fps(), this.masksBlock());
+  }
+
+  /** The kept masks as posetrackJson wants them: frame indices from the first kept frame. */
+  masksBlock() {
+    const keys = [...this.masks.keys()].filter((k) => k >= this.first);
+    const frames = new Uint32Array(keys.length);
+    const boxes = new Float32Array(keys.length * 4);
+    const data = new Uint8Array(keys.length * MASK_BYTES);
+    keys.forEach((k, j) => {
+      const m = this.masks.get(k);
+      frames[j] = k - this.first;
+      boxes.set(m.box, j * 4);
+      data.set(m.data, j * MASK_BYTES);
+    });
+    return { frames, boxes, data };
   }
 
   /** Frame rate from the median frame interval (what the page processed, not the camera's). */
@@ -355,6 +405,10 @@ function isEmpty(f) {
   return true;
 }
 
+function rescaleBox(b, sx, sy) {
+  return Float32Array.of(b[0] * sx, b[1] * sy, b[2] * sx, b[3] * sy);
+}
+
 function rescale(lm, sx, sy) {
   const out = Float32Array.from(lm);
   for (let i = 0; i < 33; i++) { out[i * 4] *= sx; out[i * 4 + 1] *= sy; }
@@ -390,7 +444,7 @@ export class Replayer {
     }
     for (; this.next <= i; this.next++) {
       const f = this.s.landmarks(this.next);
-      this.analyser.feed(this.s.time(this.next), this.s.W, this.s.H, isEmpty(f) ? EMPTY : f, this.s.people.get(this.next));
+      this.analyser.feed(this.s.time(this.next), this.s.W, this.s.H, isEmpty(f) ? EMPTY : f, this.s.people.get(this.next), this.s.mask(this.next));
       while (this.cal < this.s.calibrations.length && this.s.calibrations[this.cal] === this.next + 1) {
         try { this.analyser.calibrate(); } catch { /* as it was */ }
         this.cal++;

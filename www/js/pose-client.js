@@ -1,14 +1,17 @@
 // Page-side wrapper around pose-worker.js.
 //
 //   import { createPoseClient } from './pose-client.js';
-//   const pose = createPoseClient({ model: 'lite', delegate: 'auto' });
-//   const info = await pose.ready;            // { model, delegate, loadMs, renderer, note }
+//   const pose = createPoseClient({ model: 'lite', delegate: 'auto', masks: 1 });
+//   const info = await pose.ready;            // { model, delegate, loadMs, renderer, note, masks }
 //   const r = await pose.detect(bitmap, video.currentTime * 1000);
 //   // r === null: frame dropped (a frame was already in flight, or the model is not ready
 //   //            yet; the bitmap was closed)
 //   // else r = { timestampMs, width, height, poses: [Float32Array(33*4)],
-//   //            inferenceMs, timestampAdjusted, dropped }   (dropped: frames dropped since
+//   //            inferenceMs, timestampAdjusted, dropped,  (dropped: frames dropped since
 //   //            the previous result)
+//   //            mask: { box: Float32Array(4), data: Uint8Array(128*128) } | null, maskMs,
+//   //            maskError }                  (pose 0's person-mask crop: pose-worker.js)
+//   pose.setMasks(2);                         // the mask rate: 0 off, 1 every frame, 2 every 2nd
 //   pose.droppedFrames;                       // total frames dropped so far
 //   pose.close();
 //
@@ -22,6 +25,7 @@ export function createPoseClient({
   model = 'lite',
   delegate = 'auto',
   numPoses = 2,
+  masks = 0,
   workerUrl = new URL('./pose-worker.js', import.meta.url),
   wasmBase,
   modelBase,
@@ -36,6 +40,7 @@ export function createPoseClient({
   let readyResolve;
   let readyReject;
   let isReady = false;
+  let maskRate = masks;
 
   const ready = new Promise((resolve, reject) => {
     readyResolve = resolve;
@@ -65,7 +70,10 @@ export function createPoseClient({
       const m = ev.data;
       if (m.type === 'ready') {
         isReady = true;
-        readyResolve({ model: m.model, delegate: m.delegate, loadMs: m.loadMs, renderer: m.renderer, note: m.note });
+        maskRate = m.masks ?? 0;
+        readyResolve({ model: m.model, delegate: m.delegate, loadMs: m.loadMs, renderer: m.renderer, note: m.note, masks: maskRate });
+      } else if (m.type === 'masks') {
+        maskRate = m.every;
       } else if (m.type === 'result') {
         if (!inFlight || inFlight.id !== m.id) return;
         const { resolve } = inFlight;
@@ -76,6 +84,7 @@ export function createPoseClient({
           timestampMs: m.timestampMs, width: m.width, height: m.height, poses: m.poses,
           inferenceMs: m.inferenceMs,
           timestampAdjusted: m.timestampAdjusted, dropped,
+          mask: m.mask ?? null, maskMs: m.maskMs ?? NaN, maskError: m.maskError ?? null,
         });
       } else if (m.type === 'error') {
         if (m.fatal) {
@@ -92,7 +101,7 @@ export function createPoseClient({
       fail(new Error(`pose worker failed: ${ev.message || 'could not load the worker script (module workers unsupported?)'}`));
     };
     worker.onmessageerror = () => fail(new Error('pose worker sent a message that could not be read'));
-    worker.postMessage({ type: 'init', model, delegate, numPoses, wasmBase: wasmBase && String(wasmBase), modelBase: modelBase && String(modelBase) });
+    worker.postMessage({ type: 'init', model, delegate, numPoses, masks, wasmBase: wasmBase && String(wasmBase), modelBase: modelBase && String(modelBase) });
   }
 
   function drop(bitmap) {
@@ -120,6 +129,13 @@ export function createPoseClient({
     });
   }
 
+  /** The mask rate from the next frame on: 0 off, 1 every frame, 2 every 2nd frame. */
+  function setMasks(every) {
+    if (closed || failure) return;
+    maskRate = every;
+    worker.postMessage({ type: 'masks', every });
+  }
+
   function close() {
     if (closed) return;
     closed = true;
@@ -138,7 +154,9 @@ export function createPoseClient({
   return {
     ready,
     detect,
+    setMasks,
     close,
+    get masks() { return maskRate; },
     get droppedFrames() { return droppedTotal; },
     get busy() { return inFlight !== null; },
     landmarkCount: POSE_LANDMARKS,

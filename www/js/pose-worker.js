@@ -8,20 +8,38 @@
 // Protocol (all messages are plain objects with a `type`):
 //   page → worker
 //     { type: 'init', model: 'lite'|'full', delegate: 'auto'|'CPU'|'GPU',
-//       numPoses?: 2, wasmBase?: URL string, modelBase?: URL string }
+//       numPoses?: 2, masks?: 0|1|2, wasmBase?: URL string, modelBase?: URL string }
 //     { type: 'frame', id, bitmap: ImageBitmap (transferred), timestampMs, width, height }
+//     { type: 'masks', every: 0|1|2 }      (the mask rate, changed without reloading the model)
 //     { type: 'close' }
 //   worker → page
-//     { type: 'ready', model, delegate: 'CPU'|'GPU', loadMs, renderer, note }
+//     { type: 'ready', model, delegate: 'CPU'|'GPU', loadMs, renderer, note, masks }
 //     { type: 'result', id, timestampMs, width, height, poses: [Float32Array(33*4)],
-//       inferenceMs, timestampAdjusted }
+//       inferenceMs, timestampAdjusted, mask: { box: Float32Array(4), data: Uint8Array(128*128) }
+//       | null, maskMs }
+//     { type: 'masks', every }             (the rate now in force)
 //     { type: 'error', id?, fatal, message }
 //   poses[i] holds x, y, z, visibility per landmark (x, y normalised to the image, as
 //   MediaPipe gives them). Their ArrayBuffers are transferred. The bitmap is always closed by
-//   the worker. Depth crosses as each landmark's z (scaled like x, relative to the hips), which
-//   the analysis reads to put an oblique view back in the lifter's side view (z is about five
+//   the worker. Messages are handled one at a time, in order (a mask-rate change waits for the
+//   frame before it, and the next frame for the change).
+//
+//   Masks (issue 10: the back's contour): with `masks` n > 0 the model also gives its person
+//   segmentation mask, and on every n-th frame with a person the worker cuts from it what the
+//   analysis wants (mask-crop.js, crate/src/pose/mask.rs): a 128 × 128 crop of the person
+//   probability around the trunk, square in pixels, with its box in normalised image
+//   coordinates; none (mask: null) when the hips and shoulders are not clearly seen. The crop
+//   is made inside MediaPipe's callback from the mask it owns (no copy of the full-size mask),
+//   and its two buffers are transferred with the result. `inferenceMs` is the model's time
+//   without the crop, `maskMs` the crop's (NaN: none made), `maskError` why a crop failed (the
+//   frame goes on without it). The mask is pose 0's (the pose the page analyses).
+//
+//   Depth crosses as each landmark's z (scaled like x, relative to the hips), which the
+//   analysis reads to put an oblique view back in the lifter's side view (z is about five
 //   times noisier than x on real tracks). MediaPipe's world landmarks (metres, hip-centred)
 //   are not sent: they come from the same depth estimate and add nothing the z does not.
+
+import { cropMask } from './mask-crop.js';
 
 const DEFAULT_WASM_BASE = new URL('../vendor/tasks-vision/', import.meta.url).href;
 const DEFAULT_MODEL_BASE = new URL('../models/', import.meta.url).href;
@@ -71,6 +89,9 @@ let landmarker = null;
 let initStarted = false;
 let lastMpTs = -Infinity; // last timestamp (ms) handed to MediaPipe
 let tsOffset = 0;         // added to media time to keep MediaPipe's clock strictly increasing
+let maskEvery = 0;        // crop a mask on every n-th frame (0: masks off)
+let maskGraph = false;    // the model was set up to give masks
+let maskCount = 0;        // frames with a person since masks were turned on
 
 function post(msg, transfer = []) {
   self.postMessage(msg, transfer);
@@ -126,6 +147,7 @@ async function init(msg) {
   const want = msg.delegate ?? 'auto';
   if (!['auto', 'CPU', 'GPU'].includes(want)) throw new Error(`unknown delegate "${want}" (expected auto, CPU or GPU)`);
   const numPoses = msg.numPoses ?? 2;
+  maskEvery = maskRate(msg.masks ?? 0);
   const wasmBase = new URL(msg.wasmBase ?? DEFAULT_WASM_BASE, self.location.href).href.replace(/\/?$/, '/');
   const modelUrl = new URL(MODELS[model], new URL(msg.modelBase ?? DEFAULT_MODEL_BASE, self.location.href).href.replace(/\/?$/, '/')).href;
   allowedOrigins.add(new URL(wasmBase).origin);
@@ -153,7 +175,7 @@ async function init(msg) {
     minPoseDetectionConfidence: 0.5,
     minPosePresenceConfidence: 0.5,
     minTrackingConfidence: 0.5,
-    outputSegmentationMasks: false,
+    outputSegmentationMasks: maskEvery > 0,
   });
   try {
     landmarker = await create(delegate);
@@ -168,7 +190,24 @@ async function init(msg) {
       throw new Error(`pose model ${model} failed to load: ${errorText(e2)}`, { cause: e2 });
     }
   }
-  post({ type: 'ready', model, delegate, loadMs: performance.now() - t0, renderer: gpu.renderer, note });
+  maskGraph = maskEvery > 0;
+  post({ type: 'ready', model, delegate, loadMs: performance.now() - t0, renderer: gpu.renderer, note, masks: maskEvery });
+}
+
+function maskRate(n) {
+  if (![0, 1, 2].includes(n)) throw new Error(`unknown mask rate ${n} (expected 0: off, 1: every frame, 2: every 2nd frame)`);
+  return n;
+}
+
+/** A new mask rate: the model gives masks only while they are wanted (setOptions rebuilds its graph). */
+async function setMasks(every) {
+  maskEvery = maskRate(every);
+  maskCount = 0;
+  if (landmarker && (maskEvery > 0) !== maskGraph) {
+    await landmarker.setOptions({ outputSegmentationMasks: maskEvery > 0 });
+    maskGraph = maskEvery > 0;
+  }
+  post({ type: 'masks', every: maskEvery });
 }
 
 function packLandmarks(list) {
@@ -206,12 +245,30 @@ function frame(msg) {
 
     const width = bitmap.width;
     const height = bitmap.height;
+    let poses = [];
+    let mask = null;
+    let maskMs = NaN;
+    let maskError = null;
     const t0 = performance.now();
-    const r = landmarker.detectForVideo(bitmap, mpTs);
-    const inferenceMs = performance.now() - t0;
-    const poses = (r.landmarks ?? []).map(packLandmarks);
-    r.close?.();
-    post({ type: 'result', id, timestampMs, width, height, poses, inferenceMs, timestampAdjusted }, poses.map((a) => a.buffer));
+    // The callback form: the masks are MediaPipe's own for the callback's duration (no copy).
+    landmarker.detectForVideo(bitmap, mpTs, (r) => {
+      poses = (r.landmarks ?? []).map(packLandmarks);
+      const masks = r.segmentationMasks ?? [];
+      if (maskEvery > 0 && poses.length && masks[0] && maskCount++ % maskEvery === 0) {
+        const t1 = performance.now();
+        try {
+          mask = cropMask(masks[0], r.landmarks[0], width, height);
+        } catch (e) {
+          maskError = errorText(e); // the frame goes on without its mask
+        }
+        maskMs = performance.now() - t1;
+      }
+      for (const m of masks) { try { m.close(); } catch { /* owned by the task */ } }
+    });
+    const inferenceMs = performance.now() - t0 - (Number.isFinite(maskMs) ? maskMs : 0);
+    const transfer = poses.map((a) => a.buffer);
+    if (mask) transfer.push(mask.box.buffer, mask.data.buffer);
+    post({ type: 'result', id, timestampMs, width, height, poses, inferenceMs, timestampAdjusted, mask, maskMs, maskError }, transfer);
   } catch (e) {
     post({ type: 'error', id, fatal: false, message: errorText(e) });
   } finally {
@@ -219,8 +276,13 @@ function frame(msg) {
   }
 }
 
-self.onmessage = async (ev) => {
-  const msg = ev.data ?? {};
+// One message at a time, in order: a frame waits for a mask-rate change (a graph rebuild) before it.
+let queue = Promise.resolve();
+self.onmessage = (ev) => {
+  queue = queue.then(() => handle(ev.data ?? {})).catch((e) => post({ type: 'error', fatal: false, message: errorText(e) }));
+};
+
+async function handle(msg) {
   switch (msg.type) {
     case 'init':
       try {
@@ -232,6 +294,13 @@ self.onmessage = async (ev) => {
     case 'frame':
       frame(msg);
       break;
+    case 'masks':
+      try {
+        await setMasks(msg.every);
+      } catch (e) {
+        post({ type: 'error', fatal: false, message: `mask rate: ${errorText(e)}` });
+      }
+      break;
     case 'close':
       try { landmarker?.close(); } catch { /* ignore */ }
       landmarker = null;
@@ -241,4 +310,4 @@ self.onmessage = async (ev) => {
       msg.bitmap?.close?.();
       post({ type: 'error', id: msg.id, fatal: false, message: `unknown message type "${msg.type}"` });
   }
-};
+}
