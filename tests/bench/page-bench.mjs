@@ -14,12 +14,12 @@
 //   - the size of the app's own JS + wasm, gzipped (target 200 kB, product budget 250 kB;
 //     models and the MediaPipe runtime excluded);
 //   - person masks (issue 10): the pose model per frame with and without its segmentation mask
-//     (lite and full, CPU, on a 360×640 and a 1280×720 clip; runs alternated off/on/off/on), the
+//     (lite and full, CPU, on a 360×640 and a 1280×720 clip; runs alternated off/on, --pairs times), the
 //     crop's own cost in the worker, Session.feed with and without the masks of a real mask
 //     track (tools/mask-track.mjs; MASK_TRACK=… to choose it), and the frame rate the live page
 //     reaches on a fake camera with masks off, every frame, every 2nd frame.
 //
-//   node tests/bench/page-bench.mjs [--minutes 60] [--frames 60] [--masks-only] [--live-s 15]
+//   node tests/bench/page-bench.mjs [--minutes 60] [--frames 60] [--masks-only] [--pairs 2] [--live-s 15]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,7 @@ const MINUTES = arg('minutes', 60);
 const POSE_FRAMES = arg('frames', 60);
 const MASKS_ONLY = process.argv.includes('--masks-only');
 const LIVE_S = arg('live-s', 15);
+const PAIRS = arg('pairs', 2);
 const CLIP_HD = 'corpus/videos/bbdl-b-good014.mp4';
 const MASK_TRACK = process.env.MASK_TRACK ?? path.join(os.homedir(), '.cache/hingecheck/mask-tracks/kb-deadlift-c-side.full.posetrack.json.gz');
 const BROWSER_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
@@ -169,15 +170,18 @@ async function maskBench(page, server, haveClip) {
   for (const [clip, size] of clips) {
     for (const model of ['lite', 'full']) {
       const runs = { 0: [], 1: [] };
-      for (const masks of [0, 1, 0, 1]) {
+      for (const masks of Array.from({ length: 2 * PAIRS }, (_, k) => k % 2)) {
         runs[masks].push(await page.evaluate((o) => window.bench.pose(o), { model, delegate: 'CPU', video: `/__data/${clip}`, frames: POSE_FRAMES, masks }));
       }
-      const med = (rs, k) => mean(rs.map((r) => r[k].median));
-      const p99 = (rs, k) => mean(rs.map((r) => r[k].p99));
+      // The median of the runs' medians (other work on the machine shifts a whole run).
+      const mid = (xs) => { const s2 = [...xs].sort((a, b) => a - b); return s2.length % 2 ? s2[s2.length >> 1] : (s2[s2.length / 2 - 1] + s2[s2.length / 2]) / 2; };
+      const med = (rs, k) => mid(rs.map((r) => r[k].median));
+      const p99 = (rs, k) => mid(rs.map((r) => r[k].p99));
       rows.push({
         clip: path.basename(clip), size, model,
         off: med(runs[0], 'inference'), offP99: p99(runs[0], 'inference'), on: med(runs[1], 'inference'), onP99: p99(runs[1], 'inference'),
-        crop: mean(runs[1].map((r) => r.mask?.median ?? NaN)), cropP99: mean(runs[1].map((r) => r.mask?.p99 ?? NaN)),
+        crop: mid(runs[1].map((r) => r.mask?.median ?? NaN)), cropP99: mid(runs[1].map((r) => r.mask?.p99 ?? NaN)),
+        spread: [runs[0], runs[1]].map((rs) => rs.map((r) => r.inference.median.toFixed(0)).join(' ')),
         tripOff: med(runs[0], 'roundTrip'), tripOn: med(runs[1], 'roundTrip'),
         crops: runs[1].reduce((a, r) => a + r.crops, 0), frames: runs[1].reduce((a, r) => a + r.inference.n + 1, 0),
         coverage: mean(runs[1].map((r) => r.coverage)),
@@ -186,12 +190,13 @@ async function maskBench(page, server, haveClip) {
   }
   const f1 = (v) => (Number.isFinite(v) ? v.toFixed(1) : '–');
   const f2 = (v) => (Number.isFinite(v) ? v.toFixed(2) : '–');
-  console.log(`(${POSE_FRAMES} frames a run, runs alternated off/on/off/on, medians averaged over the two runs of each; ms)`);
+  console.log(`(${POSE_FRAMES} frames a run, ${PAIRS} pairs of runs alternated off/on; the median over the runs of each run's median (p99); ms)`);
   console.log('clip                    model  model, no mask    model, mask       +mask    crop (med/p99)   round trip off → on   crops');
   for (const r of rows) {
     console.log(`${`${r.clip} ${r.size}`.padEnd(23)} ${r.model.padEnd(5)}  ${`${f1(r.off)} / ${f1(r.offP99)}`.padEnd(16)}  ${`${f1(r.on)} / ${f1(r.onP99)}`.padEnd(16)}  `
       + `${`${r.on - r.off >= 0 ? '+' : ''}${f1(r.on - r.off)}`.padEnd(7)}  ${`${f2(r.crop)} / ${f2(r.cropP99)}`.padEnd(15)}  `
-      + `${`${f1(r.tripOff)} → ${f1(r.tripOn)}`.padEnd(20)}  ${r.crops}/${r.frames} (person ${(r.coverage * 100).toFixed(0)} % of cells)`);
+      + `${`${f1(r.tripOff)} → ${f1(r.tripOn)}`.padEnd(20)}  ${r.crops}/${r.frames} (person ${(r.coverage * 100).toFixed(0)} % of cells); `
+      + `runs' medians off: ${r.spread[0]}, on: ${r.spread[1]}`);
   }
 
   if (fs.existsSync(MASK_TRACK)) {
