@@ -29,15 +29,15 @@ while [[ $# -gt 0 ]]; do
 done
 case "$model" in full|lite) ;; *) echo "mask-tracks: --model full or lite" >&2; exit 2 ;; esac
 
-# Never into the repository or ../shared.
+# Never into the repository or ../shared (checked before anything is made).
 repo=$(pwd -P)
-mkdir -p "$out"
-abs=$(cd "$out" && pwd -P)
-shared=$(cd .. && pwd -P)/shared
+abs=$(realpath -m "$out")
+shared=$(realpath -m ../shared)
 if [[ "$abs" == "$repo" || "$abs" == "$repo"/* || "$abs" == "$shared" || "$abs" == "$shared"/* ]]; then
   echo "mask-tracks: $out is inside the repository or ../shared: choose a cache outside both" >&2
   exit 2
 fi
+mkdir -p "$abs"
 
 if [[ ${#videos[@]} -eq 0 ]]; then
   shopt -s nullglob

@@ -5,7 +5,9 @@
 //   - the frame record read by the page, frame by frame, gives the same rep count, verdicts
 //     and rep times as the full report built at the end, and as the CLI on the same track
 //     (real tracks from ../shared/data, and simulated sets);
-//   - the record is read right after the wasm memory grows (the DataView is re-made).
+//   - the record is read right after the wasm memory grows (the DataView is re-made);
+//   - a frame's person-mask crop lands in the core's mask block with feed's flag, a broken one is
+//     left out, and a session keeps the last MASK_KEEP masks for replay and the export.
 //
 //   node --test tests/e2e/boundary.test.mjs
 import { test, before } from 'node:test';
@@ -184,4 +186,84 @@ test('the record is read right after the wasm memory grows', () => {
   assert.ok(seen.size >= 2, 'the memory grew, and the view was re-made');
   assert.ok(s.frame.repCount >= 50, `reps counted across the growth (${s.frame.repCount})`);
   s.free();
+});
+
+test('a frame\'s mask crop lands in the core\'s mask block (also after the memory grows) with feed\'s mask flag; a broken one is left out', async () => {
+  const { memory } = await core.loadCore();
+  const track = core.simulate('deadlift-good', 3, 1);
+  const a = new core.Analyser({ exercise: 'deadlift' });
+  const flags = [];
+  const hcFeed = a.hc.feed.bind(a.hc);
+  a.hc.feed = (...args) => { flags.push(args[5]); return hcFeed(...args); };
+  const crop = (seed) => ({ box: [0.1 + seed / 1000, 0.2, 0.6, 0.7], data: Uint8Array.from({ length: core.MASK_BYTES }, (_, k) => (k * 7 + seed) % 256) });
+  const landed = (m) => {
+    const cells = new Uint8Array(memory.buffer, a.maskAt, core.MASK_BYTES);
+    const box = new Float32Array(memory.buffer, a.maskBoxAt, 4);
+    return cells.every((v, k) => v === m.data[k]) && [...box].every((v, k) => v === Math.fround(m.box[k]));
+  };
+  const frame = (i, mask) => a.feed(track.times[i], track.width, track.height, track.lms[i], 1, mask);
+  let m = crop(1);
+  assert.ok(frame(0, m) >= 0);
+  assert.equal(flags.at(-1), 1, 'feed is told the mask block holds this frame\'s crop');
+  assert.ok(landed(m), 'the cells and the box are in the mask block');
+  const before = memory.buffer;
+  core.simulate('deadlift-good', 60, 2); // something else takes memory: it grows
+  assert.notEqual(memory.buffer, before, 'the memory grew');
+  m = crop(2);
+  frame(1, m);
+  assert.ok(landed(m), 'after the growth, the crop is written into the new memory');
+  for (const [k, [why, bad]] of [['NaN box', { ...crop(3), box: [0.1, NaN, 0.6, 0.7] }], ['not a box', { ...crop(3), box: [0.6, 0.2, 0.1, 0.7] }],
+    ['too few cells', { box: [0.1, 0.2, 0.6, 0.7], data: new Uint8Array(100) }], ['box past ±2 pictures', { ...crop(3), box: [-3, 0.2, 0.6, 0.7] }],
+    ['cells not bytes', { box: [0.1, 0.2, 0.6, 0.7], data: new Array(core.MASK_BYTES).fill(1) }]].entries()) {
+    const n = a.frame().frames;
+    assert.ok(frame(2 + k, bad) >= 0, `${why}: the frame is not refused`);
+    assert.equal(flags.at(-1), 0, `${why}: feed is told there is no crop`);
+    assert.equal(a.frame().frames, n + 1, `${why}: the frame is analysed`);
+    assert.ok(landed(m), `${why}: the mask block is left as it was`);
+  }
+  a.feed(track.times[10], track.width, track.height, null, 0, crop(4));
+  assert.equal(flags.at(-1), 0, 'nobody in view: no crop');
+  a.free();
+});
+
+test('a session keeps its masks for replay and the posetrack export, the last MASK_KEEP of them', async () => {
+  const { posetrackMasks } = await import('../../www/app/files.js');
+  const { MASK_KEEP } = await import('../../www/app/session.js');
+  const track = core.simulate('deadlift-good', 4, 3);
+  const s = new Session({ settings: { exercise: 'deadlift' }, source: 'test' });
+  const crop = (i) => ({ box: Float32Array.of(0.2, 0.1, 0.7, 0.6), data: new Uint8Array(core.MASK_BYTES).fill(i % 251) });
+  const n = track.times.length;
+  for (let i = 0; i < n; i++) {
+    // A picture twice the size for the first frames: the landmarks and the box are rescaled alike.
+    const big = i < 10 && i > 0 ? 2 : 1;
+    s.feed({ t: track.times[i], width: track.width * big, height: track.height * big, landmarks: track.lms[i], mask: i % 2 ? null : crop(i) });
+  }
+  assert.equal(s.masks.size, Math.ceil(n / 2), 'every mask fed is kept');
+  assert.deepEqual(s.maskStats, { fed: Math.ceil(n / 2), broken: 0, dropped: 0 });
+  const text = s.posetrackJson();
+  const back = posetrackMasks(text);
+  assert.equal(back.size, Math.ceil(n / 2), 'the export carries them');
+  const frames = JSON.parse(text).frames;
+  assert.ok(frames.every((f, i) => !!f.mask === (i % 2 === 0)), 'on the frames they came with');
+  assert.equal(frames[4].mask.data, Buffer.from(crop(4).data).toString('base64'));
+  assert.deepEqual(frames[4].mask.box.map((v) => Math.round(v * 1e6) / 1e6), [0.4, 0.2, 1.4, 1.2], 'a box of a picture twice the size, rescaled to the session\'s');
+  assert.deepEqual(frames[20].mask.box.map((v) => Math.round(v * 1e6) / 1e6), [0.2, 0.1, 0.7, 0.6]);
+  // Re-analysed as another lift, the masks go with their frames.
+  s.rebuild({ exercise: 'rdl' });
+  assert.equal(s.masks.size, Math.ceil(n / 2));
+  assert.equal(posetrackMasks(s.posetrackJson()).size, Math.ceil(n / 2));
+  s.free();
+  // A long session keeps the last MASK_KEEP masks.
+  const long = new Session({ settings: { exercise: 'deadlift' }, source: 'test' });
+  const shared = crop(7);
+  let t = 0;
+  for (let k = 0; long.maskStats.fed < MASK_KEEP + 100; k++) {
+    const i = k % n;
+    long.feed({ t: (t += 33), width: track.width, height: track.height, landmarks: track.lms[i], mask: shared });
+  }
+  assert.equal(long.masks.size, MASK_KEEP, 'the cap');
+  assert.equal(long.maskStats.dropped, 100);
+  assert.equal(long.masks.keys().next().value, 100, 'the oldest were dropped');
+  assert.ok(long.mask(long.frames - 1), 'the newest is kept');
+  long.free();
 });

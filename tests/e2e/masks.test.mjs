@@ -6,13 +6,17 @@
 //   - The live camera with masks on: masks at the rate set, turned off mid-set without a reload,
 //     and no request leaves the origin (the privacy check, with the segmentation graph running).
 //   - Broken masks (a worker bug, a bad import) neither stop the analysis nor break the export.
+//   - The offline reference (tools/mask-track.mjs): a video in, a posetrack with a mask on every
+//     frame out, read by the CLI; tools/mask-tracks.sh writes only outside the repo and ../shared.
 // The real-data tests skip, with a message, when ../shared is absent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import {
-  SHARED, serve, launch, openPage, shot, cliReport, assertSameAnalysis, needShared, tempDir, y4m,
+  ROOT, SHARED, serve, launch, openPage, shot, cliReport, assertSameAnalysis, needShared, tempDir, y4m,
 } from './helpers.mjs';
 
 const ROUNDED = 'corpus/videos/bbdl-b-bad007.mp4'; // a rounded-back barbell deadlift, 1280×720, 113 frames
@@ -238,5 +242,38 @@ test('broken masks neither stop the analysis nor break the export', { skip: SKIP
     assert.deepEqual(watch.errors, [], 'no console errors');
   } finally {
     await browser.close();
+  }
+});
+
+test('tools/mask-track.mjs: a video in, a gzipped posetrack with a mask on every frame out, which the CLI reads', { skip: SKIP }, async () => {
+  const out = path.join(tempDir(), 'good014.lite.posetrack.json.gz');
+  const r = spawnSync('node', ['tools/mask-track.mjs', path.join(SHARED, GOOD), out, '--model', 'lite', '--exercise', 'deadlift', '--quiet'],
+    { cwd: ROOT, encoding: 'utf8', timeout: 300000 });
+  assert.equal(r.status, 0, `mask-track exits 0: ${r.stderr}`);
+  console.log(r.stdout.trim());
+  const track = JSON.parse(zlib.gunzipSync(fs.readFileSync(out)).toString('utf8'));
+  const people = track.frames.filter((f) => f.keypoints.length);
+  const masked = track.frames.filter((f) => f.mask);
+  assert.ok(track.frames.length >= 105, `(nearly) every one of the video's 111 frames (${track.frames.length})`);
+  assert.ok(masked.length >= people.length - 2, `a mask on every frame with the lifter (${masked.length} of ${people.length})`);
+  assert.equal(track.metadata.maskEvery, 1);
+  assert.equal(track.metadata.modelVariant, 'lite');
+  assert.equal(track.metadata.sourceVideoName, path.basename(GOOD));
+  assert.match(track.metadata.sourceVideoHash, /^[0-9a-f]{64}$/);
+  const cli = cliReport(out, '--exercise', 'deadlift');
+  assert.equal(cli.frames.total, track.frames.length, 'the CLI reads every frame, masks and all');
+  assert.equal(cli.summary.rep_count, 1, 'the one deadlift of the clip');
+  // Bad arguments: a usage line and exit 2, nothing written.
+  const bad = spawnSync('node', ['tools/mask-track.mjs', path.join(SHARED, GOOD), out, '--model', 'heavy'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--model heavy: full or lite/);
+});
+
+test('tools/mask-tracks.sh never writes into the repository or ../shared', () => {
+  for (const dir of [path.join(ROOT, 'mask-tracks-here'), path.join(ROOT, '../shared/mask-tracks-here')]) {
+    const r = spawnSync('bash', ['tools/mask-tracks.sh', '--out', dir, 'no-such-video.mp4'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 2, `refused: ${dir}`);
+    assert.match(r.stderr, /inside the repository or \.\.\/shared/);
+    assert.ok(!fs.existsSync(dir), 'and made nothing there');
   }
 });
