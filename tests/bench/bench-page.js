@@ -78,6 +78,18 @@ function* simulatedFrames(minutes, fps = 30) {
   }
 }
 
+/** A bitmap of the video's frame; right after a seek the frame may not be decodable yet: retry. */
+async function bitmapOf(v) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await createImageBitmap(v);
+    } catch (e) {
+      if (attempt >= 40) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
 function canvas(w, h) {
   const c = document.createElement('canvas');
   c.width = w;
@@ -321,7 +333,7 @@ window.bench = {
           const t = (i / frames) * (v.duration - 0.1);
           await new Promise((r) => { v.onseeked = r; v.currentTime = t; });
           const a = performance.now();
-          const bmp = await createImageBitmap(v);
+          const bmp = await bitmapOf(v);
           bitmapMs.push(performance.now() - a);
           await detect(bmp, i * 33.4);
         }

@@ -1,12 +1,7 @@
-// The person-mask crop the analysis wants (crate/src/pose/mask.rs), cut by the pose worker from
-// MediaPipe's full-picture segmentation mask: a square in PIXELS centred on the midpoint of
-// mid-hip (landmarks 23, 24) and mid-shoulder (11, 12), its side MASK_SCALE × their distance,
-// resampled bilinearly (between the mask's pixel centres; 0 outside the picture) to
-// MASK_SIDE × MASK_SIDE cells of round(255 × person probability), row-major, the top row first.
-// `box` is the square in normalised image coordinates [x0, y0, x1, y1] (x right, y down; it may
-// reach past the picture, so it is square in pixels, not in normalised units).
-// No crop (null) when one of the four landmarks has visibility < MASK_MIN_VISIBILITY or the
-// trunk is shorter than MASK_MIN_TRUNK_PX. A plain module (no worker globals): Node tests it.
+// The person-mask crop the core wants (crate/src/pose/mask.rs; ARCHITECTURE.md, "Person masks"),
+// cut from MediaPipe's full-picture mask: a square in pixels around the trunk, MASK_SIDE² cells of
+// round(255 × person probability), bilinear between mask pixel centres, 0 past the picture; its
+// box normalised [x0, y0, x1, y1]. No worker globals: Node tests it.
 
 export const MASK_SIDE = 128;
 export const MASK_MIN_VISIBILITY = 0.5;

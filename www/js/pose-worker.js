@@ -24,15 +24,11 @@
 //   the worker. Messages are handled one at a time, in order (a mask-rate change waits for the
 //   frame before it, and the next frame for the change).
 //
-//   Masks (issue 10: the back's contour): with `masks` n > 0 the model also gives its person
-//   segmentation mask, and on every n-th frame with a person the worker cuts from it what the
-//   analysis wants (mask-crop.js, crate/src/pose/mask.rs): a 128 × 128 crop of the person
-//   probability around the trunk, square in pixels, with its box in normalised image
-//   coordinates; none (mask: null) when the hips and shoulders are not clearly seen. The crop
-//   is made inside MediaPipe's callback from the mask it owns (no copy of the full-size mask),
-//   and its two buffers are transferred with the result. `inferenceMs` is the model's time
-//   without the crop, `maskMs` the crop's (NaN: none made), `maskError` why a crop failed (the
-//   frame goes on without it). The mask is pose 0's (the pose the page analyses).
+//   Masks: with `masks` n > 0 the model also gives its person mask, and on every n-th frame with
+//   a person the worker cuts pose 0's crop around the trunk (mask-crop.js) inside MediaPipe's
+//   callback (no copy of the full mask); null when the hips and shoulders are not clearly seen.
+//   `inferenceMs` excludes the crop, `maskMs` is the crop's (NaN: none), `maskError` why one
+//   failed (the frame goes on without it).
 //
 //   Depth crosses as each landmark's z (scaled like x, relative to the hips), which the
 //   analysis reads to put an oblique view back in the lifter's side view (z is about five
