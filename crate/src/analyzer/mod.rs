@@ -26,6 +26,7 @@ use crate::coach::lift::{classify, Exercise, Guess, Lift};
 use crate::coach::measure::{build_series, measure, RepMeasure, RepSeries, Sample};
 use crate::coach::messages;
 use crate::motion::body::{BodyTracker, CalibrationSource, Standing};
+use crate::motion::contour::{self, BackContour, BackReference};
 use crate::motion::posture::{Posture, PostureReader};
 use crate::motion::reps::{Candidate, Event, MachineParams, Phase, RepEnd, RepMachine};
 use crate::motion::view::{self, ViewMonitor, ViewState};
@@ -101,6 +102,10 @@ pub struct Live {
     pub calibrated: bool,
     /// The image size the landmarks refer to (px).
     pub image: Option<(f64, f64)>,
+    /// The back's outline on this frame (a frame with a mask), and the lumbar curve against the
+    /// lifter's standing one (deg, + flexed) once that is known.
+    pub back: Option<BackContour>,
+    pub back_flexion: Option<f64>,
 }
 
 /// The frame-by-frame analyser.
@@ -120,6 +125,8 @@ pub struct Analyzer {
     set: SetLog,
     drill: Option<DrillSession>,
     recording: Recording,
+    /// The lifter's standing back curve (from the mask outlines read while upright).
+    back_ref: BackReference,
     last_t: f64,
     last_rep_t: f64,
     live: Live,
@@ -165,6 +172,7 @@ impl Analyzer {
             drill: (settings.exercise == Exercise::Drill)
                 .then(|| DrillSession::new(settings.drill)),
             recording: Recording::default(),
+            back_ref: BackReference::default(),
             last_t: f64::NEG_INFINITY,
             last_rep_t: f64::NEG_INFINITY,
             live: Live::default(),
@@ -209,6 +217,8 @@ impl Analyzer {
         self.live.image = Some((frame.width, frame.height));
         if !frame.has_person() {
             self.recording.counts.no_person += 1;
+            self.live.back = None;
+            self.live.back_flexion = None;
             self.view.observe(None, dt);
             self.live.view = self.view.state();
             self.live.points = None;
@@ -272,6 +282,22 @@ impl Analyzer {
             .enumerate()
             .filter(|(_, l)| (-0.01..=1.01).contains(&l.x) && (-0.01..=1.01).contains(&l.y))
             .fold(0u64, |m, (i, _)| m | (1 << i));
+        // The back's outline, on frames with a mask (docs/biomechanics.md §1.6).
+        let back = match (&frame.mask, self.body.frame()) {
+            (Some(m), Some(fr)) => {
+                let chord0 = (self.body.standing.source != CalibrationSource::Provisional)
+                    .then_some(self.body.standing.chord);
+                Some(contour::read(
+                    m,
+                    &pts,
+                    &fr,
+                    frame.width,
+                    frame.height,
+                    chord0,
+                ))
+            }
+            _ => None,
+        };
         self.history.push_back(Sample {
             t,
             pts: pts.clone(),
@@ -279,7 +305,13 @@ impl Analyzer {
             z: z.map(|v| (v * frame.width) as f32),
             yaw: yaw.unwrap_or(f64::NAN),
             inside,
+            back: back
+                .as_ref()
+                .filter(|c| c.ok())
+                .map(|c| (c.theta_low, c.curve())),
         });
+        self.recording.observe_back(back.as_ref());
+        self.live.back = back;
         (pts, posture, yaw)
     }
 
@@ -303,6 +335,14 @@ impl Analyzer {
         }
         let sig = FrameSig::compute(&live, &fr);
         self.body.seed_standing(&sig);
+        if let Some(c) = &self.live.back {
+            let upright = (sig.trunk - self.body.standing.trunk).abs() < 10.0;
+            self.back_ref.observe(c, upright);
+        }
+        self.live.back_flexion = match (&self.live.back, self.back_ref.standing()) {
+            (Some(c), Some((curve0, _))) if c.ok() => Some(c.curve() - curve0),
+            _ => None,
+        };
         let quiet = self.machine.phase == Phase::Top
             && self.pending.is_empty()
             && self.staged.is_none()

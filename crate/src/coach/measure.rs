@@ -32,6 +32,9 @@ pub struct Sample {
     pub yaw: f64,
     /// Bit i set: landmark i lies inside the picture.
     pub inside: u64,
+    /// The back's outline on this frame (`motion::contour`): the low band's angle and the
+    /// curve (deg), where the frame had a mask and the outline could be read.
+    pub back: Option<(f64, f64)>,
 }
 
 /// A rep's signals on a uniform grid.

@@ -102,6 +102,11 @@ pub fn oblique_note(yaw: f64) -> String {
 }
 pub const FRONT_NOTE: &str = "Filmed from the front: reps are counted but not graded — hips and chest cannot be told apart from there. Turn side-on to the camera.";
 
+/// The masks came but the back's outline could not be read on most frames.
+pub fn back_outline_refused(why: &str) -> String {
+    format!("The back's outline could not be read on most frames ({why}): the lower back's curve was not judged from it.")
+}
+
 pub fn squat_movements(n: usize) -> String {
     format!("{n} squat-pattern movements seen.")
 }
