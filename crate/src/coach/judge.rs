@@ -41,6 +41,18 @@ fn sev(s: u8) -> Option<Severity> {
 struct Findings(Vec<Fault>);
 
 impl Findings {
+    /// A finding with its own words.
+    fn add_text(&mut self, code: FaultCode, s: u8, message: String) {
+        if let Some(severity) = sev(s) {
+            self.0.push(Fault {
+                trusted_to_yaw_deg: None,
+                code,
+                severity,
+                message,
+            });
+        }
+    }
+
     fn add(&mut self, code: FaultCode, s: u8, detail: String) {
         if let Some(severity) = sev(s) {
             self.0.push(Fault {
@@ -182,7 +194,16 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
             ),
         );
     }
-    if rules::head_seen(m)
+    if let Some(back) = rules::back_seen(m) {
+        // The outline of the back itself (a set filmed with masks): a fault when it bent well
+        // past the lifter's own standing curve.
+        let s = th.back_flexion.above(back.flexion_bottom);
+        f.add_text(
+            FaultCode::RoundedBack,
+            s,
+            messages::rounded_back_seen(back.flexion_bottom, s >= 2),
+        );
+    } else if rules::head_seen(m)
         && m.hip_flexion_bottom > th.rounded_hip_deg
         && m.neck_change_bottom > th.rounded_neck_deg
         && m.trunk_bottom > th.rounded_trunk_deg
@@ -401,6 +422,10 @@ fn metrics(m: &RepMeasure, limit: Option<PelvicLimit>, lead: Option<f64>) -> BTr
     };
     // A1–A3 over the whole ascent, bottom to lockout (§5.2), for every lift.
     put("lead_ms", m.ascent.lead_ms, 0);
+    // The back's outline at the bottom (a set filmed with masks).
+    put("lumbar_flexion_deg", m.back.map(|b| b.flexion_bottom), 1);
+    put("pelvic_tilt_deg", m.back.map(|b| b.pelvis_bottom), 1);
+    put("back_outline_seen", m.back.map(|b| b.seen), 2);
     // The lead the verdict stood on (floor lifts: the hips' rise; others: their drive), so a
     // table's lead and a message's "chest N ms ahead" are the same number.
     put("hips_lead_ms", lead, 0);

@@ -60,6 +60,10 @@ pub struct RepSeries {
     /// knee bend in the stretched signals). `sig` keeps the stretched ones for timing: depth is
     /// five times noisier than x.
     pub posture: Option<Vec<FrameSig>>,
+    /// The back's outline (`motion::contour`): the low band's angle and the lumbar curve (deg),
+    /// NaN where there was no mask or the outline could not be read.
+    pub back_low: Vec<f64>,
+    pub back_curve: Vec<f64>,
 }
 
 impl RepSeries {
@@ -438,6 +442,13 @@ fn series_in(
     let yaw_t: Vec<f64> = within.iter().map(|s| s.yaw).collect();
     let mut yaw = resample(&t, &yaw_t, t0, t1, fs, f64::INFINITY);
     fill_nan(&mut yaw);
+    // The back's outline (frames with a mask), bridged over a few frames without one.
+    let back_col = |f: fn((f64, f64)) -> f64| {
+        let v: Vec<f64> = within.iter().map(|s| s.back.map_or(f64::NAN, f)).collect();
+        resample(&t, &v, t0, t1, fs, BACK_BRIDGE_S)
+    };
+    let back_low = back_col(|b| b.0);
+    let back_curve = back_col(|b| b.1);
     let mut sig = Vec::with_capacity(n);
     let mut pts = Points::default();
     for k in 0..n {
@@ -464,8 +475,77 @@ fn series_in(
         plane: plane.how,
         source_fps: source_rate(within).unwrap_or(fs),
         posture: None,
+        back_low,
+        back_curve,
     })
 }
+
+/// The back's outline at the bottom of a rep (docs/biomechanics.md §1.6, §5.4).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct BackMeasure {
+    /// ΔΛ: the lumbar curve at the bottom over the lifter's standing curve (deg, + flexed).
+    pub flexion_bottom: f64,
+    /// Δθ_pel: the sacral band's tilt at the bottom over standing (deg, + anterior).
+    pub pelvis_bottom: f64,
+    /// The share of the bottom's samples whose outline was read.
+    pub seen: f64,
+}
+
+/// Half the window read at the bottom (s): the median over ±0.15 s (the doc's ≥ 100 ms).
+const BACK_WINDOW_S: f64 = 0.15;
+/// A blended mask lags a fast movement: the outline is read only where the trunk turns slower
+/// than this (deg/s) — the bottom of a deadlift holds, a swing's is a quick turn.
+pub const BACK_MAX_TRUNK_SPEED: f64 = 30.0;
+/// Upright samples (trunk within 10° of standing) needed for the standing curve.
+const BACK_REFERENCE_MIN: usize = 5;
+
+/// Reads the back's outline at the bottom `ib` against the rep's own upright samples.
+fn back_measure(series: &RepSeries, standing: &Standing, ib: usize) -> Option<BackMeasure> {
+    let n = series.len();
+    if series.back_curve.len() != n || n == 0 {
+        return None;
+    }
+    let w = (BACK_WINDOW_S * series.fs).round() as usize;
+    let (lo, hi) = (ib.saturating_sub(w), (ib + w).min(n - 1));
+    let window: Vec<usize> = (lo..=hi).collect();
+    let read: Vec<usize> = window
+        .iter()
+        .copied()
+        .filter(|&k| series.back_curve[k].is_finite() && series.back_low[k].is_finite())
+        .collect();
+    let seen = read.len() as f64 / window.len() as f64;
+    if read.len() < 3 {
+        return None;
+    }
+    let speed =
+        (series.sig[hi].trunk - series.sig[lo].trunk).abs() / ((hi - lo).max(1) as f64 / series.fs);
+    if !(speed <= BACK_MAX_TRUNK_SPEED) {
+        return None;
+    }
+    let upright: Vec<usize> = (0..n)
+        .filter(|&k| {
+            (series.sig[k].trunk - standing.trunk).abs() < 10.0
+                && series.back_curve[k].is_finite()
+                && series.back_low[k].is_finite()
+        })
+        .collect();
+    if upright.len() < BACK_REFERENCE_MIN {
+        return None;
+    }
+    let med = |ks: &[usize], col: &[f64]| {
+        let mut v: Vec<f64> = ks.iter().map(|&k| col[k]).collect();
+        median(&mut v)
+    };
+    Some(BackMeasure {
+        flexion_bottom: med(&read, &series.back_curve)? - med(&upright, &series.back_curve)?,
+        pelvis_bottom: med(&read, &series.back_low)? - med(&upright, &series.back_low)?,
+        seen,
+    })
+}
+
+/// Frames without an outline bridged in the back's series (s): masks may come every other
+/// frame, and a frame's outline may be refused.
+const BACK_BRIDGE_S: f64 = 0.2;
 
 /// How much of each part of the body the camera really saw in each phase of the rep: the
 /// share of samples where the landmarks were visible (≥ 0.5) and inside the picture. A rule
@@ -550,6 +630,8 @@ pub struct RepMeasure {
     /// oblique view, with depth or without), and the frame rate it was seen at.
     pub plane: PlaneFrom,
     pub source_fps: f64,
+    /// The back's outline at the bottom (a set filmed with masks), against standing.
+    pub back: Option<BackMeasure>,
     pub quality: f64,
     pub gap_critical: bool,
     /// What the camera saw of each body part.
@@ -997,6 +1079,7 @@ pub fn measure(
         yaw_change,
         plane: series.plane,
         source_fps: series.source_fps,
+        back: back_measure(series, standing, ib),
         quality: mean(
             &series.sig[is..=il]
                 .iter()

@@ -96,6 +96,10 @@ pub struct Thresholds {
     pub rounded_hip_deg: f64,
     pub rounded_trunk_deg: f64,
     pub rounded_neck_deg: f64,
+    /// The back's outline (a set filmed with masks): the lumbar curve at the bottom over the
+    /// lifter's standing curve, ΔΛ (deg; docs/biomechanics.md §1.6: a 1 cm edge error over a
+    /// 10 cm band is ≈ 6°, so lines ≥ 12°; EST).
+    pub back_flexion: Band,
 
     // ---- Squat instead of hinge, knees (§6) ----
     /// Hinge index at the bottom (100 = hinge, 0 = squat): warning below `warn`, fault below
@@ -159,6 +163,7 @@ const COMMON: Thresholds = Thresholds {
     rounded_hip_deg: 128.0,
     rounded_trunk_deg: 60.0,
     rounded_neck_deg: -10.0,
+    back_flexion: Band::new(10.0, 15.0),
     squat_hi: Band::new(45.0, 40.0),
     squat_knee: Band::new(60.0, f64::INFINITY),
     squat_shin: Band::new(25.0, f64::INFINITY),

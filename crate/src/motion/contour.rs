@@ -28,6 +28,8 @@ pub const LOW_BAND: (f64, f64) = (0.05, 0.22);
 pub const UP_BAND: (f64, f64) = (0.35, 0.55);
 /// How far out the skin line is looked for (B).
 pub const MARCH_B: f64 = 0.25;
+/// Where the chord runs outside the body, the body must begin this close behind it (B).
+pub const ENTER_B: f64 = 0.1;
 /// A band's fit must be this straight (RMS, B) with this many stations.
 pub const BAND_RMS_B: f64 = 0.01;
 pub const BAND_MIN_STATIONS: usize = 6;
@@ -201,14 +203,24 @@ pub fn read(
     let mut inside = 0;
     for (k, off) in offsets.iter_mut().enumerate() {
         let c = hm + chord * station(k);
-        if at(c) < 0.5 {
+        // Where the chord runs outside the body (a rounded back bows away from it, the chord
+        // passing in front of the belly), the body is entered first, within 0.1 B.
+        let mut j0 = 0;
+        while at(c + np * (j0 as f64 * step)) < 0.5 {
+            j0 += 1;
+            if j0 as f64 * step > ENTER_B * b {
+                break;
+            }
+        }
+        if j0 as f64 * step > ENTER_B * b {
             continue;
         }
         inside += 1;
-        // The first crossing from inside (≥ 0.5) to outside, linearly interpolated: the skin
-        // nearest the chord (a curved back bulges past the normals of its other stations).
-        let mut prev = at(c);
-        for j in 1..=n_steps {
+        // The first crossing from inside (≥ 0.5) to outside after it, linearly interpolated:
+        // the skin nearest the chord (a curved back bulges past the normals of its other
+        // stations).
+        let mut prev = at(c + np * (j0 as f64 * step));
+        for j in j0 + 1..=n_steps {
             let d = j as f64 * step;
             let v = at(c + np * d);
             if v < 0.5 {
