@@ -29,7 +29,7 @@ use crate::motion::body::{BodyTracker, CalibrationSource, Standing};
 use crate::motion::contour::{self, BackContour, BackReference};
 use crate::motion::posture::{Posture, PostureReader};
 use crate::motion::reps::{Candidate, Event, MachineParams, Phase, RepEnd, RepMachine};
-use crate::motion::view::{self, ViewMonitor, ViewState};
+use crate::motion::view::{self, FramingIssue, ViewMonitor, ViewState};
 use crate::pose::{FrameError, PoseFrame, LANDMARKS};
 use crate::report::{FatigueReport, FaultCode, RepReport, Report, Verdict};
 use crate::signal::features::{Frame, FrameSig, Points, VIS_USE};
@@ -106,6 +106,8 @@ pub struct Live {
     /// lifter's standing one (deg, + flexed) once that is known.
     pub back: Option<BackContour>,
     pub back_flexion: Option<f64>,
+    /// The pelvis's tilt from the outline against standing (deg, + anterior), once known.
+    pub back_pelvis: Option<f64>,
 }
 
 /// The frame-by-frame analyser.
@@ -127,6 +129,8 @@ pub struct Analyzer {
     recording: Recording,
     /// The lifter's standing back curve (from the mask outlines read while upright).
     back_ref: BackReference,
+    /// How much of the recent masks showed a loose outline (0–1, over about a second).
+    back_hidden: f64,
     last_t: f64,
     last_rep_t: f64,
     live: Live,
@@ -173,6 +177,7 @@ impl Analyzer {
                 .then(|| DrillSession::new(settings.drill)),
             recording: Recording::default(),
             back_ref: BackReference::default(),
+            back_hidden: 0.0,
             last_t: f64::NEG_INFINITY,
             last_rep_t: f64::NEG_INFINITY,
             live: Live::default(),
@@ -219,6 +224,7 @@ impl Analyzer {
             self.recording.counts.no_person += 1;
             self.live.back = None;
             self.live.back_flexion = None;
+            self.live.back_pelvis = None;
             self.view.observe(None, dt);
             self.live.view = self.view.state();
             self.live.points = None;
@@ -311,6 +317,14 @@ impl Analyzer {
                 .map(|c| (c.theta_low, c.curve())),
         });
         self.recording.observe_back(back.as_ref());
+        // A loose top or hair over the back on most of the last second's masks: said on screen.
+        if let Some(c) = &back {
+            let loose = f64::from(u8::from(c.issue == Some(contour::ContourIssue::Loose)));
+            self.back_hidden += (dt / 1.0).min(1.0) * (loose - self.back_hidden);
+        }
+        if self.back_hidden > 0.6 && back.is_some() {
+            self.live.view.issues.push(FramingIssue::BackHidden);
+        }
         self.live.back = back;
         (pts, posture, yaw)
     }
@@ -339,10 +353,13 @@ impl Analyzer {
             let upright = (sig.trunk - self.body.standing.trunk).abs() < 10.0;
             self.back_ref.observe(c, upright);
         }
-        self.live.back_flexion = match (&self.live.back, self.back_ref.standing()) {
-            (Some(c), Some((curve0, _))) if c.ok() => Some(c.curve() - curve0),
-            _ => None,
-        };
+        (self.live.back_flexion, self.live.back_pelvis) =
+            match (&self.live.back, self.back_ref.standing()) {
+                (Some(c), Some((curve0, low0))) if c.ok() => {
+                    (Some(c.curve() - curve0), Some(c.theta_low - low0))
+                }
+                _ => (None, None),
+            };
         let quiet = self.machine.phase == Phase::Top
             && self.pending.is_empty()
             && self.staged.is_none()
