@@ -118,77 +118,58 @@ fn the_outline_tracks_pelvic_tilt_and_lumbar_flexion_within_8_degrees() {
     }
 }
 
-/// Filmed with masks, a deadlift rounded at the bottom (λ 25°, κ 15°) is a crane for its
-/// rounded back — the outline of the back itself, not a landmark guess — and a good one is not
-/// (design thresholds: the simulator checks the measurement chain).
+/// Filmed with masks, the outline tells a deadlift rounded at the bottom (λ 25°, κ 15°) from
+/// a sound one rep by rep: the rounded reps read at least 15° more lumbar flexion, the sound
+/// ones stay within 6° of standing. (The fault lines themselves are set on real masks, where
+/// good lifts flatten the lumbar curve by 23–34°: `coach::thresholds`, and the real tracks'
+/// test in `tests/masks.rs`.)
 #[test]
-fn a_rounded_back_in_the_outline_is_a_fault_and_a_sound_one_is_not() {
-    use hingecheck::report::{FaultCode, Severity, Verdict};
-    for (preset, rounded) in [
-        ("deadlift-rounded", true),
-        ("deadlift-good", false),
-        ("rdl-good", false),
-    ] {
-        for (k, yaw) in [0.0, 15.0].into_iter().enumerate() {
-            let mut cfg = SimConfig::from_preset(preset)
-                .unwrap()
-                .yaw(yaw)
-                .noise_px(1.5)
-                .seed(40 + k as u64);
-            cfg.masks = Some(MaskSim::default());
-            let track = sim::simulate(&cfg);
-            let pt = hingecheck::pose::posetrack::from_frames(
-                track.frames.clone(),
-                Some(cfg.fps),
-                Default::default(),
-            );
-            let r = hingecheck::analyse_track(
-                &pt,
-                Settings {
-                    design_rules: true,
-                    ..Default::default()
-                },
-            );
-            assert_eq!(
-                r.summary.rep_count as usize, track.truth.rep_count,
-                "{preset}"
-            );
-            for rep in &r.reps {
-                let flex = rep.metrics.get("lumbar_flexion_deg").copied();
-                eprintln!(
-                    "{preset} yaw {yaw} rep {}: {:?}, lumbar flexion {flex:?}, {}",
-                    rep.index, rep.verdict, rep.message
-                );
-                let fault = rep
-                    .faults
-                    .iter()
-                    .any(|f| f.code == FaultCode::RoundedBack && f.severity == Severity::Fault);
-                assert!(
-                    flex.is_some(),
-                    "{preset} rep {}: the outline was read at the bottom",
-                    rep.index
-                );
-                if rounded {
-                    assert!(
-                        fault && rep.verdict == Verdict::Crane,
-                        "{preset} rep {}: {}",
-                        rep.index,
-                        rep.message
-                    );
-                    assert!(
-                        rep.message.contains("lower back rounded"),
-                        "{}",
-                        rep.message
-                    );
-                } else {
-                    assert!(
-                        !rep.faults.iter().any(|f| f.code == FaultCode::RoundedBack),
-                        "{preset} rep {}: {:?}",
-                        rep.index,
-                        rep.faults
-                    );
-                }
-            }
-        }
+fn the_outline_tells_a_rounded_back_from_a_sound_one() {
+    let flexion = |preset: &str, yaw: f64, seed: u64| -> Vec<f64> {
+        let mut cfg = SimConfig::from_preset(preset)
+            .unwrap()
+            .yaw(yaw)
+            .noise_px(1.5)
+            .seed(seed);
+        cfg.masks = Some(MaskSim::default());
+        let track = sim::simulate(&cfg);
+        let pt = hingecheck::pose::posetrack::from_frames(
+            track.frames.clone(),
+            Some(cfg.fps),
+            Default::default(),
+        );
+        let r = hingecheck::analyse_track(
+            &pt,
+            Settings {
+                design_rules: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            r.summary.rep_count as usize, track.truth.rep_count,
+            "{preset}"
+        );
+        r.reps
+            .iter()
+            .map(|x| {
+                *x.metrics.get("lumbar_flexion_deg").unwrap_or_else(|| {
+                    panic!("{preset} yaw {yaw} rep {}: read at the bottom", x.index)
+                })
+            })
+            .collect()
+    };
+    for (k, yaw) in [0.0, 15.0].into_iter().enumerate() {
+        let rounded = flexion("deadlift-rounded", yaw, 40 + k as u64);
+        let sound = flexion("deadlift-good", yaw, 50 + k as u64);
+        eprintln!("yaw {yaw}: rounded {rounded:.1?}, sound {sound:.1?}");
+        assert!(
+            sound.iter().all(|f| f.abs() <= 6.0),
+            "yaw {yaw}: sound {sound:?}"
+        );
+        let top = sound.iter().fold(f64::NEG_INFINITY, |a, b| a.max(*b));
+        assert!(
+            rounded.iter().all(|f| *f >= top + 15.0),
+            "yaw {yaw}: rounded {rounded:?} vs sound up to {top:.1}"
+        );
     }
 }

@@ -446,7 +446,10 @@ impl Analyzer {
         let series = self.body.frame().and_then(|fr| {
             let samples: Vec<&Sample> = self.history.iter().collect();
             let to = (c.t_lockout + 0.6).min(now);
-            build_series(&samples, c.t_start - 0.5, to, &fr)
+            build_series(&samples, c.t_start - 0.5, to, &fr).map(|mut s| {
+                s.back_standing = self.back_ref.standing();
+                s
+            })
         });
         let shape = series
             .as_ref()
@@ -549,6 +552,7 @@ impl Analyzer {
             self.pending.push(c);
         }
         self.settle(self.last_t, true);
+        self.set.complete_back(self.back_ref.standing());
         self.report()
     }
 

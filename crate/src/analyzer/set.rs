@@ -156,12 +156,35 @@ impl SetLog {
                 *r = RepRecord::judged(r.measure.clone(), r.guess, lift, &self.by);
             }
         }
+        self.recount();
+    }
+
+    /// The counted reps and the fatigue over them, again.
+    fn recount(&mut self) {
         self.counted = (0..self.reps.len())
             .filter(|&i| self.reps[i].counts_in(self.lift))
             .collect();
         self.fatigue = FatigueTracker::default();
         for &i in &self.counted {
             self.fatigue.push(self.reps[i].features());
+        }
+    }
+
+    /// Reps whose back outline waited for the lifter's standing curve (a clip that opened at the
+    /// bottom) are read against it now and judged again.
+    pub fn complete_back(&mut self, standing: Option<(f64, f64)>) {
+        let Some(reference) = standing else { return };
+        let mut changed = false;
+        for r in &mut self.reps {
+            if let Some(b) = r.measure.back.filter(|b| !b.flexion_bottom.is_finite()) {
+                let mut m = r.measure.clone();
+                m.back = Some(b.against(reference));
+                *r = RepRecord::judged(m, r.guess, r.lift, &self.by);
+                changed = true;
+            }
+        }
+        if changed {
+            self.recount();
         }
     }
 

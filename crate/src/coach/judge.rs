@@ -487,3 +487,64 @@ fn metrics(m: &RepMeasure, limit: Option<PelvicLimit>, lead: Option<f64>) -> BTr
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coach::measure::{BackMeasure, RepMeasure};
+
+    /// A measured, side-on deadlift rep with everything seen and the back's outline read.
+    fn rep(flexion: f64, yaw: f64) -> RepMeasure {
+        let mut m = RepMeasure {
+            measured: true,
+            yaw: Some(yaw),
+            quality: 1.0,
+            ..RepMeasure::default()
+        };
+        m.seen.trunk_bottom = 1.0;
+        m.seen.trunk_ascent = 1.0;
+        m.back = Some(BackMeasure {
+            flexion_bottom: flexion,
+            pelvis_bottom: 20.0,
+            curve_bottom: flexion,
+            low_bottom: 20.0,
+            seen: 1.0,
+        });
+        m
+    }
+
+    #[test]
+    fn the_back_s_outline_past_the_fault_line_is_a_crane_near_side_on_only() {
+        let th = Thresholds::est(Lift::Deadlift);
+        let rounded = judge(&rep(50.0, 5.0), Lift::Deadlift, &th, None);
+        let f = rounded
+            .faults
+            .iter()
+            .find(|f| f.code == FaultCode::RoundedBack)
+            .expect("rounded_back");
+        assert_eq!(f.severity, Severity::Fault);
+        assert_eq!(rounded.verdict, Verdict::Crane);
+        assert!(
+            rounded.message.contains("lower back rounded"),
+            "{}",
+            rounded.message
+        );
+        assert_eq!(rounded.metrics.get("lumbar_flexion_deg"), Some(&50.0));
+        // A hinge's usual flattening of the lumbar curve is no fault.
+        let sound = judge(&rep(30.0, 5.0), Lift::Deadlift, &th, None);
+        assert!(!sound
+            .faults
+            .iter()
+            .any(|f| f.code == FaultCode::RoundedBack));
+        // Turned 30° from side-on, the outline is not the back's midline: not judged from it.
+        let turned = judge(&rep(50.0, 30.0), Lift::Deadlift, &th, None);
+        assert!(
+            !turned
+                .faults
+                .iter()
+                .any(|f| f.code == FaultCode::RoundedBack && f.severity == Severity::Fault),
+            "{:?}",
+            turned.faults
+        );
+    }
+}

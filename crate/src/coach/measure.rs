@@ -64,6 +64,10 @@ pub struct RepSeries {
     /// NaN where there was no mask or the outline could not be read.
     pub back_low: Vec<f64>,
     pub back_curve: Vec<f64>,
+    /// The set's standing curve and low-band angle (`motion::contour::BackReference`) when
+    /// known: the reference for a rep whose own window holds too few upright frames (a clip that
+    /// opens at the bottom).
+    pub back_standing: Option<(f64, f64)>,
 }
 
 impl RepSeries {
@@ -477,18 +481,35 @@ fn series_in(
         posture: None,
         back_low,
         back_curve,
+        back_standing: None,
     })
 }
 
 /// The back's outline at the bottom of a rep (docs/biomechanics.md §1.6, §5.4).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct BackMeasure {
-    /// ΔΛ: the lumbar curve at the bottom over the lifter's standing curve (deg, + flexed).
+    /// ΔΛ: the lumbar curve at the bottom over the lifter's standing curve (deg, + flexed); NaN
+    /// until the standing curve is known (a clip that opens at the bottom: see
+    /// [`BackMeasure::against`]).
     pub flexion_bottom: f64,
     /// Δθ_pel: the sacral band's tilt at the bottom over standing (deg, + anterior).
     pub pelvis_bottom: f64,
+    /// The curve and the low band's angle at the bottom themselves (deg).
+    pub curve_bottom: f64,
+    pub low_bottom: f64,
     /// The share of the bottom's samples whose outline was read.
     pub seen: f64,
+}
+
+impl BackMeasure {
+    /// The proxies against a standing curve and low-band angle.
+    pub fn against(self, (curve0, low0): (f64, f64)) -> BackMeasure {
+        BackMeasure {
+            flexion_bottom: self.curve_bottom - curve0,
+            pelvis_bottom: self.low_bottom - low0,
+            ..self
+        }
+    }
 }
 
 /// Half the window read at the bottom (s): the median over ±0.15 s (the doc's ≥ 100 ms).
@@ -505,9 +526,19 @@ fn back_measure(series: &RepSeries, standing: &Standing, ib: usize) -> Option<Ba
     if series.back_curve.len() != n || n == 0 {
         return None;
     }
+    // The bottom's posture: within ±0.4 s of the bottom, where the trunk is within 8° of its
+    // bottom angle (a lift that opens at the bottom holds it after ib, a deadlift's pause on
+    // both sides).
     let w = (BACK_WINDOW_S * series.fs).round() as usize;
-    let (lo, hi) = (ib.saturating_sub(w), (ib + w).min(n - 1));
-    let window: Vec<usize> = (lo..=hi).collect();
+    let reach = (0.4 * series.fs).round() as usize;
+    let trunk_b = series.sig[ib].trunk;
+    let window: Vec<usize> = (ib.saturating_sub(reach)..=(ib + reach).min(n - 1))
+        .filter(|&k| (series.sig[k].trunk - trunk_b).abs() <= 8.0)
+        .collect();
+    if window.len() < w.max(2) {
+        return None;
+    }
+    let (lo, hi) = (window[0], window[window.len() - 1]);
     let read: Vec<usize> = window
         .iter()
         .copied()
@@ -517,8 +548,10 @@ fn back_measure(series: &RepSeries, standing: &Standing, ib: usize) -> Option<Ba
     if read.len() < 3 {
         return None;
     }
+    // The trunk's speed over the window's central ±0.15 s.
+    let (c0, c1) = (ib.saturating_sub(w).max(lo), (ib + w).min(hi));
     let speed =
-        (series.sig[hi].trunk - series.sig[lo].trunk).abs() / ((hi - lo).max(1) as f64 / series.fs);
+        (series.sig[c1].trunk - series.sig[c0].trunk).abs() / ((c1 - c0).max(1) as f64 / series.fs);
     if !(speed <= BACK_MAX_TRUNK_SPEED) {
         return None;
     }
@@ -529,17 +562,28 @@ fn back_measure(series: &RepSeries, standing: &Standing, ib: usize) -> Option<Ba
                 && series.back_low[k].is_finite()
         })
         .collect();
-    if upright.len() < BACK_REFERENCE_MIN {
-        return None;
-    }
     let med = |ks: &[usize], col: &[f64]| {
         let mut v: Vec<f64> = ks.iter().map(|&k| col[k]).collect();
         median(&mut v)
     };
-    Some(BackMeasure {
-        flexion_bottom: med(&read, &series.back_curve)? - med(&upright, &series.back_curve)?,
-        pelvis_bottom: med(&read, &series.back_low)? - med(&upright, &series.back_low)?,
+    let reference = if upright.len() >= BACK_REFERENCE_MIN {
+        Some((
+            med(&upright, &series.back_curve)?,
+            med(&upright, &series.back_low)?,
+        ))
+    } else {
+        series.back_standing
+    };
+    let at_bottom = BackMeasure {
+        flexion_bottom: f64::NAN,
+        pelvis_bottom: f64::NAN,
+        curve_bottom: med(&read, &series.back_curve)?,
+        low_bottom: med(&read, &series.back_low)?,
         seen,
+    };
+    Some(match reference {
+        Some(r) => at_bottom.against(r),
+        None => at_bottom,
     })
 }
 

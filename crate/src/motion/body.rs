@@ -491,6 +491,11 @@ impl BodyTracker {
             return;
         }
         let new = Standing::from_sigs(lockout, CalibrationSource::FromLockouts);
+        // A lockout that does not look upright (the model swapping the body mid-frame) is no
+        // standing reference.
+        if !(new.trunk.abs() < 30.0) {
+            return;
+        }
         if self.standing.source == CalibrationSource::Provisional {
             self.standing = new;
         } else {

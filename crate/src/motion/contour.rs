@@ -39,6 +39,10 @@ pub const STEP_B: f64 = 0.03;
 /// back (EST: the lumbar skin lies ≈ 0.06–0.09 B behind the hip-to-shoulder line).
 pub const LOOSE_B: f64 = 0.14;
 
+/// The loose-clothing gate reads the standing lifter only (the trunk within this of vertical):
+/// bent over, the buttocks stand off the low back by themselves.
+pub const LOOSE_UPRIGHT_DEG: f64 = 30.0;
+
 /// Why a frame's outline was not used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -104,7 +108,7 @@ pub struct BackReference {
 /// Upright frames the standing curve is taken over.
 pub const REFERENCE_FRAMES: usize = 45;
 /// Upright frames needed before the standing curve is known.
-pub const REFERENCE_MIN: usize = 8;
+pub const REFERENCE_MIN: usize = 5;
 
 impl BackReference {
     /// One frame's outline; `upright`: the trunk is near standing.
@@ -270,17 +274,42 @@ pub fn read(
     // Each found point's place along the back, measured down from the shoulder's station (the
     // back keeps its length as it bends, its chord does not), in standing chords and counted as
     // "up from the hip" (1 − that): a straight standing back reads its chord fraction.
-    let l0 = chord0.filter(|c| *c > 0.0).map_or(len, |c| c * b);
+    // (The length is taken along the outline smoothed over ±3 stations: a pixel's zigzag of
+    // the edge would otherwise lengthen it.)
+    // (A standing chord shorter than this frame's, or half again as long, is not one: a bend
+    // shortens the chord by a quarter at most.)
+    let l0 = chord0
+        .map(|c| c * b)
+        .filter(|l| (len..=1.5 * len).contains(l))
+        .unwrap_or(len);
+    let smooth: Vec<f64> = (0..STATIONS)
+        .map(|k| {
+            let near: Vec<f64> = (k.saturating_sub(3)..=(k + 3).min(STATIONS - 1))
+                .map(|j| offsets[j])
+                .filter(|v| v.is_finite())
+                .collect();
+            if offsets[k].is_finite() {
+                near.iter().sum::<f64>() / near.len() as f64
+            } else {
+                f64::NAN
+            }
+        })
+        .collect();
     let mut along = [f64::NAN; STATIONS];
-    let mut last: Option<(V2, f64)> = None;
+    let mut last: Option<(usize, f64)> = None;
     for k in (0..STATIONS).rev() {
-        let Some(p) = out.points[k] else { continue };
+        if !smooth[k].is_finite() {
+            continue;
+        }
         let down = match last {
-            Some((q, dq)) => dq + (p - q).norm() / l0,
+            Some((j, dq)) => {
+                let dc = (station(j) - station(k)) * len;
+                dq + dc.hypot(smooth[j] - smooth[k]) / l0
+            }
             None => (1.0 - station(k)) * len / l0,
         };
         along[k] = 1.0 - down;
-        last = Some((p, down));
+        last = Some((k, down));
     }
     let band = |(from, to): (f64, f64)| -> Vec<(usize, V2)> {
         (0..STATIONS)
@@ -313,7 +342,7 @@ pub fn read(
     out.offset_low = low.iter().map(|(k, _)| offsets[*k]).sum::<f64>() / low.len() as f64 / b;
     out.issue = if rl > BAND_RMS_B || ru > BAND_RMS_B {
         Some(ContourIssue::Ragged)
-    } else if out.offset_low > LOOSE_B {
+    } else if out.offset_low > LOOSE_B && ang(chord, f).abs() < LOOSE_UPRIGHT_DEG {
         Some(ContourIssue::Loose)
     } else {
         None
