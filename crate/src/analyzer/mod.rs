@@ -430,11 +430,13 @@ impl Analyzer {
     }
 
     /// The counted rep that arrived last: its report entry, the spoken cue and the fatigue
-    /// after it. Costs one rep's judgement, whatever the set's length.
+    /// after it. Costs at most one rep's judgement (none for the rep that just arrived),
+    /// whatever the set's length.
     pub fn latest_rep(&self) -> Option<RepEvent> {
         let (k, r) = self.set.latest()?;
+        let j = self.set.latest_judgement()?;
         Some(RepEvent {
-            report: report::rep_report(&self.set, k, r),
+            report: report::rep_entry(k, r, j),
             cue: messages::spoken_cue(r.cue, r.verdict == Verdict::Engine),
             cue_fault: r.cue,
             fatigue: self.set.fatigue(),

@@ -11,15 +11,10 @@ use crate::motion::reps::{Candidate, RepEnd};
 use crate::pose::LANDMARKS;
 use crate::signal::features::{Frame, FrameSig, Points, VIS_MISSING, VIS_USE};
 use crate::signal::zero_phase::{
-    argmax_refined, at, derivative, fill_nan, filtfilt, rep_filter, resample, MAX_BRIDGED_GAP_S,
+    argmax_refined, at, derivative, fill_nan, filtfilt2, rep_filter, resample, Resampler,
+    MAX_BRIDGED_GAP_S,
 };
 use crate::signal::V2;
-
-/// The landmarks the signals read (`FrameSig::compute`): nose, ears, and the body and hand
-/// points; the per-rep path filters only these.
-const USED: [usize; 23] = [
-    0, 7, 8, 11, 12, 13, 14, 15, 16, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
-];
 
 /// One raw frame kept for per-rep analysis: swap-repaired isotropic points and the view yaw.
 #[derive(Clone, Debug)]
@@ -68,12 +63,26 @@ impl RepSeries {
 /// §2 plausibility: a landmark that jumps by more than `limit` in one frame while its
 /// neighbours agree with each other is a glitch: it becomes missing (and is bridged). The
 /// first and last samples are checked against the two next to them.
-fn drop_jumps(mut x: Vec<f64>, mut y: Vec<f64>, limit: f64) -> (Vec<f64>, Vec<f64>) {
+fn drop_jumps(x: &mut [f64], y: &mut [f64], limit: f64) {
     let n = x.len();
     if n < 3 || !(limit > 0.0) {
-        return (x, y);
+        return;
     }
-    let d = |x: &[f64], y: &[f64], a: usize, b: usize| (x[a] - x[b]).hypot(y[a] - y[b]);
+    // |p_a − p_b| against the limit. The distance lies between the larger of |dx|, |dy| and
+    // their sum: only a distance near the limit needs its square root.
+    let dist = |x: &[f64], y: &[f64], a: usize, b: usize| -> std::cmp::Ordering {
+        use std::cmp::Ordering::*;
+        let (dx, dy) = (x[a] - x[b], y[a] - y[b]);
+        let sum = dx.abs() + dy.abs();
+        if sum.is_finite() && sum <= 0.5 * limit {
+            Less
+        } else if sum.is_finite() && dx.abs().max(dy.abs()) > 2.0 * limit {
+            Greater
+        } else {
+            // NaN (a missing point) compares neither way.
+            dx.hypot(dy).partial_cmp(&limit).unwrap_or(Equal)
+        }
+    };
     let mut bad = vec![false; n];
     for (k, glitch) in bad.iter_mut().enumerate() {
         let (a, b) = match k {
@@ -81,14 +90,12 @@ fn drop_jumps(mut x: Vec<f64>, mut y: Vec<f64>, limit: f64) -> (Vec<f64>, Vec<f6
             k if k == n - 1 => (n - 2, n - 3),
             k => (k - 1, k + 1),
         };
-        let (da, db, ab) = (d(&x, &y, k, a), d(&x, &y, k, b), d(&x, &y, a, b));
-        *glitch = da > limit && db > limit && ab < limit;
+        *glitch = dist(x, y, k, a).is_gt() && dist(x, y, k, b).is_gt() && dist(x, y, a, b).is_lt();
     }
     for k in (0..n).filter(|&k| bad[k]) {
         x[k] = f64::NAN;
         y[k] = f64::NAN;
     }
-    (x, y)
 }
 
 /// Grid rate for the per-rep path: 60 Hz for fast cameras, else 30 Hz (§1.1).
@@ -104,7 +111,9 @@ pub fn grid_rate(samples: &[&Sample]) -> f64 {
     }
 }
 
-/// Builds the zero-phase series over `[t_from, t_to]` from the raw samples.
+/// Builds the zero-phase series over `[t_from, t_to]` from the raw samples. Only the
+/// landmarks the body's signals read are filtered ([`FrameSig::body_landmarks`]); the hand's
+/// signals (`pelvic_line`, `thumb_index`), which no rep measurement reads, are NaN.
 pub fn build_series(
     samples: &[&Sample],
     t_from: f64,
@@ -126,6 +135,7 @@ pub fn build_series(
         return None;
     }
     let t: Vec<f64> = within.iter().map(|s| s.t).collect();
+    let m = t.len();
     let filt = rep_filter(fs);
     let key = [
         frame.near.shoulder(),
@@ -133,45 +143,56 @@ pub fn build_series(
         frame.leg.knee(),
         frame.leg.ankle(),
     ];
-    let mut xs: Vec<Vec<f64>> = Vec::with_capacity(LANDMARKS);
-    let mut ys: Vec<Vec<f64>> = Vec::with_capacity(LANDMARKS);
-    let mut vs: Vec<Vec<f64>> = Vec::with_capacity(LANDMARKS);
+    let read = FrameSig::body_landmarks(frame);
+    let used: Vec<usize> = (0..LANDMARKS).filter(|&i| read & (1 << i) != 0).collect();
+    let mut xs: Vec<Vec<f64>> = vec![Vec::new(); LANDMARKS];
+    let mut ys: Vec<Vec<f64>> = vec![Vec::new(); LANDMARKS];
+    let mut vs: Vec<Vec<f64>> = vec![Vec::new(); LANDMARKS];
+    let mut seen: Vec<Vec<bool>> = vec![Vec::new(); LANDMARKS];
+    // The seen flags and visibilities are finite at every sample (bar a broken visibility):
+    // one resampling plan serves them all; the positions mostly share another (all found).
+    let whole = Resampler::new(&t, &vec![true; m], t0, t1, fs, f64::INFINITY);
+    let mut bridged: Option<(Vec<bool>, Resampler)> = None;
+    let (mut x, mut y, mut raw) = (vec![0.0; m], vec![0.0; m], vec![0.0; m]);
+    let (mut valid_x, mut valid_y) = (vec![false; m], vec![false; m]);
+    let (mut rx, mut ry, mut grid) = (Vec::new(), Vec::new(), Vec::new());
     let mut n = 0;
     let mut gap: Vec<bool> = Vec::new();
-    let mut seen: Vec<Vec<bool>> = Vec::with_capacity(LANDMARKS);
-    for i in 0..LANDMARKS {
-        if !USED.contains(&i) {
-            // Eyes, mouth and pinkies: no signal reads them.
-            xs.push(Vec::new());
-            ys.push(Vec::new());
-            vs.push(Vec::new());
-            seen.push(Vec::new());
-            continue;
+    for &i in &used {
+        for (j, s) in within.iter().enumerate() {
+            let found = s.pts.v[i] >= VIS_MISSING;
+            x[j] = if found { s.pts.p[i].x } else { f64::NAN };
+            y[j] = if found { s.pts.p[i].y } else { f64::NAN };
+            raw[j] = f64::from(u8::from(s.pts.v[i] >= VIS_USE && s.inside & (1 << i) != 0));
         }
-        let found = |s: &Sample| s.pts.v[i] >= VIS_MISSING;
-        let x: Vec<f64> = within
-            .iter()
-            .map(|s| if found(s) { s.pts.p[i].x } else { f64::NAN })
-            .collect();
-        let y: Vec<f64> = within
-            .iter()
-            .map(|s| if found(s) { s.pts.p[i].y } else { f64::NAN })
-            .collect();
-        let v: Vec<f64> = within.iter().map(|s| s.pts.v[i]).collect();
-        let seen_raw: Vec<f64> = within
-            .iter()
-            .map(|s| f64::from(u8::from(s.pts.v[i] >= VIS_USE && s.inside & (1 << i) != 0)))
-            .collect();
-        seen.push(
-            resample(&t, &seen_raw, t0, t1, fs, f64::INFINITY)
-                .into_iter()
-                .map(|v| v >= 0.5)
-                .collect(),
-        );
-        let (x, y) = drop_jumps(x, y, 0.08 * frame.b);
-        let mut rx = resample(&t, &x, t0, t1, fs, MAX_BRIDGED_GAP_S);
-        let mut ry = resample(&t, &y, t0, t1, fs, MAX_BRIDGED_GAP_S);
-        let rv = resample(&t, &v, t0, t1, fs, f64::INFINITY);
+        whole.apply_into(&raw, &mut grid);
+        seen[i] = grid.iter().map(|v| *v >= 0.5).collect();
+        drop_jumps(&mut x, &mut y, 0.08 * frame.b);
+        for j in 0..m {
+            valid_x[j] = x[j].is_finite();
+            valid_y[j] = y[j].is_finite();
+        }
+        if bridged.as_ref().is_some_and(|(v, _)| *v != valid_x) {
+            bridged = None;
+        }
+        let (_, plan) = bridged.get_or_insert_with(|| {
+            let plan = Resampler::new(&t, &valid_x, t0, t1, fs, MAX_BRIDGED_GAP_S);
+            (valid_x.clone(), plan)
+        });
+        plan.apply_into(&x, &mut rx);
+        if valid_y == valid_x {
+            plan.apply_into(&y, &mut ry);
+        } else {
+            Resampler::new(&t, &valid_y, t0, t1, fs, MAX_BRIDGED_GAP_S).apply_into(&y, &mut ry);
+        }
+        for (j, s) in within.iter().enumerate() {
+            raw[j] = s.pts.v[i];
+        }
+        let rv = if raw.iter().all(|v| v.is_finite()) {
+            whole.apply(&raw)
+        } else {
+            resample(&t, &raw, t0, t1, fs, f64::INFINITY)
+        };
         n = rx.len();
         if gap.is_empty() {
             gap = vec![false; n];
@@ -185,22 +206,17 @@ pub fn build_series(
         fill_nan(&mut rx);
         fill_nan(&mut ry);
         let visible = missing < rx.len() && rx.iter().all(|v| v.is_finite());
-        xs.push(if visible {
-            filtfilt(&filt, &rx)
+        if visible {
+            filtfilt2(&filt, &rx, &ry, &mut xs[i], &mut ys[i]);
         } else {
-            vec![f64::NAN; n]
-        });
-        ys.push(if visible {
-            filtfilt(&filt, &ry)
-        } else {
-            vec![f64::NAN; n]
-        });
+            xs[i] = vec![f64::NAN; n];
+            ys[i] = vec![f64::NAN; n];
+        }
         // A landmark never seen in the window has no visibility at all.
-        let rv: Vec<f64> = rv
+        vs[i] = rv
             .into_iter()
             .map(|v| if visible && v.is_finite() { v } else { 0.0 })
             .collect();
-        vs.push(rv);
     }
     let yaw_t: Vec<f64> = within.iter().map(|s| s.yaw).collect();
     let mut yaw = resample(&t, &yaw_t, t0, t1, fs, f64::INFINITY);
@@ -208,7 +224,7 @@ pub fn build_series(
     let mut sig = Vec::with_capacity(n);
     let mut pts = Points::default();
     for k in 0..n {
-        for i in USED {
+        for &i in &used {
             pts.p[i] = V2::new(xs[i][k], ys[i][k]);
             // Interpolated across gaps: usable for the shape of the rep; the gap flags lower
             // the confidence of anything timed near them (§2 "Dropouts").

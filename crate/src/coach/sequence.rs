@@ -94,34 +94,80 @@ impl MinJerkFit {
     }
 }
 
-/// Least squares of the profile `(t0, dur)` on every `stride`-th sample of `x[i0..=i1]`:
-/// (offset, amplitude, RMS residual).
-fn fit_at(
-    x: &[f64],
+/// The samples a fit reads: every `stride`-th sample of `x[i0..=i1]`, with their count, sum
+/// and sum of squares (the same for every candidate profile).
+struct FitWindow<'a> {
+    x: &'a [f64],
     i0: usize,
     i1: usize,
-    t0: f64,
-    dur: f64,
     stride: usize,
-) -> Option<(f64, f64, f64)> {
-    let n = ((i1 - i0) / stride + 1) as f64;
-    let (mut ss, mut sx, mut sss, mut ssx, mut sxx) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (k, &v) in x[i0..=i1].iter().enumerate().step_by(stride) {
-        let s = minjerk(((i0 + k) as f64 - t0) / dur);
-        ss += s;
-        sx += v;
-        sss += s * s;
-        ssx += s * v;
-        sxx += v * v;
+    n: f64,
+    sx: f64,
+    sxx: f64,
+}
+
+impl<'a> FitWindow<'a> {
+    fn new(x: &'a [f64], i0: usize, i1: usize, stride: usize) -> Self {
+        let (mut sx, mut sxx) = (0.0, 0.0);
+        for &v in x[i0..=i1].iter().step_by(stride) {
+            sx += v;
+            sxx += v * v;
+        }
+        FitWindow {
+            x,
+            i0,
+            i1,
+            stride,
+            n: ((i1 - i0) / stride + 1) as f64,
+            sx,
+            sxx,
+        }
     }
-    let var = sss - ss * ss / n;
-    if var < 1e-9 {
-        return None;
+
+    /// Least squares of the profile `(t0, dur)` on the window's samples: (offset, amplitude,
+    /// RMS residual). Samples at or before `t0` have s = 0 and add nothing; once τ reaches 1
+    /// (it only grows along the window) s = 1 for the rest. The sums run in sample order, as a
+    /// plain loop over every sample would.
+    fn fit_at(&self, t0: f64, dur: f64) -> Option<(f64, f64, f64)> {
+        let (i0, stride) = (self.i0, self.stride);
+        let (mut ss, mut sss, mut ssx) = (0.0, 0.0, 0.0);
+        // The first sample after t0 (a guess a sample early, then checked exactly).
+        let guess = if t0 > i0 as f64 {
+            ((t0 - i0 as f64).floor() as usize).saturating_sub(1)
+        } else {
+            0
+        };
+        let mut i = i0 + guess.div_ceil(stride) * stride;
+        while i <= self.i1 && i as f64 <= t0 {
+            i += stride;
+        }
+        while i <= self.i1 {
+            let tau = (i as f64 - t0) / dur;
+            if tau >= 1.0 {
+                break;
+            }
+            let s = minjerk(tau);
+            ss += s;
+            sss += s * s;
+            ssx += s * self.x[i];
+            i += stride;
+        }
+        while i <= self.i1 {
+            ss += 1.0;
+            sss += 1.0;
+            ssx += self.x[i];
+            i += stride;
+        }
+        let (n, sx) = (self.n, self.sx);
+        let var = sss - ss * ss / n;
+        if var < 1e-9 {
+            return None;
+        }
+        let c = (ssx - ss * sx / n) / var;
+        let a = (sx - c * ss) / n;
+        let sse = (self.sxx - a * sx - c * ssx).max(0.0);
+        Some((a, c, (sse / n).sqrt()))
     }
-    let c = (ssx - ss * sx / n) / var;
-    let a = (sx - c * ss) / n;
-    let sse = (sxx - a * sx - c * ssx).max(0.0);
-    Some((a, c, (sse / n).sqrt()))
 }
 
 /// Least-squares fit of one minimum-jerk transition to `x[i0..=i1]`, its start searched in
@@ -142,8 +188,8 @@ pub fn fit_minjerk(
         return None;
     }
     type Best = Option<(f64, f64, f64, f64, f64)>;
-    let consider = |best: &mut Best, t0: f64, d: f64, stride: usize| {
-        if let Some((a, c, rms)) = fit_at(x, i0, i1, t0, d, stride) {
+    let consider = |best: &mut Best, w: &FitWindow, t0: f64, d: f64| {
+        if let Some((a, c, rms)) = w.fit_at(t0, d) {
             if best.is_none_or(|b| rms < b.4) {
                 *best = Some((t0, d, a, c, rms));
             }
@@ -154,22 +200,32 @@ pub fn fit_minjerk(
     const RATIO: f64 = 1.12;
     let stride = ((i1 - i0) / 30).max(1);
     let t_step = (((i1 - i0) as f64) / 30.0).max(2.0);
+    let mut durs = Vec::with_capacity(32);
+    let mut d = dur_min;
+    while d <= dur_max {
+        durs.push(d);
+        d *= RATIO;
+    }
+    let coarse_w = FitWindow::new(x, i0, i1, stride);
     let mut coarse: Best = None;
     let mut t0 = t0_min;
     while t0 <= t0_max.min(i1 as f64) {
-        let mut d = dur_min;
-        while d <= dur_max {
-            consider(&mut coarse, t0, d, stride);
-            d *= RATIO;
+        for &d in &durs {
+            consider(&mut coarse, &coarse_w, t0, d);
         }
         t0 += t_step;
     }
     let (bt, bd, ..) = coarse?;
+    let fine_w = if stride == 1 {
+        coarse_w
+    } else {
+        FitWindow::new(x, i0, i1, 1)
+    };
+    let fine_d: [f64; 9] = std::array::from_fn(|j| bd * RATIO.powf((j as i32 - 4) as f64 / 4.0));
     let mut best: Best = None;
     for i in -8..=8 {
-        for j in -4..=4 {
-            let d = bd * RATIO.powf(j as f64 / 4.0);
-            consider(&mut best, bt + i as f64 * t_step / 4.0, d, 1);
+        for &d in &fine_d {
+            consider(&mut best, &fine_w, bt + i as f64 * t_step / 4.0, d);
         }
     }
     let (t0, dur, a, c, rms) = best?;

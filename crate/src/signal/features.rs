@@ -182,6 +182,32 @@ pub struct FrameSig {
 }
 
 impl FrameSig {
+    /// The landmarks (bit i: landmark i) every signal but the hand's (`pelvic_line`,
+    /// `thumb_index`) reads in [`FrameSig::compute`] for the body frame `fr`: both ears,
+    /// shoulders, wrists, hips and ankles; the near elbow; the working knee, heel and toe.
+    /// Computed without the other landmarks (visibility 0), those signals are the same.
+    pub fn body_landmarks(fr: &Frame) -> u64 {
+        let (n, leg) = (fr.near, fr.leg);
+        [
+            idx::LEFT_EAR,
+            idx::RIGHT_EAR,
+            idx::LEFT_SHOULDER,
+            idx::RIGHT_SHOULDER,
+            idx::LEFT_WRIST,
+            idx::RIGHT_WRIST,
+            idx::LEFT_HIP,
+            idx::RIGHT_HIP,
+            idx::LEFT_ANKLE,
+            idx::RIGHT_ANKLE,
+            n.elbow(),
+            leg.knee(),
+            leg.heel(),
+            leg.toe(),
+        ]
+        .iter()
+        .fold(0, |m, &i| m | 1 << i)
+    }
+
     pub fn compute(pts: &Points, fr: &Frame) -> FrameSig {
         let f = fr.facing;
         let b = if fr.b > 1.0 { fr.b } else { 1.0 };

@@ -43,18 +43,59 @@ pub fn rep_filter(fs: f64) -> Biquad {
     butterworth_lowpass(EFFECTIVE_CUTOFF_HZ / WINTER_CORRECTION, fs)
 }
 
-fn lfilter(f: &Biquad, x: &[f64], out: &mut Vec<f64>) {
-    out.clear();
-    // Start from the steady state for the first value, so no start-up transient.
-    let x0 = x.first().copied().unwrap_or(0.0);
-    let (mut x1, mut x2, mut y1, mut y2) = (x0, x0, x0, x0);
-    for &xi in x {
-        let y = f.b[0] * xi + f.b[1] * x1 + f.b[2] * x2 - f.a[1] * y1 - f.a[2] * y2;
-        x2 = x1;
-        x1 = xi;
-        y2 = y1;
-        y1 = y;
-        out.push(y);
+/// One biquad's state, started from the steady state for the first value (no start-up
+/// transient).
+struct Section {
+    x1: f64,
+    x2: f64,
+    y1: f64,
+    y2: f64,
+}
+
+impl Section {
+    fn at(x0: f64) -> Self {
+        Section {
+            x1: x0,
+            x2: x0,
+            y1: x0,
+            y2: x0,
+        }
+    }
+
+    #[inline]
+    fn step(&mut self, f: &Biquad, xi: f64) -> f64 {
+        let y =
+            f.b[0] * xi + f.b[1] * self.x1 + f.b[2] * self.x2 - f.a[1] * self.y1 - f.a[2] * self.y2;
+        self.x2 = self.x1;
+        self.x1 = xi;
+        self.y2 = self.y1;
+        self.y1 = y;
+        y
+    }
+}
+
+/// `x` with odd reflection padding of `pad` samples at both ends, written into `ext`.
+fn pad_odd(x: &[f64], pad: usize, ext: &mut Vec<f64>) {
+    let n = x.len();
+    ext.clear();
+    for i in (1..=pad).rev() {
+        ext.push(2.0 * x[0] - x[i]);
+    }
+    ext.extend_from_slice(x);
+    for i in 1..=pad {
+        ext.push(2.0 * x[n - 1] - x[n - 1 - i]);
+    }
+}
+
+/// Runs the filter forwards, then backwards, over `e` in place.
+fn forward_backward(f: &Biquad, e: &mut [f64]) {
+    let mut s = Section::at(e[0]);
+    for v in e.iter_mut() {
+        *v = s.step(f, *v);
+    }
+    let mut s = Section::at(e[e.len() - 1]);
+    for v in e.iter_mut().rev() {
+        *v = s.step(f, *v);
     }
 }
 
@@ -66,20 +107,41 @@ pub fn filtfilt(f: &Biquad, x: &[f64]) -> Vec<f64> {
     }
     let pad = 15.min(n - 1);
     let mut ext = Vec::with_capacity(n + 2 * pad);
-    for i in (1..=pad).rev() {
-        ext.push(2.0 * x[0] - x[i]);
+    pad_odd(x, pad, &mut ext);
+    forward_backward(f, &mut ext);
+    ext.truncate(pad + n);
+    ext.drain(..pad);
+    ext
+}
+
+/// [`filtfilt`] of two series of the same length at once (a landmark's x and y), each into
+/// its `out`: the same arithmetic, the two filters' chains interleaved.
+pub fn filtfilt2(f: &Biquad, x: &[f64], y: &[f64], out_x: &mut Vec<f64>, out_y: &mut Vec<f64>) {
+    let n = x.len();
+    if n < 3 || y.len() != n {
+        *out_x = filtfilt(f, x);
+        *out_y = filtfilt(f, y);
+        return;
     }
-    ext.extend_from_slice(x);
-    for i in 1..=pad {
-        ext.push(2.0 * x[n - 1] - x[n - 1 - i]);
+    let pad = 15.min(n - 1);
+    pad_odd(x, pad, out_x);
+    pad_odd(y, pad, out_y);
+    let (ex, ey) = (&mut out_x[..], &mut out_y[..]);
+    let (mut sx, mut sy) = (Section::at(ex[0]), Section::at(ey[0]));
+    for (a, b) in ex.iter_mut().zip(ey.iter_mut()) {
+        *a = sx.step(f, *a);
+        *b = sy.step(f, *b);
     }
-    let mut fwd = Vec::with_capacity(ext.len());
-    lfilter(f, &ext, &mut fwd);
-    fwd.reverse();
-    let mut back = Vec::with_capacity(ext.len());
-    lfilter(f, &fwd, &mut back);
-    back.reverse();
-    back[pad..pad + n].to_vec()
+    let last = ex.len() - 1;
+    let (mut sx, mut sy) = (Section::at(ex[last]), Section::at(ey[last]));
+    for (a, b) in ex.iter_mut().zip(ey.iter_mut()).rev() {
+        *a = sx.step(f, *a);
+        *b = sy.step(f, *b);
+    }
+    for o in [out_x, out_y] {
+        o.truncate(pad + n);
+        o.drain(..pad);
+    }
 }
 
 /// First derivative by the 7-point quadratic Savitzky–Golay kernel, `fs · Σ k·x[i+k] / 28`,
@@ -112,51 +174,91 @@ pub fn derivative(x: &[f64], fs: f64) -> Vec<f64> {
 /// interpolation. Samples given as NaN are missing: gaps up to `max_gap_s` are bridged, longer
 /// ones stay NaN. Returns the grid values.
 pub fn resample(t: &[f64], y: &[f64], t0: f64, t1: f64, fs: f64, max_gap_s: f64) -> Vec<f64> {
-    let n = (((t1 - t0) * fs).floor() as usize)
-        .saturating_add(1)
-        .min(1_000_000);
-    let mut out = Vec::with_capacity(n);
-    // Valid samples only.
-    let mut j = 0usize; // index of the last valid sample with t <= current grid time
-    let valid: Vec<usize> = (0..t.len())
-        .filter(|&i| y[i].is_finite() && t[i].is_finite())
-        .collect();
-    for k in 0..n {
-        let tk = t0 + k as f64 / fs;
-        while j + 1 < valid.len() && t[valid[j + 1]] <= tk {
-            j += 1;
-        }
-        let v = if valid.is_empty() {
-            f64::NAN
-        } else {
-            let a = valid[j];
-            if t[a] > tk {
-                // Before the first valid sample: hold if close enough.
-                if t[a] - tk <= max_gap_s {
-                    y[a]
-                } else {
-                    f64::NAN
-                }
-            } else if j + 1 < valid.len() {
-                let b = valid[j + 1];
-                let gap = t[b] - t[a];
-                if gap > max_gap_s + 1e-9 && (tk - t[a]) > 1e-9 && (t[b] - tk) > 1e-9 {
-                    f64::NAN
-                } else if gap <= 0.0 {
-                    y[a]
-                } else {
-                    let w = (tk - t[a]) / gap;
-                    y[a] + w * (y[b] - y[a])
-                }
-            } else if tk - t[a] <= max_gap_s {
-                y[a]
-            } else {
-                f64::NAN
+    let valid: Vec<bool> = y.iter().map(|v| v.is_finite()).collect();
+    Resampler::new(t, &valid, t0, t1, fs, max_gap_s).apply(y)
+}
+
+/// How [`resample`] fills one grid point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Step {
+    Missing,
+    Hold(usize),
+    /// `y[a] + w·(y[b] − y[a])`.
+    Lerp(usize, usize, f64),
+}
+
+/// [`resample`]'s plan for sample times `t` and the samples `valid` there (finite): which
+/// samples, and which weights, each grid point takes. Series that are missing at the same
+/// samples share it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resampler {
+    steps: Vec<Step>,
+}
+
+impl Resampler {
+    pub fn new(t: &[f64], valid: &[bool], t0: f64, t1: f64, fs: f64, max_gap_s: f64) -> Self {
+        let n = (((t1 - t0) * fs).floor() as usize)
+            .saturating_add(1)
+            .min(1_000_000);
+        let mut steps = Vec::with_capacity(n);
+        // Valid samples only.
+        let mut j = 0usize; // index of the last valid sample with t <= current grid time
+        let valid: Vec<usize> = (0..t.len())
+            .filter(|&i| valid[i] && t[i].is_finite())
+            .collect();
+        for k in 0..n {
+            let tk = t0 + k as f64 / fs;
+            while j + 1 < valid.len() && t[valid[j + 1]] <= tk {
+                j += 1;
             }
-        };
-        out.push(v);
+            let step = if valid.is_empty() {
+                Step::Missing
+            } else {
+                let a = valid[j];
+                if t[a] > tk {
+                    // Before the first valid sample: hold if close enough.
+                    if t[a] - tk <= max_gap_s {
+                        Step::Hold(a)
+                    } else {
+                        Step::Missing
+                    }
+                } else if j + 1 < valid.len() {
+                    let b = valid[j + 1];
+                    let gap = t[b] - t[a];
+                    if gap > max_gap_s + 1e-9 && (tk - t[a]) > 1e-9 && (t[b] - tk) > 1e-9 {
+                        Step::Missing
+                    } else if gap <= 0.0 {
+                        Step::Hold(a)
+                    } else {
+                        Step::Lerp(a, b, (tk - t[a]) / gap)
+                    }
+                } else if tk - t[a] <= max_gap_s {
+                    Step::Hold(a)
+                } else {
+                    Step::Missing
+                }
+            };
+            steps.push(step);
+        }
+        Resampler { steps }
     }
-    out
+
+    /// The grid values of `y` (valid where the plan was made for).
+    pub fn apply(&self, y: &[f64]) -> Vec<f64> {
+        let mut out = Vec::with_capacity(self.steps.len());
+        self.apply_into(y, &mut out);
+        out
+    }
+
+    /// [`Resampler::apply`] into `out`.
+    pub fn apply_into(&self, y: &[f64], out: &mut Vec<f64>) {
+        out.clear();
+        out.extend(self.steps.iter().map(|s| match *s {
+            Step::Missing => f64::NAN,
+            Step::Hold(a) => y[a],
+            Step::Lerp(a, b, w) => y[a] + w * (y[b] - y[a]),
+        }));
+    }
 }
 
 /// Fills interior NaN runs by linear interpolation and the ends by holding the nearest value
