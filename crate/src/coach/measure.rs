@@ -11,8 +11,8 @@ use crate::motion::reps::{Candidate, RepEnd};
 use crate::pose::LANDMARKS;
 use crate::signal::features::{Frame, FrameSig, Points, VIS_MISSING, VIS_USE};
 use crate::signal::zero_phase::{
-    argmax_refined, at, derivative, fill_nan, filtfilt2, rep_filter, resample, Resampler,
-    MAX_BRIDGED_GAP_S,
+    argmax_refined, at, derivative, fill_nan, filtfilt_block, filtfilt_pad, pad_into, rep_filter,
+    resample, Resampler, MAX_BRIDGED_GAP_S,
 };
 use crate::signal::V2;
 
@@ -136,7 +136,6 @@ pub fn build_series(
     }
     let t: Vec<f64> = within.iter().map(|s| s.t).collect();
     let m = t.len();
-    let filt = rep_filter(fs);
     let key = [
         frame.near.shoulder(),
         frame.leg.hip(),
@@ -145,20 +144,28 @@ pub fn build_series(
     ];
     let read = FrameSig::body_landmarks(frame);
     let used: Vec<usize> = (0..LANDMARKS).filter(|&i| read & (1 << i) != 0).collect();
-    let mut xs: Vec<Vec<f64>> = vec![Vec::new(); LANDMARKS];
-    let mut ys: Vec<Vec<f64>> = vec![Vec::new(); LANDMARKS];
-    let mut vs: Vec<Vec<f64>> = vec![Vec::new(); LANDMARKS];
     let mut seen: Vec<Vec<bool>> = vec![Vec::new(); LANDMARKS];
     // The seen flags and visibilities are finite at every sample (bar a broken visibility):
     // one resampling plan serves them all; the positions mostly share another (all found).
     let whole = Resampler::new(&t, &vec![true; m], t0, t1, fs, f64::INFINITY);
+    let n = whole.len();
+    // Every used landmark's x and y, padded for the zero-phase filter, side by side (time-major)
+    // so the filters run together; its visibility at each grid point.
+    let (pad, filter) = if n < 3 {
+        (0, false)
+    } else {
+        (filtfilt_pad(n), true)
+    };
+    let channels = 2 * used.len();
+    let mut block = vec![f64::NAN; (n + 2 * pad) * channels];
+    let mut vis = vec![0.0; used.len() * n];
+    let mut visible = vec![false; used.len()];
     let mut bridged: Option<(Vec<bool>, Resampler)> = None;
     let (mut x, mut y, mut raw) = (vec![0.0; m], vec![0.0; m], vec![0.0; m]);
     let (mut valid_x, mut valid_y) = (vec![false; m], vec![false; m]);
     let (mut rx, mut ry, mut grid) = (Vec::new(), Vec::new(), Vec::new());
-    let mut n = 0;
-    let mut gap: Vec<bool> = Vec::new();
-    for &i in &used {
+    let mut gap = vec![false; n];
+    for (u, &i) in used.iter().enumerate() {
         for (j, s) in within.iter().enumerate() {
             let found = s.pts.v[i] >= VIS_MISSING;
             x[j] = if found { s.pts.p[i].x } else { f64::NAN };
@@ -188,14 +195,10 @@ pub fn build_series(
         for (j, s) in within.iter().enumerate() {
             raw[j] = s.pts.v[i];
         }
-        let rv = if raw.iter().all(|v| v.is_finite()) {
-            whole.apply(&raw)
+        if raw.iter().all(|v| v.is_finite()) {
+            whole.apply_into(&raw, &mut grid);
         } else {
-            resample(&t, &raw, t0, t1, fs, f64::INFINITY)
-        };
-        n = rx.len();
-        if gap.is_empty() {
-            gap = vec![false; n];
+            grid = resample(&t, &raw, t0, t1, fs, f64::INFINITY);
         }
         if key.contains(&i) {
             for (g, v) in gap.iter_mut().zip(&rx) {
@@ -205,31 +208,38 @@ pub fn build_series(
         let missing = rx.iter().filter(|v| v.is_nan()).count();
         fill_nan(&mut rx);
         fill_nan(&mut ry);
-        let visible = missing < rx.len() && rx.iter().all(|v| v.is_finite());
-        if visible {
-            filtfilt2(&filt, &rx, &ry, &mut xs[i], &mut ys[i]);
-        } else {
-            xs[i] = vec![f64::NAN; n];
-            ys[i] = vec![f64::NAN; n];
+        visible[u] = missing < rx.len() && rx.iter().all(|v| v.is_finite());
+        if visible[u] {
+            pad_into(&rx, pad, &mut block, channels, 2 * u);
+            pad_into(&ry, pad, &mut block, channels, 2 * u + 1);
+            // A landmark never seen in the window has no visibility at all.
+            for (o, v) in vis[u * n..(u + 1) * n].iter_mut().zip(&grid) {
+                *o = if v.is_finite() { *v } else { 0.0 };
+            }
         }
-        // A landmark never seen in the window has no visibility at all.
-        vs[i] = rv
-            .into_iter()
-            .map(|v| if visible && v.is_finite() { v } else { 0.0 })
-            .collect();
+    }
+    if filter {
+        filtfilt_block(&rep_filter(fs), &mut block, channels);
     }
     let yaw_t: Vec<f64> = within.iter().map(|s| s.yaw).collect();
     let mut yaw = resample(&t, &yaw_t, t0, t1, fs, f64::INFINITY);
     fill_nan(&mut yaw);
     let mut sig = Vec::with_capacity(n);
     let mut pts = Points::default();
-    for k in 0..n {
-        for &i in &used {
-            pts.p[i] = V2::new(xs[i][k], ys[i][k]);
+    for &i in &used {
+        pts.p[i] = V2::new(f64::NAN, f64::NAN);
+    }
+    for (k, row) in block.chunks_exact(channels).skip(pad).take(n).enumerate() {
+        for (u, &i) in used.iter().enumerate() {
+            if !visible[u] {
+                continue;
+            }
+            let (px, py) = (row[2 * u], row[2 * u + 1]);
+            pts.p[i] = V2::new(px, py);
             // Interpolated across gaps: usable for the shape of the rep; the gap flags lower
             // the confidence of anything timed near them (§2 "Dropouts").
-            pts.v[i] = if xs[i][k].is_finite() {
-                vs[i][k].max(VIS_MISSING)
+            pts.v[i] = if px.is_finite() {
+                vis[u * n + k].max(VIS_MISSING)
             } else {
                 0.0
             };

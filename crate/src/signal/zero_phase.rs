@@ -45,6 +45,7 @@ pub fn rep_filter(fs: f64) -> Biquad {
 
 /// One biquad's state, started from the steady state for the first value (no start-up
 /// transient).
+#[derive(Clone, Copy)]
 struct Section {
     x1: f64,
     x2: f64,
@@ -62,7 +63,7 @@ impl Section {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn step(&mut self, f: &Biquad, xi: f64) -> f64 {
         let y =
             f.b[0] * xi + f.b[1] * self.x1 + f.b[2] * self.x2 - f.a[1] * self.y1 - f.a[2] * self.y2;
@@ -74,28 +75,46 @@ impl Section {
     }
 }
 
-/// `x` with odd reflection padding of `pad` samples at both ends, written into `ext`.
-fn pad_odd(x: &[f64], pad: usize, ext: &mut Vec<f64>) {
+/// How many samples [`filtfilt`] pads a series of `n` with at each end.
+pub fn filtfilt_pad(n: usize) -> usize {
+    15.min(n.saturating_sub(1))
+}
+
+/// Writes series `x` (`n` samples), padded by odd reflection of `pad` samples at both ends,
+/// into channel `c` of the time-major block `e` (`channels` values per time step).
+pub fn pad_into(x: &[f64], pad: usize, e: &mut [f64], channels: usize, c: usize) {
     let n = x.len();
-    ext.clear();
     for i in (1..=pad).rev() {
-        ext.push(2.0 * x[0] - x[i]);
+        e[(pad - i) * channels + c] = 2.0 * x[0] - x[i];
     }
-    ext.extend_from_slice(x);
+    for (k, v) in x.iter().enumerate() {
+        e[(pad + k) * channels + c] = *v;
+    }
     for i in 1..=pad {
-        ext.push(2.0 * x[n - 1] - x[n - 1 - i]);
+        e[(pad + n - 1 + i) * channels + c] = 2.0 * x[n - 1] - x[n - 1 - i];
     }
 }
 
-/// Runs the filter forwards, then backwards, over `e` in place.
-fn forward_backward(f: &Biquad, e: &mut [f64]) {
-    let mut s = Section::at(e[0]);
-    for v in e.iter_mut() {
-        *v = s.step(f, *v);
+/// [`filtfilt`]'s two passes over several padded series at once ([`pad_into`]), in place: the
+/// same arithmetic per series, the series' filters stepped side by side.
+pub fn filtfilt_block(f: &Biquad, e: &mut [f64], channels: usize) {
+    if channels == 0 || e.len() < channels {
+        return;
     }
-    let mut s = Section::at(e[e.len() - 1]);
-    for v in e.iter_mut().rev() {
-        *v = s.step(f, *v);
+    let mut st: Vec<Section> = e[..channels].iter().map(|&v| Section::at(v)).collect();
+    for row in e.chunks_exact_mut(channels) {
+        for (v, s) in row.iter_mut().zip(st.iter_mut()) {
+            *v = s.step(f, *v);
+        }
+    }
+    let last = e.len() / channels - 1;
+    for (s, &v) in st.iter_mut().zip(&e[last * channels..]) {
+        *s = Section::at(v);
+    }
+    for row in e.chunks_exact_mut(channels).rev() {
+        for (v, s) in row.iter_mut().zip(st.iter_mut()) {
+            *v = s.step(f, *v);
+        }
     }
 }
 
@@ -105,43 +124,13 @@ pub fn filtfilt(f: &Biquad, x: &[f64]) -> Vec<f64> {
     if n < 3 {
         return x.to_vec();
     }
-    let pad = 15.min(n - 1);
-    let mut ext = Vec::with_capacity(n + 2 * pad);
-    pad_odd(x, pad, &mut ext);
-    forward_backward(f, &mut ext);
-    ext.truncate(pad + n);
-    ext.drain(..pad);
-    ext
-}
-
-/// [`filtfilt`] of two series of the same length at once (a landmark's x and y), each into
-/// its `out`: the same arithmetic, the two filters' chains interleaved.
-pub fn filtfilt2(f: &Biquad, x: &[f64], y: &[f64], out_x: &mut Vec<f64>, out_y: &mut Vec<f64>) {
-    let n = x.len();
-    if n < 3 || y.len() != n {
-        *out_x = filtfilt(f, x);
-        *out_y = filtfilt(f, y);
-        return;
-    }
-    let pad = 15.min(n - 1);
-    pad_odd(x, pad, out_x);
-    pad_odd(y, pad, out_y);
-    let (ex, ey) = (&mut out_x[..], &mut out_y[..]);
-    let (mut sx, mut sy) = (Section::at(ex[0]), Section::at(ey[0]));
-    for (a, b) in ex.iter_mut().zip(ey.iter_mut()) {
-        *a = sx.step(f, *a);
-        *b = sy.step(f, *b);
-    }
-    let last = ex.len() - 1;
-    let (mut sx, mut sy) = (Section::at(ex[last]), Section::at(ey[last]));
-    for (a, b) in ex.iter_mut().zip(ey.iter_mut()).rev() {
-        *a = sx.step(f, *a);
-        *b = sy.step(f, *b);
-    }
-    for o in [out_x, out_y] {
-        o.truncate(pad + n);
-        o.drain(..pad);
-    }
+    let pad = filtfilt_pad(n);
+    let mut e = vec![0.0; n + 2 * pad];
+    pad_into(x, pad, &mut e, 1, 0);
+    filtfilt_block(f, &mut e, 1);
+    e.truncate(pad + n);
+    e.drain(..pad);
+    e
 }
 
 /// First derivative by the 7-point quadratic Savitzky–Golay kernel, `fs · Σ k·x[i+k] / 28`,
@@ -196,6 +185,15 @@ pub struct Resampler {
 }
 
 impl Resampler {
+    /// Grid points.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
     pub fn new(t: &[f64], valid: &[bool], t0: f64, t1: f64, fs: f64, max_gap_s: f64) -> Self {
         let n = (((t1 - t0) * fs).floor() as usize)
             .saturating_add(1)
