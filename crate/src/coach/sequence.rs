@@ -346,8 +346,10 @@ pub fn ascent(
         }
     }
     // Floor lifts: the hips' first visible work is to rise (knees and hips extending together).
-    if let Some(yf) = fit_minjerk(hip_y, ib, end, t0_min, t0_max, dmin, dmax)
-        .filter(|f| rise_timing && f.to - f.from >= 0.03)
+    if let Some(yf) = rise_timing
+        .then(|| fit_minjerk(hip_y, ib, end, t0_min, t0_max, dmin, dmax))
+        .flatten()
+        .filter(|f| f.to - f.from >= 0.03)
     {
         let t_rise = guided_onset(hip_y, &yf, fs);
         out.rise_lead_ms = Some((t_trunk - t_rise) * 1000.0 / fs);
