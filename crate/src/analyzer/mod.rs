@@ -5,7 +5,8 @@
 //! PoseFrame ─observe─▶ Points (isotropic px) + body frame (side, facing, scale, swap repair)
 //!           ─posture─▶ rep counter (shoulder drop) ─▶ Candidate reps
 //!           ─filter──▶ One Euro (live) ─▶ FrameSig ─▶ calibration, view, engine/crane meters
-//!           ─settle──▶ on lockout + 250 ms: zero-phase series, shape (which lift)
+//!           ─settle──▶ on lockout + 250 ms: zero-phase series, shape (which lift), the
+//!                      rep measured as that lift
 //!                      next frame: timing, judgement ─▶ the set (SetLog) ─▶ RepEvent
 //! ```
 //!
@@ -23,7 +24,9 @@ mod set;
 use crate::coach::drill::{DrillLive, DrillReport, DrillSession, Targets};
 use crate::coach::judge::PelvicLimit;
 use crate::coach::lift::{classify, Exercise, Guess, Lift};
-use crate::coach::measure::{build_series, measure, RepMeasure, RepSeries, Sample};
+use crate::coach::measure::{
+    build_series, measure, time_rep, RepMeasure, RepSeries, Sample, Timing,
+};
 use crate::coach::messages;
 use crate::motion::body::{BodyTracker, CalibrationSource, Standing};
 use crate::motion::posture::{Posture, PostureReader};
@@ -62,11 +65,10 @@ pub struct Settings {
 #[derive(Clone, Debug)]
 struct Staged {
     cand: Candidate,
-    /// None when the rep could not be measured (no body frame, too little data): it still
-    /// counts, judged `unclear`.
-    series: Option<RepSeries>,
-    standing: Standing,
-    swing: bool,
+    /// The rep measured (all but its timing) on its series, as the lift it looks like. None
+    /// when it could not be measured (no body frame, too little data): it still counts, judged
+    /// `unclear`.
+    measured: Option<(RepSeries, RepMeasure, Timing)>,
 }
 
 /// A counted rep as it arrives: its report entry, the spoken cue and the fatigue after it.
@@ -374,53 +376,51 @@ impl Analyzer {
         }
     }
 
-    /// First half of a rep's analysis: its zero-phase series and its shape (which lift).
+    /// First half of a rep's analysis: its zero-phase series, its shape (which lift) and its
+    /// measurement as that lift (a swing's bottom is found its own way).
     fn stage_rep(&mut self, c: Candidate, now: f64) -> Staged {
         let standing = self.body.standing;
-        let series = self.body.frame().and_then(|fr| {
+        let Some(series) = self.body.frame().and_then(|fr| {
             let samples: Vec<&Sample> = self.history.iter().collect();
             let to = (c.t_lockout + 0.6).min(now);
             build_series(&samples, c.t_start - 0.5, to, &fr)
-        });
-        let shape = series
-            .as_ref()
-            .and_then(|s| measure(s, &c, &standing, false, false));
+        }) else {
+            return Staged {
+                cand: c,
+                measured: None,
+            };
+        };
+        let shape = measure(&series, &c, &standing, false);
         let swing = match (Lift::forced(self.settings.exercise), &shape) {
             (Some(l), _) => l == Lift::Swing,
-            (None, Some(m)) => classify(&m.shape) == Guess::Lift(Lift::Swing),
+            (None, Some((m, _))) => classify(&m.shape) == Guess::Lift(Lift::Swing),
             (None, None) => false,
+        };
+        let measured = match shape {
+            Some(_) if swing => measure(&series, &c, &standing, true),
+            m => m,
         };
         Staged {
             cand: c,
-            series: shape.is_some().then_some(series).flatten(),
-            standing,
-            swing,
+            measured: measured.map(|(m, at)| (series, m, at)),
         }
     }
 
     /// Second half: the crane-versus-engine timing with the lift's own bottom rule, and the
     /// rep into the set (judged there).
     fn finish_rep(&mut self, st: Staged) {
-        let Staged {
-            cand,
-            series,
-            standing,
-            swing,
-        } = st;
-        let measured = series
-            .as_ref()
-            .and_then(|s| measure(s, &cand, &standing, swing, true).map(|m| (s, m)));
-        let m = match measured {
-            Some((series, m)) => {
+        let m = match st.measured {
+            Some((series, mut m, at)) => {
+                time_rep(&series, &mut m, at);
                 // No still calibration: this lockout stands in for standing (reported as such).
-                if cand.end == RepEnd::Lockout {
+                if st.cand.end == RepEnd::Lockout {
                     let lock_i = series.index(m.t_lockout);
                     let lock_to = series.index(m.t_lockout + 0.1);
                     self.body.learn_from_lockout(&series.sig[lock_i..=lock_to]);
                 }
                 m
             }
-            None => RepMeasure::unmeasured(&cand),
+            None => RepMeasure::unmeasured(&st.cand),
         };
         self.last_rep_t = m.t_lockout;
         let counts = self.set.add(m);
@@ -430,11 +430,12 @@ impl Analyzer {
     }
 
     /// The counted rep that arrived last: its report entry, the spoken cue and the fatigue
-    /// after it. Costs at most one rep's judgement (none for the rep that just arrived),
-    /// whatever the set's length.
-    pub fn latest_rep(&self) -> Option<RepEvent> {
-        let (k, r) = self.set.latest()?;
+    /// after it. Costs at most one rep's judgement (none for the rep that just arrived, asked
+    /// for the first time: the judgement made as it arrived is handed over), whatever the
+    /// set's length.
+    pub fn latest_rep(&mut self) -> Option<RepEvent> {
         let j = self.set.latest_judgement()?;
+        let (k, r) = self.set.latest()?;
         Some(RepEvent {
             report: report::rep_entry(k, r, j),
             cue: messages::spoken_cue(r.cue, r.verdict == Verdict::Engine),

@@ -199,12 +199,12 @@ impl SetLog {
         Some((self.counted.len() - 1, &self.reps[i]))
     }
 
-    /// The latest counted rep's whole judgement: kept from when it was judged if it is the rep
-    /// that arrived last, else judged again.
-    pub fn latest_judgement(&self) -> Option<Judgement> {
+    /// The latest counted rep's whole judgement: the one made as it arrived if it is the rep
+    /// that arrived last (handed over, once), else judged again.
+    pub fn latest_judgement(&mut self) -> Option<Judgement> {
         let i = *self.counted.last()?;
-        Some(match &self.last_judged {
-            Some((k, j)) if *k == i => j.clone(),
+        Some(match self.last_judged.take() {
+            Some((k, j)) if k == i => j,
             _ => self.by.judge(&self.reps[i].measure, self.reps[i].lift),
         })
     }

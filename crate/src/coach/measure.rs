@@ -390,12 +390,12 @@ fn finite_or(v: f64, d: f64) -> f64 {
     }
 }
 
-fn mean(x: &[f64]) -> f64 {
-    let v: Vec<f64> = x.iter().copied().filter(|v| v.is_finite()).collect();
-    if v.is_empty() {
-        f64::NAN
-    } else {
-        v.iter().sum::<f64>() / v.len() as f64
+/// The mean of `f` over the samples where it is finite (NaN if none is).
+fn mean_of(sig: &[FrameSig], f: impl Fn(&FrameSig) -> f64) -> f64 {
+    let finite = || sig.iter().map(&f).filter(|v| v.is_finite());
+    match finite().count() {
+        0 => f64::NAN,
+        k => finite().sum::<f64>() / k as f64,
     }
 }
 
@@ -415,15 +415,15 @@ fn min_in(x: &[f64]) -> f64 {
 
 /// Measures a rep found live as `cand` on its series. For a swing (`swing`), the bottom is
 /// the deepest hinge while the bell is back between the legs: the first rep's pickup from the
-/// floor in front is not its bottom, the hike is. Without `sequencing` only the events and the
-/// rep's shape are measured (enough to tell the lift), not the crane-versus-engine timing.
+/// floor in front is not its bottom, the hike is. Everything but the crane-versus-engine
+/// timing (`ascent`, `descent`: [`time_rep`] adds them) is measured: the events and the rep's
+/// shape tell the lift.
 pub fn measure(
     series: &RepSeries,
     cand: &Candidate,
     standing: &Standing,
     swing: bool,
-    sequencing: bool,
-) -> Option<RepMeasure> {
+) -> Option<(RepMeasure, Timing)> {
     let n = series.len();
     if n < 8 {
         return None;
@@ -433,6 +433,8 @@ pub fn measure(
     let hip: Vec<f64> = series.col(|s| s.hip - standing.hip);
     let trunk = series.col(|s| s.trunk);
     let hip_x = series.col(|s| s.hip_x);
+    let hip_y = series.col(|s| s.hip_y);
+    let shoulder_y = series.col(|s| s.shoulder_y);
     let is0 = series.index(cand.t_start);
     let il0 = series.index(cand.t_lockout).max(is0 + 1);
     // The events are found on the landmark hip angle where the camera shows it (a side or
@@ -448,19 +450,17 @@ pub fn measure(
     let yaw_med = median(&mut yaws).unwrap_or(0.0);
     let hip_span = max_in(&hip[is0..=il0.min(n - 1)]) - min_in(&hip[is0..=il0.min(n - 1)]);
     let by_angle = hip.iter().all(|v| v.is_finite()) && hip_span >= 20.0 && yaw_med <= 50.0;
+    let drop: Vec<f64>;
     let (ev, plateau_tol, top_tol) = if by_angle {
-        (hip.clone(), 8.0, 0.5)
+        (&hip, 8.0, 0.5)
     } else {
-        let sy = series.col(|s| s.shoulder_y);
-        let top = max_in(&sy);
+        let sy = &shoulder_y;
+        let top = max_in(sy);
         if !(top > 0.0) || sy.iter().any(|v| !v.is_finite()) {
             return None;
         }
-        (
-            sy.iter().map(|v| 100.0 * (1.0 - v / top)).collect(),
-            4.0,
-            0.25,
-        )
+        drop = sy.iter().map(|v| 100.0 * (1.0 - v / top)).collect();
+        (&drop, 4.0, 0.25)
     };
     // Bottom (§4.2): the deepest hip flexion of the final descent. Climb back from the lockout
     // up the ascent, then take the bottom plateau; its latest deepest sample is where the
@@ -491,11 +491,12 @@ pub fn measure(
     while k < il0 && ev[k + 1] >= ev[deepest] - plateau_tol && k - lo < secs(1.5) {
         k += 1;
     }
-    let behind: Vec<usize> = (is0..=il0).filter(|&i| bell_x[i] < 0.0).collect();
-    let (lo, k) = if swing && behind.len() >= 3 {
-        (behind[0], *behind.last().unwrap_or(&il0))
-    } else {
-        (lo, k)
+    let mut behind = (is0..=il0).filter(|&i| bell_x[i] < 0.0);
+    let (first_behind, last_behind) = (behind.next(), behind.next_back());
+    let three_behind = behind.next().is_some();
+    let (lo, k) = match (first_behind, last_behind) {
+        (Some(a), Some(b)) if swing && three_behind => (a, b),
+        _ => (lo, k),
     };
     let top = ev[lo..=k].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     let ib_plateau = (lo..=k)
@@ -503,14 +504,14 @@ pub fn measure(
         .find(|&i| ev[i] >= top - top_tol)
         .unwrap_or(lo);
     let ibf = argmax_refined(
-        &ev,
+        ev,
         ib_plateau.saturating_sub(1),
         (ib_plateau + 2).min(k + 1),
     )
     .unwrap_or(ib_plateau as f64);
     let ib = ibf.round() as usize;
     let depth = at(&hip, ibf);
-    let ev_depth = at(&ev, ibf);
+    let ev_depth = at(ev, ibf);
     // Descent onset: the last moment near the top before the bottom.
     let lo_from = is0.saturating_sub(secs(0.5));
     let top_min = min_in(&ev[lo_from..=ib]);
@@ -557,39 +558,21 @@ pub fn measure(
         .map(|lo| max_in(&bell_x[lo..=il]) - bell_x[lo])
         .filter(|v| v.is_finite());
 
-    let hip_y = series.col(|s| s.hip_y);
-    // Hip-drive timing from the near hip (§1.2: positions from the near chain only). The
-    // mid-hip would be steadier on the simulator, but on real side views BlazePose guesses the
-    // far hip, and its guess moves on its own clock.
-    let drive = hip_x.clone();
-    let ascent = if sequencing {
-        sequence::ascent(&trunk, &drive, &hip_y, ib, il, fs, !swing)
-    } else {
-        Ascent::default()
-    };
+    let hip_rise = sequence::hip_rise_index(&hip_y, &shoulder_y, ib, il);
 
-    let descent = if sequencing {
-        sequence::descent(&trunk, &drive, is, ib, fs)
-    } else {
-        Descent::default()
-    };
-    let hip_rise = sequence::hip_rise_index(
-        &series.col(|s| s.hip_y),
-        &series.col(|s| s.shoulder_y),
-        ib,
-        il,
-    );
-
-    let lock =
-        |f: fn(&FrameSig) -> f64| mean(&series.sig[il..=lock_to].iter().map(f).collect::<Vec<_>>());
+    let lock = |f: fn(&FrameSig) -> f64| mean_of(&series.sig[il..=lock_to], f);
     // Heel, toe and ankle rise from where they stood as the rep began (B). A real heel lift
     // rolls the foot over planted toes, the ankle rising with the heel; a heel the model guesses
     // behind a plate wanders on its own.
     let foot_to = (ib + secs(0.2)).min(n - 1);
     let rise_of = |f: fn(&FrameSig) -> f64| {
-        let c = series.col(f);
-        let base = c[is];
-        Some(max_in(&c[is..=foot_to]) - base).filter(|v| v.is_finite())
+        let c = &series.sig[is..=foot_to];
+        let top = c
+            .iter()
+            .map(f)
+            .filter(|v| v.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
+        Some(top - f(&c[0])).filter(|v| v.is_finite())
     };
     let heel_rise = rise_of(|s| s.heel_y);
     let toe_rise = rise_of(|s| s.toe_y);
@@ -603,9 +586,12 @@ pub fn measure(
     let elbow_upswing = median(&mut elbows);
     let hip_v = derivative(&hip, fs);
     let hx_v = derivative(&hip_x, fs);
-    let peak_hip_ext_vel = max_in(&hip_v[ib..=il].iter().map(|v| -v).collect::<Vec<_>>());
+    let peak_hip_ext_vel = hip_v[ib..=il]
+        .iter()
+        .map(|v| -v)
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
     let peak_hip_drive = max_in(&hx_v[ib..=il]);
-    let shoulder_y = series.col(|s| s.shoulder_y);
     let (output, output_is_apex) = match top {
         Some(k) if series.sig[k].arm > 40.0 => (Some(bell_y[k] - shoulder_y[k]), true),
         _ => (
@@ -613,15 +599,14 @@ pub fn measure(
             false,
         ),
     };
-    let yaw_slice: Vec<f64> = series.yaw[is..=il]
+    let mut s: Vec<f64> = series.yaw[is..=il]
         .iter()
         .copied()
         .filter(|v| v.is_finite())
         .collect();
-    let (yaw, yaw_change) = if yaw_slice.is_empty() {
+    let (yaw, yaw_change) = if s.is_empty() {
         (None, None)
     } else {
-        let mut s = yaw_slice.clone();
         s.sort_by(|a, b| a.total_cmp(b));
         let q = |p: f64| s[((s.len() - 1) as f64 * p).round() as usize];
         (Some(q(0.5)), Some(q(0.9) - q(0.1)))
@@ -636,15 +621,16 @@ pub fn measure(
     // A rigid segment keeps its length: where the trunk chord, thigh or shank strays more than
     // a fifth from its median over the rep, the model is guessing one of its ends (§2).
     let steady = |f: fn(&FrameSig) -> f64| -> Vec<bool> {
-        let c = series.col(f);
-        let mut v: Vec<f64> = c[is.min(n - 1)..=lock_to.min(n - 1)]
+        let mut v: Vec<f64> = series.sig[is.min(n - 1)..=lock_to.min(n - 1)]
             .iter()
-            .copied()
+            .map(f)
             .filter(|x| x.is_finite())
             .collect();
         let med = median(&mut v).unwrap_or(f64::NAN);
-        c.iter()
-            .map(|x| med > 0.0 && (x / med - 1.0).abs() <= 0.3)
+        series
+            .sig
+            .iter()
+            .map(|s| med > 0.0 && (f(s) / med - 1.0).abs() <= 0.3)
             .collect()
     };
     let (trunk_ok, thigh_ok, shank_ok) = (
@@ -688,12 +674,10 @@ pub fn measure(
         head_lock: ear_seen(il, lock_to),
     };
     // Floor lifts: the pull starts where the hips are lowest before the lockout.
-    let hip_y = series.col(|s| s.hip_y);
     let pull = (is..=ib.max(is))
         .filter(|&k| hip_y[k].is_finite() && trunk_ok[k])
         .min_by(|&a, &b| hip_y[a].total_cmp(&hip_y[b]));
-    let pull_hip_rise =
-        pull.and_then(|p| sequence::hip_rise_index(&hip_y, &series.col(|s| s.shoulder_y), p, il));
+    let pull_hip_rise = pull.and_then(|p| sequence::hip_rise_index(&hip_y, &shoulder_y, p, il));
     let pull_trunk_gain = pull
         .map(|p| max_in(&trunk[p..=il.max(p)]) - trunk[p])
         .filter(|v| v.is_finite());
@@ -722,7 +706,13 @@ pub fn measure(
         free_foot: s_b.free_foot_y,
     };
     let t_lockout = series.time(il as f64);
-    Some(RepMeasure {
+    let timing = Timing {
+        start: is,
+        bottom: ib,
+        lockout: il,
+        swing,
+    };
+    let m = RepMeasure {
         t_start: series.time(is as f64),
         t_bottom: series.time(ibf),
         t_trunk_max: argmax_refined(&trunk, ib.saturating_sub(secs(0.3)).max(is), il.max(is + 1))
@@ -741,8 +731,8 @@ pub fn measure(
         hinge_index: hinge_index(trunk_change_bottom, knee_change_bottom),
         hip_drop_bottom: s_b.hip_y - standing.hip_y,
         hip_flexion_bottom: hip[ib],
-        ascent,
-        descent,
+        ascent: Ascent::default(),
+        descent: Descent::default(),
         hip_rise,
         trunk_gain_after_bottom: finite_or(trunk_gain_after_bottom, 0.0),
         first_pull,
@@ -765,12 +755,7 @@ pub fn measure(
         shape,
         yaw,
         yaw_change,
-        quality: mean(
-            &series.sig[is..=il]
-                .iter()
-                .map(|s| s.quality)
-                .collect::<Vec<_>>(),
-        ),
+        quality: mean_of(&series.sig[is..=il], |s| s.quality),
         gap_critical: crit(ib, 0.3, 0.3) || crit(il, 0.2, 0.2),
         seen,
         pull_hip_rise,
@@ -782,5 +767,29 @@ pub fn measure(
         end: cand.end,
         standing_known: standing.source != CalibrationSource::Provisional,
         from_unseen_start: cand.from_unseen_start,
-    })
+    };
+    Some((m, timing))
+}
+
+/// Where a measured rep's crane-versus-engine timing is read: its start, bottom and lockout
+/// samples, and whether it was measured as a swing.
+#[derive(Clone, Copy, Debug)]
+pub struct Timing {
+    start: usize,
+    bottom: usize,
+    lockout: usize,
+    swing: bool,
+}
+
+/// The crane-versus-engine timing (§5) of a rep [`measure`]d on `series`, into its measure.
+pub fn time_rep(series: &RepSeries, m: &mut RepMeasure, at: Timing) {
+    let trunk = series.col(|s| s.trunk);
+    let hip_y = series.col(|s| s.hip_y);
+    // Hip-drive timing from the near hip (§1.2: positions from the near chain only). The
+    // mid-hip would be steadier on the simulator, but on real side views BlazePose guesses the
+    // far hip, and its guess moves on its own clock.
+    let drive = series.col(|s| s.hip_x);
+    let (is, ib, il, fs) = (at.start, at.bottom, at.lockout, series.fs);
+    m.ascent = sequence::ascent(&trunk, &drive, &hip_y, ib, il, fs, !at.swing);
+    m.descent = sequence::descent(&trunk, &drive, is, ib, fs);
 }

@@ -94,8 +94,9 @@ pub fn median(v: &mut [f64]) -> Option<f64> {
 #[derive(Clone, Debug)]
 pub struct RollingMedian {
     cap: usize,
-    /// In arrival order.
-    window: VecDeque<f64>,
+    /// The window in arrival order, a ring once full (`oldest` is next to go).
+    window: Vec<f64>,
+    oldest: usize,
     /// The same values, ascending (total order).
     sorted: Vec<f64>,
 }
@@ -103,24 +104,38 @@ pub struct RollingMedian {
 impl RollingMedian {
     pub fn new(cap: usize) -> Self {
         RollingMedian {
-            cap,
-            window: VecDeque::with_capacity(cap),
+            cap: cap.max(1),
+            window: Vec::with_capacity(cap),
+            oldest: 0,
             sorted: Vec::with_capacity(cap),
         }
     }
 
     /// Adds a value, dropping the oldest once `cap` are kept.
     pub fn push(&mut self, v: f64) {
-        if self.window.len() >= self.cap {
-            if let Some(old) = self.window.pop_front() {
-                // Values equal in the total order are the same bits: any of them will do.
-                let i = self.sorted.partition_point(|x| x.total_cmp(&old).is_lt());
-                self.sorted.remove(i);
-            }
+        let s = &mut self.sorted;
+        // The new value takes the oldest's place (or a new one at the end), then moves to its
+        // rank. Values equal in the total order are the same bits: any of them will do.
+        let mut i = if self.window.len() < self.cap {
+            self.window.push(v);
+            s.push(v);
+            s.len() - 1
+        } else {
+            let old = std::mem::replace(&mut self.window[self.oldest], v);
+            self.oldest = (self.oldest + 1) % self.cap;
+            s.iter()
+                .position(|x| x.to_bits() == old.to_bits())
+                .unwrap_or(0)
+        };
+        while i > 0 && s[i - 1].total_cmp(&v).is_gt() {
+            s[i] = s[i - 1];
+            i -= 1;
         }
-        self.window.push_back(v);
-        let i = self.sorted.partition_point(|x| x.total_cmp(&v).is_le());
-        self.sorted.insert(i, v);
+        while i + 1 < s.len() && s[i + 1].total_cmp(&v).is_lt() {
+            s[i] = s[i + 1];
+            i += 1;
+        }
+        s[i] = v;
     }
 
     pub fn median(&self) -> Option<f64> {
@@ -143,6 +158,7 @@ impl RollingMedian {
     pub fn clear(&mut self) {
         self.window.clear();
         self.sorted.clear();
+        self.oldest = 0;
     }
 }
 

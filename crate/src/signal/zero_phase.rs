@@ -84,36 +84,36 @@ pub fn filtfilt_pad(n: usize) -> usize {
 /// into channel `c` of the time-major block `e` (`channels` values per time step).
 pub fn pad_into(x: &[f64], pad: usize, e: &mut [f64], channels: usize, c: usize) {
     let n = x.len();
-    for i in (1..=pad).rev() {
-        e[(pad - i) * channels + c] = 2.0 * x[0] - x[i];
-    }
-    for (k, v) in x.iter().enumerate() {
-        e[(pad + k) * channels + c] = *v;
-    }
-    for i in 1..=pad {
-        e[(pad + n - 1 + i) * channels + c] = 2.0 * x[n - 1] - x[n - 1 - i];
+    for j in 0..n + 2 * pad {
+        e[j * channels + c] = if j < pad {
+            2.0 * x[0] - x[pad - j]
+        } else if j < pad + n {
+            x[j - pad]
+        } else {
+            2.0 * x[n - 1] - x[2 * (n - 1) + pad - j]
+        };
     }
 }
 
 /// [`filtfilt`]'s two passes over several padded series at once ([`pad_into`]), in place: the
 /// same arithmetic per series, the series' filters stepped side by side.
 pub fn filtfilt_block(f: &Biquad, e: &mut [f64], channels: usize) {
-    if channels == 0 || e.len() < channels {
-        return;
-    }
-    let mut st: Vec<Section> = e[..channels].iter().map(|&v| Section::at(v)).collect();
-    for row in e.chunks_exact_mut(channels) {
-        for (v, s) in row.iter_mut().zip(st.iter_mut()) {
-            *v = s.step(f, *v);
-        }
-    }
-    let last = e.len() / channels - 1;
-    for (s, &v) in st.iter_mut().zip(&e[last * channels..]) {
-        *s = Section::at(v);
-    }
-    for row in e.chunks_exact_mut(channels).rev() {
-        for (v, s) in row.iter_mut().zip(st.iter_mut()) {
-            *v = s.step(f, *v);
+    let steps = e.len() / channels.max(1);
+    for pass in 0..2 {
+        // Forwards, then backwards.
+        let row = |k: usize| {
+            let t = if pass == 0 { k } else { steps - 1 - k };
+            t * channels..(t + 1) * channels
+        };
+        let mut st: Vec<Section> = Vec::with_capacity(channels);
+        for k in 0..steps {
+            let r = &mut e[row(k)];
+            if k == 0 {
+                st.extend(r.iter().map(|&v| Section::at(v)));
+            }
+            for (v, s) in r.iter_mut().zip(st.iter_mut()) {
+                *v = s.step(f, *v);
+            }
         }
     }
 }
@@ -251,11 +251,13 @@ impl Resampler {
     /// [`Resampler::apply`] into `out`.
     pub fn apply_into(&self, y: &[f64], out: &mut Vec<f64>) {
         out.clear();
-        out.extend(self.steps.iter().map(|s| match *s {
-            Step::Missing => f64::NAN,
-            Step::Hold(a) => y[a],
-            Step::Lerp(a, b, w) => y[a] + w * (y[b] - y[a]),
-        }));
+        for s in &self.steps {
+            out.push(match *s {
+                Step::Missing => f64::NAN,
+                Step::Hold(a) => y[a],
+                Step::Lerp(a, b, w) => y[a] + w * (y[b] - y[a]),
+            });
+        }
     }
 }
 
