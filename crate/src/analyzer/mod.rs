@@ -25,7 +25,7 @@ use crate::coach::drill::{DrillLive, DrillReport, DrillSession, Targets};
 use crate::coach::judge::PelvicLimit;
 use crate::coach::lift::{classify, Exercise, Guess, Lift};
 use crate::coach::measure::{
-    build_series, measure, time_rep, RepMeasure, RepSeries, Sample, Timing,
+    build_series, measure, rep_shape, time_rep, RepMeasure, RepSeries, Sample, Timing,
 };
 use crate::coach::messages;
 use crate::motion::body::{BodyTracker, CalibrationSource, Standing};
@@ -390,16 +390,13 @@ impl Analyzer {
                 measured: None,
             };
         };
-        let shape = measure(&series, &c, &standing, false);
+        let shape = rep_shape(&series, &c, &standing);
         let swing = match (Lift::forced(self.settings.exercise), &shape) {
             (Some(l), _) => l == Lift::Swing,
-            (None, Some((m, _))) => classify(&m.shape) == Guess::Lift(Lift::Swing),
+            (None, Some(shape)) => classify(shape) == Guess::Lift(Lift::Swing),
             (None, None) => false,
         };
-        let measured = match shape {
-            Some(_) if swing => measure(&series, &c, &standing, true),
-            m => m,
-        };
+        let measured = shape.and_then(|_| measure(&series, &c, &standing, swing));
         Staged {
             cand: c,
             measured: measured.map(|(m, at)| (series, m, at)),

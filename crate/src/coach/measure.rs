@@ -413,16 +413,33 @@ fn min_in(x: &[f64]) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// The shape of a rep found live as `cand` on its series (what tells the lift), from its
+/// events found as no particular lift: the first, cheap part of [`measure`]. None where
+/// [`measure`] finds no rep either.
+pub fn rep_shape(series: &RepSeries, cand: &Candidate, standing: &Standing) -> Option<Shape> {
+    measure_as(series, cand, standing, false, false).map(|(m, _)| m.shape)
+}
+
 /// Measures a rep found live as `cand` on its series. For a swing (`swing`), the bottom is
 /// the deepest hinge while the bell is back between the legs: the first rep's pickup from the
 /// floor in front is not its bottom, the hike is. Everything but the crane-versus-engine
-/// timing (`ascent`, `descent`: [`time_rep`] adds them) is measured: the events and the rep's
-/// shape tell the lift.
+/// timing (`ascent`, `descent`: [`time_rep`] adds them) is measured.
 pub fn measure(
     series: &RepSeries,
     cand: &Candidate,
     standing: &Standing,
     swing: bool,
+) -> Option<(RepMeasure, Timing)> {
+    measure_as(series, cand, standing, swing, true)
+}
+
+/// [`measure`], or only the events and the shape (`full` false: the rest left default).
+fn measure_as(
+    series: &RepSeries,
+    cand: &Candidate,
+    standing: &Standing,
+    swing: bool,
+    full: bool,
 ) -> Option<(RepMeasure, Timing)> {
     let n = series.len();
     if n < 8 {
@@ -541,6 +558,35 @@ pub fn measure(
     let s_l = &series.sig[il];
     let knee_change_bottom = s_b.knee - standing.knee;
     let trunk_change_bottom = s_b.trunk - standing.trunk;
+    let top_k = top.unwrap_or(il);
+    let shape = Shape {
+        bell_y_bottom: bell_y[ib],
+        bell_x_bottom: bell_x[ib],
+        knee_y_bottom: knee_y[ib],
+        hip_y_bottom: s_b.hip_y,
+        bell_y_top: bell_y[top_k],
+        arm_top: series.sig[top_k].arm,
+        elbow_top: series.sig[top_k].elbow,
+        hip_y_top: s_l.hip_y,
+        shoulder_y_top: s_l.shoulder_y,
+        knee_bottom: knee_change_bottom,
+        trunk_bottom: trunk_change_bottom,
+        feet_apart: s_b.feet_apart,
+        free_foot: s_b.free_foot_y,
+    };
+    let timing = Timing {
+        start: is,
+        bottom: ib,
+        lockout: il,
+        swing,
+    };
+    if !full {
+        let m = RepMeasure {
+            shape,
+            ..RepMeasure::default()
+        };
+        return Some((m, timing));
+    }
 
     // Floor lifts: liftoff (the bell starts rising) and knee pass (§4.4).
     let bell_v = derivative(&bell_y, fs);
@@ -616,7 +662,6 @@ pub fn measure(
             .iter()
             .any(|g| *g)
     };
-    let top_k = top.unwrap_or(il);
     let fr = series.frame;
     // A rigid segment keeps its length: where the trunk chord, thigh or shank strays more than
     // a fifth from its median over the rep, the model is guessing one of its ends (§2).
@@ -690,28 +735,7 @@ pub fn measure(
     let wrist_over_hip_lock =
         Some(lock(|s| s.bell_y) - lock(|s| s.hip_y)).filter(|v| v.is_finite());
     let elbow_lock = Some(lock(|s| s.elbow)).filter(|v| v.is_finite());
-    let shape = Shape {
-        bell_y_bottom: bell_y[ib],
-        bell_x_bottom: bell_x[ib],
-        knee_y_bottom: knee_y[ib],
-        hip_y_bottom: s_b.hip_y,
-        bell_y_top: bell_y[top_k],
-        arm_top: series.sig[top_k].arm,
-        elbow_top: series.sig[top_k].elbow,
-        hip_y_top: s_l.hip_y,
-        shoulder_y_top: s_l.shoulder_y,
-        knee_bottom: knee_change_bottom,
-        trunk_bottom: trunk_change_bottom,
-        feet_apart: s_b.feet_apart,
-        free_foot: s_b.free_foot_y,
-    };
     let t_lockout = series.time(il as f64);
-    let timing = Timing {
-        start: is,
-        bottom: ib,
-        lockout: il,
-        swing,
-    };
     let m = RepMeasure {
         t_start: series.time(is as f64),
         t_bottom: series.time(ibf),
