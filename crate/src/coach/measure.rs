@@ -98,16 +98,32 @@ fn drop_jumps(x: &mut [f64], y: &mut [f64], limit: f64) {
     }
 }
 
-/// Grid rate for the per-rep path: 60 Hz for fast cameras, else 30 Hz (§1.1).
+/// Grid rate for the per-rep path: 60 Hz for fast cameras, else 30 Hz (§1.1): whether the
+/// median frame interval is under 1/45 s, told by counting the intervals below it (the two
+/// middle ones are looked at only when they straddle it).
 pub fn grid_rate(samples: &[&Sample]) -> f64 {
-    let mut dts: Vec<f64> = samples
-        .windows(2)
-        .map(|w| w[1].t - w[0].t)
-        .filter(|d| *d > 0.0)
-        .collect();
-    match median(&mut dts) {
-        Some(dt) if dt < 1.0 / 45.0 => 60.0,
-        _ => 30.0,
+    const FAST: f64 = 1.0 / 45.0;
+    let dts = || {
+        samples
+            .windows(2)
+            .map(|w| w[1].t - w[0].t)
+            .filter(|d| *d > 0.0)
+    };
+    let (n, below) = dts().fold((0, 0), |(n, b), d| (n + 1, b + usize::from(d < FAST)));
+    // The median is the middle interval, or the mean of the two middle ones (n even).
+    let fast = if n == 0 {
+        false
+    } else if n % 2 == 1 || below != n / 2 {
+        below > n / 2
+    } else {
+        let lo = dts().filter(|d| *d < FAST).fold(f64::NEG_INFINITY, f64::max);
+        let hi = dts().filter(|d| *d >= FAST).fold(f64::INFINITY, f64::min);
+        0.5 * (lo + hi) < FAST
+    };
+    if fast {
+        60.0
+    } else {
+        30.0
     }
 }
 
