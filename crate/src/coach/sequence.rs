@@ -82,11 +82,6 @@ pub struct MinJerkFit {
 /// duration: 30τ²(1−τ)² = 0.15 · 1.875.
 pub const MINJERK_ONSET_TAU: f64 = 0.108_625;
 
-fn minjerk(tau: f64) -> f64 {
-    let t = tau.clamp(0.0, 1.0);
-    t * t * t * (10.0 + t * (-15.0 + 6.0 * t))
-}
-
 impl MinJerkFit {
     /// The §5.2 onset (15 % of peak velocity) of the fitted movement, in fractional samples.
     pub fn onset(&self) -> f64 {
@@ -125,11 +120,13 @@ impl<'a> FitWindow<'a> {
     }
 
     /// Least squares of the profile `(t0, dur)` on the window's samples: (offset, amplitude,
-    /// RMS residual). Samples at or before `t0` have s = 0 and add nothing; once τ reaches 1
-    /// (it only grows along the window) s = 1 for the rest. The sums run in sample order, as a
-    /// plain loop over every sample would.
-    fn fit_at(&self, t0: f64, dur: f64) -> Option<(f64, f64, f64)> {
+    /// RMS residual, residual sum of squares). Samples at or before `t0` have s = 0 and add
+    /// nothing; once τ reaches 1 (it only grows along the window) s = 1 for the rest. The sums
+    /// run in sample order, as a plain loop over every sample would. None also for a fit whose
+    /// residual is no smaller than `beat`'s (its RMS could not be smaller either).
+    fn fit_at(&self, t0: f64, dur: f64, beat: Option<f64>) -> Option<(f64, f64, f64, f64)> {
         let (i0, stride) = (self.i0, self.stride);
+        let x = &self.x[..=self.i1];
         let (mut ss, mut sss, mut ssx) = (0.0, 0.0, 0.0);
         // The first sample after t0 (a guess a sample early, then checked exactly).
         let guess = if t0 > i0 as f64 {
@@ -138,25 +135,25 @@ impl<'a> FitWindow<'a> {
             0
         };
         let mut i = i0 + guess.div_ceil(stride) * stride;
-        while i <= self.i1 && i as f64 <= t0 {
+        while i < x.len() && i as f64 <= t0 {
             i += stride;
         }
-        while i <= self.i1 {
+        while i < x.len() {
             let tau = (i as f64 - t0) / dur;
             if tau >= 1.0 {
                 break;
             }
-            let s = minjerk(tau);
+            // s(τ) = 10τ³ − 15τ⁴ + 6τ⁵ (0 < τ < 1).
+            let s = tau * tau * tau * (10.0 + tau * (-15.0 + 6.0 * tau));
             ss += s;
             sss += s * s;
-            ssx += s * self.x[i];
+            ssx += s * x[i];
             i += stride;
         }
-        while i <= self.i1 {
+        for &v in x.get(i..).unwrap_or_default().iter().step_by(stride) {
             ss += 1.0;
             sss += 1.0;
-            ssx += self.x[i];
-            i += stride;
+            ssx += v;
         }
         let (n, sx) = (self.n, self.sx);
         let var = sss - ss * ss / n;
@@ -166,7 +163,10 @@ impl<'a> FitWindow<'a> {
         let c = (ssx - ss * sx / n) / var;
         let a = (sx - c * ss) / n;
         let sse = (self.sxx - a * sx - c * ssx).max(0.0);
-        Some((a, c, (sse / n).sqrt()))
+        if beat.is_some_and(|b| sse >= b) {
+            return None;
+        }
+        Some((a, c, (sse / n).sqrt(), sse))
     }
 }
 
@@ -187,11 +187,12 @@ pub fn fit_minjerk(
     if i1 >= x.len() || i1 < i0 + 4 || x[i0..=i1].iter().any(|v| !v.is_finite()) {
         return None;
     }
-    type Best = Option<(f64, f64, f64, f64, f64)>;
+    // (t0, dur, offset, amplitude, rms, residual sum of squares)
+    type Best = Option<(f64, f64, f64, f64, f64, f64)>;
     let consider = |best: &mut Best, w: &FitWindow, t0: f64, d: f64| {
-        if let Some((a, c, rms)) = w.fit_at(t0, d) {
+        if let Some((a, c, rms, sse)) = w.fit_at(t0, d, best.map(|b| b.5)) {
             if best.is_none_or(|b| rms < b.4) {
-                *best = Some((t0, d, a, c, rms));
+                *best = Some((t0, d, a, c, rms, sse));
             }
         }
     };
@@ -228,7 +229,7 @@ pub fn fit_minjerk(
             consider(&mut best, &fine_w, bt + i as f64 * t_step / 4.0, d);
         }
     }
-    let (t0, dur, a, c, rms) = best?;
+    let (t0, dur, a, c, rms, _) = best?;
     Some(MinJerkFit {
         t0,
         dur,
