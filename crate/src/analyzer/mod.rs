@@ -381,9 +381,13 @@ impl Analyzer {
     fn stage_rep(&mut self, c: Candidate, now: f64) -> Staged {
         let standing = self.body.standing;
         let Some(series) = self.body.frame().and_then(|fr| {
-            let samples: Vec<&Sample> = self.history.iter().collect();
-            let to = (c.t_lockout + 0.6).min(now);
-            build_series(&samples, c.t_start - 0.5, to, &fr)
+            let (from, to) = (c.t_start - 0.5, (c.t_lockout + 0.6).min(now));
+            // The history is in time order: only the stretch the series reads.
+            let h = &self.history;
+            let first = h.partition_point(|s| s.t < from - 0.2);
+            let end = h.partition_point(|s| s.t <= to + 0.2).max(first);
+            let samples: Vec<&Sample> = h.range(first..end).collect();
+            build_series(&samples, from, to, &fr)
         }) else {
             return Staged {
                 cand: c,

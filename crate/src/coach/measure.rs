@@ -70,19 +70,21 @@ fn drop_jumps(x: &mut [f64], y: &mut [f64], limit: f64) {
     }
     // |p_a − p_b| against the limit. The distance lies between the larger of |dx|, |dy| and
     // their sum: only a distance near the limit needs its square root.
-    let dist = |x: &[f64], y: &[f64], a: usize, b: usize| -> std::cmp::Ordering {
+    #[inline(always)]
+    fn dist(x: &[f64], y: &[f64], a: usize, b: usize, limit: f64) -> std::cmp::Ordering {
         use std::cmp::Ordering::*;
         let (dx, dy) = (x[a] - x[b], y[a] - y[b]);
-        let sum = dx.abs() + dy.abs();
+        let (ax, ay) = (dx.abs(), dy.abs());
+        let sum = ax + ay;
         if sum.is_finite() && sum <= 0.5 * limit {
             Less
-        } else if sum.is_finite() && dx.abs().max(dy.abs()) > 2.0 * limit {
+        } else if sum.is_finite() && (ax > 2.0 * limit || ay > 2.0 * limit) {
             Greater
         } else {
             // NaN (a missing point) compares neither way.
             dx.hypot(dy).partial_cmp(&limit).unwrap_or(Equal)
         }
-    };
+    }
     let mut bad = vec![false; n];
     for (k, glitch) in bad.iter_mut().enumerate() {
         let (a, b) = match k {
@@ -90,7 +92,9 @@ fn drop_jumps(x: &mut [f64], y: &mut [f64], limit: f64) {
             k if k == n - 1 => (n - 2, n - 3),
             k => (k - 1, k + 1),
         };
-        *glitch = dist(x, y, k, a).is_gt() && dist(x, y, k, b).is_gt() && dist(x, y, a, b).is_lt();
+        *glitch = dist(x, y, k, a, limit).is_gt()
+            && dist(x, y, k, b, limit).is_gt()
+            && dist(x, y, a, b, limit).is_lt();
     }
     for k in (0..n).filter(|&k| bad[k]) {
         x[k] = f64::NAN;
@@ -116,7 +120,9 @@ pub fn grid_rate(samples: &[&Sample]) -> f64 {
     } else if n % 2 == 1 || below != n / 2 {
         below > n / 2
     } else {
-        let lo = dts().filter(|d| *d < FAST).fold(f64::NEG_INFINITY, f64::max);
+        let lo = dts()
+            .filter(|d| *d < FAST)
+            .fold(f64::NEG_INFINITY, f64::max);
         let hi = dts().filter(|d| *d >= FAST).fold(f64::INFINITY, f64::min);
         0.5 * (lo + hi) < FAST
     };
@@ -176,45 +182,49 @@ pub fn build_series(
     let mut block = vec![f64::NAN; (n + 2 * pad) * channels];
     let mut vis = vec![0.0; used.len() * n];
     let mut visible = vec![false; used.len()];
-    let mut bridged: Option<(Vec<bool>, Resampler)> = None;
-    let (mut x, mut y, mut raw) = (vec![0.0; m], vec![0.0; m], vec![0.0; m]);
+    // The positions' plans, by the samples they were made for (most landmarks share one).
+    let mut plans: Vec<(Vec<bool>, Resampler)> = Vec::new();
+    let (mut x, mut y, mut raw, mut vr) = (vec![0.0; m], vec![0.0; m], vec![0.0; m], vec![0.0; m]);
     let (mut valid_x, mut valid_y) = (vec![false; m], vec![false; m]);
-    let (mut rx, mut ry, mut grid) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut rx, mut ry, mut grid, mut gv) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut gap = vec![false; n];
     for (u, &i) in used.iter().enumerate() {
+        let mut vis_finite = true;
         for (j, s) in within.iter().enumerate() {
-            let found = s.pts.v[i] >= VIS_MISSING;
-            x[j] = if found { s.pts.p[i].x } else { f64::NAN };
-            y[j] = if found { s.pts.p[i].y } else { f64::NAN };
-            raw[j] = f64::from(u8::from(s.pts.v[i] >= VIS_USE && s.inside & (1 << i) != 0));
+            let (p, v) = (s.pts.p[i], s.pts.v[i]);
+            let found = v >= VIS_MISSING;
+            x[j] = if found { p.x } else { f64::NAN };
+            y[j] = if found { p.y } else { f64::NAN };
+            raw[j] = f64::from(u8::from(v >= VIS_USE && s.inside & (1 << i) != 0));
+            vr[j] = v;
+            vis_finite &= v.is_finite();
         }
-        whole.apply_into(&raw, &mut grid);
+        if vis_finite {
+            whole.apply2(&raw, &vr, &mut grid, &mut gv);
+        } else {
+            whole.apply_into(&raw, &mut grid);
+            gv = resample(&t, &vr, t0, t1, fs, f64::INFINITY);
+        }
         seen[i] = grid.iter().map(|v| *v >= 0.5).collect();
         drop_jumps(&mut x, &mut y, 0.08 * frame.b);
         for j in 0..m {
             valid_x[j] = x[j].is_finite();
             valid_y[j] = y[j].is_finite();
         }
-        if bridged.as_ref().is_some_and(|(v, _)| *v != valid_x) {
-            bridged = None;
-        }
-        let (_, plan) = bridged.get_or_insert_with(|| {
-            let plan = Resampler::new(&t, &valid_x, t0, t1, fs, MAX_BRIDGED_GAP_S);
-            (valid_x.clone(), plan)
-        });
-        plan.apply_into(&x, &mut rx);
+        let k = match plans.iter().position(|(v, _)| *v == valid_x) {
+            Some(k) => k,
+            None => {
+                let plan = Resampler::new(&t, &valid_x, t0, t1, fs, MAX_BRIDGED_GAP_S);
+                plans.push((valid_x.clone(), plan));
+                plans.len() - 1
+            }
+        };
+        let plan = &plans[k].1;
         if valid_y == valid_x {
-            plan.apply_into(&y, &mut ry);
+            plan.apply2(&x, &y, &mut rx, &mut ry);
         } else {
+            plan.apply_into(&x, &mut rx);
             Resampler::new(&t, &valid_y, t0, t1, fs, MAX_BRIDGED_GAP_S).apply_into(&y, &mut ry);
-        }
-        for (j, s) in within.iter().enumerate() {
-            raw[j] = s.pts.v[i];
-        }
-        if raw.iter().all(|v| v.is_finite()) {
-            whole.apply_into(&raw, &mut grid);
-        } else {
-            grid = resample(&t, &raw, t0, t1, fs, f64::INFINITY);
         }
         if key.contains(&i) {
             for (g, v) in gap.iter_mut().zip(&rx) {
@@ -229,7 +239,7 @@ pub fn build_series(
             pad_into(&rx, pad, &mut block, channels, 2 * u);
             pad_into(&ry, pad, &mut block, channels, 2 * u + 1);
             // A landmark never seen in the window has no visibility at all.
-            for (o, v) in vis[u * n..(u + 1) * n].iter_mut().zip(&grid) {
+            for (o, v) in vis[u * n..(u + 1) * n].iter_mut().zip(&gv) {
                 *o = if v.is_finite() { *v } else { 0.0 };
             }
         }
@@ -254,10 +264,14 @@ pub fn build_series(
             pts.p[i] = V2::new(px, py);
             // Interpolated across gaps: usable for the shape of the rep; the gap flags lower
             // the confidence of anything timed near them (§2 "Dropouts").
-            pts.v[i] = if px.is_finite() {
-                vis[u * n + k].max(VIS_MISSING)
-            } else {
+            // (max(v, VIS_MISSING), v finite.)
+            let v = vis[u * n + k];
+            pts.v[i] = if !px.is_finite() {
                 0.0
+            } else if v > VIS_MISSING {
+                v
+            } else {
+                VIS_MISSING
             };
         }
         sig.push(FrameSig::compute(&pts, frame));

@@ -176,6 +176,17 @@ enum Step {
     Lerp(usize, usize, f64),
 }
 
+impl Step {
+    #[inline(always)]
+    fn at(self, y: &[f64]) -> f64 {
+        match self {
+            Step::Missing => f64::NAN,
+            Step::Hold(a) => y[a],
+            Step::Lerp(a, b, w) => y[a] + w * (y[b] - y[a]),
+        }
+    }
+}
+
 /// [`resample`]'s plan for sample times `t` and the samples `valid` there (finite): which
 /// samples, and which weights, each grid point takes. Series that are missing at the same
 /// samples share it.
@@ -252,11 +263,17 @@ impl Resampler {
     pub fn apply_into(&self, y: &[f64], out: &mut Vec<f64>) {
         out.clear();
         for s in &self.steps {
-            out.push(match *s {
-                Step::Missing => f64::NAN,
-                Step::Hold(a) => y[a],
-                Step::Lerp(a, b, w) => y[a] + w * (y[b] - y[a]),
-            });
+            out.push(s.at(y));
+        }
+    }
+
+    /// Two series valid at the same samples at once (a landmark's x and y), into their `out`.
+    pub fn apply2(&self, y: &[f64], z: &[f64], out_y: &mut Vec<f64>, out_z: &mut Vec<f64>) {
+        out_y.clear();
+        out_z.clear();
+        for s in &self.steps {
+            out_y.push(s.at(y));
+            out_z.push(s.at(z));
         }
     }
 }
