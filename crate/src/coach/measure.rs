@@ -167,8 +167,9 @@ pub fn build_series(
     let read = FrameSig::body_landmarks(frame);
     let used: Vec<usize> = (0..LANDMARKS).filter(|&i| read & (1 << i) != 0).collect();
     let mut seen: Vec<Vec<bool>> = vec![Vec::new(); LANDMARKS];
-    // The seen flags and visibilities are finite at every sample (bar a broken visibility):
-    // one resampling plan serves them all; the positions mostly share another (all found).
+    // The samples come from validated frames: every visibility, and every point found, is
+    // finite. One resampling plan serves all the seen flags and visibilities; the positions
+    // mostly share another (all found).
     let whole = Resampler::new(&t, &vec![true; m], t0, t1, fs, f64::INFINITY);
     let n = whole.len();
     // Every used landmark's x and y, padded for the zero-phase filter, side by side (time-major)
@@ -185,11 +186,10 @@ pub fn build_series(
     // The positions' plans, by the samples they were made for (most landmarks share one).
     let mut plans: Vec<(Vec<bool>, Resampler)> = Vec::new();
     let (mut x, mut y, mut raw, mut vr) = (vec![0.0; m], vec![0.0; m], vec![0.0; m], vec![0.0; m]);
-    let (mut valid_x, mut valid_y) = (vec![false; m], vec![false; m]);
+    let mut valid = vec![false; m];
     let (mut rx, mut ry, mut grid, mut gv) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut gap = vec![false; n];
     for (u, &i) in used.iter().enumerate() {
-        let mut vis_finite = true;
         for (j, s) in within.iter().enumerate() {
             let (p, v) = (s.pts.p[i], s.pts.v[i]);
             let found = v >= VIS_MISSING;
@@ -197,35 +197,23 @@ pub fn build_series(
             y[j] = if found { p.y } else { f64::NAN };
             raw[j] = f64::from(u8::from(v >= VIS_USE && s.inside & (1 << i) != 0));
             vr[j] = v;
-            vis_finite &= v.is_finite();
         }
-        if vis_finite {
-            whole.apply2(&raw, &vr, &mut grid, &mut gv);
-        } else {
-            whole.apply_into(&raw, &mut grid);
-            gv = resample(&t, &vr, t0, t1, fs, f64::INFINITY);
-        }
+        whole.apply2(&raw, &vr, &mut grid, &mut gv);
         seen[i] = grid.iter().map(|v| *v >= 0.5).collect();
         drop_jumps(&mut x, &mut y, 0.08 * frame.b);
-        for j in 0..m {
-            valid_x[j] = x[j].is_finite();
-            valid_y[j] = y[j].is_finite();
+        // (x and y are missing together: not found, or dropped as a glitch.)
+        for (v, x) in valid.iter_mut().zip(&x) {
+            *v = x.is_finite();
         }
-        let k = match plans.iter().position(|(v, _)| *v == valid_x) {
+        let k = match plans.iter().position(|(v, _)| *v == valid) {
             Some(k) => k,
             None => {
-                let plan = Resampler::new(&t, &valid_x, t0, t1, fs, MAX_BRIDGED_GAP_S);
-                plans.push((valid_x.clone(), plan));
+                let plan = Resampler::new(&t, &valid, t0, t1, fs, MAX_BRIDGED_GAP_S);
+                plans.push((valid.clone(), plan));
                 plans.len() - 1
             }
         };
-        let plan = &plans[k].1;
-        if valid_y == valid_x {
-            plan.apply2(&x, &y, &mut rx, &mut ry);
-        } else {
-            plan.apply_into(&x, &mut rx);
-            Resampler::new(&t, &valid_y, t0, t1, fs, MAX_BRIDGED_GAP_S).apply_into(&y, &mut ry);
-        }
+        plans[k].1.apply2(&x, &y, &mut rx, &mut ry);
         if key.contains(&i) {
             for (g, v) in gap.iter_mut().zip(&rx) {
                 *g |= v.is_nan();

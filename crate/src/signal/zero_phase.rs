@@ -254,17 +254,7 @@ impl Resampler {
 
     /// The grid values of `y` (valid where the plan was made for).
     pub fn apply(&self, y: &[f64]) -> Vec<f64> {
-        let mut out = Vec::with_capacity(self.steps.len());
-        self.apply_into(y, &mut out);
-        out
-    }
-
-    /// [`Resampler::apply`] into `out`.
-    pub fn apply_into(&self, y: &[f64], out: &mut Vec<f64>) {
-        out.clear();
-        for s in &self.steps {
-            out.push(s.at(y));
-        }
+        self.steps.iter().map(|s| s.at(y)).collect()
     }
 
     /// Two series valid at the same samples at once (a landmark's x and y), into their `out`.
