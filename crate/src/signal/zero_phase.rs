@@ -99,21 +99,17 @@ pub fn pad_into(x: &[f64], pad: usize, e: &mut [f64], channels: usize, c: usize)
 /// same arithmetic per series, the series' filters stepped side by side.
 pub fn filtfilt_block(f: &Biquad, e: &mut [f64], channels: usize) {
     let steps = e.len() / channels.max(1);
-    for pass in 0..2 {
-        // Forwards, then backwards.
-        let row = |k: usize| {
-            let t = if pass == 0 { k } else { steps - 1 - k };
-            t * channels..(t + 1) * channels
-        };
-        let mut st: Vec<Section> = Vec::with_capacity(channels);
-        for k in 0..steps {
-            let r = &mut e[row(k)];
-            if k == 0 {
-                st.extend(r.iter().map(|&v| Section::at(v)));
-            }
-            for (v, s) in r.iter_mut().zip(st.iter_mut()) {
-                *v = s.step(f, *v);
-            }
+    let mut st: Vec<Section> = Vec::with_capacity(channels);
+    // Forwards over the steps, then backwards, each pass starting from its first value.
+    for k in 0..2 * steps {
+        let t = if k < steps { k } else { 2 * steps - 1 - k };
+        let row = &mut e[t * channels..(t + 1) * channels];
+        if k == 0 || k == steps {
+            st.clear();
+            st.extend(row.iter().map(|&v| Section::at(v)));
+        }
+        for (v, s) in row.iter_mut().zip(st.iter_mut()) {
+            *v = s.step(f, *v);
         }
     }
 }
