@@ -170,6 +170,20 @@ impl<'a> FitWindow<'a> {
     }
 }
 
+/// The fine pass's duration steps, `1.12^(j/4)` for j = −4..=4 (as bits: the values `powf`
+/// gives, without carrying a pow into the page's wasm).
+const FINE_STEPS: [u64; 9] = [
+    0x3fec_9249_2492_4924,
+    0x3fed_647a_96d9_018e,
+    0x3fee_3cb6_6051_f5e0,
+    0x3fef_1b28_f10b_c659,
+    0x3ff0_0000_0000_0000,
+    0x3ff0_75b5_4a3c_155a,
+    0x3ff0_eecc_87db_fa55,
+    0x3ff1_6b5e_9b77_3be0,
+    0x3ff1_eb85_1eb8_51ec,
+];
+
 /// Least-squares fit of one minimum-jerk transition to `x[i0..=i1]`, its start searched in
 /// `[t0_min, t0_max]` and its duration in `[dur_min, dur_max]` samples (coarse grid, then
 /// refined).
@@ -222,7 +236,7 @@ pub fn fit_minjerk(
     } else {
         FitWindow::new(x, i0, i1, 1)
     };
-    let fine_d: [f64; 9] = std::array::from_fn(|j| bd * RATIO.powf((j as i32 - 4) as f64 / 4.0));
+    let fine_d: [f64; 9] = FINE_STEPS.map(|f| bd * f64::from_bits(f));
     let mut best: Best = None;
     for i in -8..=8 {
         for &d in &fine_d {
@@ -444,6 +458,14 @@ mod tests {
             assert!((lead - lag * 1000.0).abs() < 20.0, "lag {lag}: lead {lead}");
             let l = a.l_asc.unwrap();
             assert_eq!(l > 0.02, lag < -0.05, "lag {lag}: L_asc {l}");
+        }
+    }
+
+    #[test]
+    fn fine_steps_are_the_ratio_powers() {
+        for (j, f) in FINE_STEPS.iter().enumerate() {
+            let p = 1.12f64.powf((j as i32 - 4) as f64 / 4.0);
+            assert_eq!(f64::from_bits(*f), p, "step {j}");
         }
     }
 
