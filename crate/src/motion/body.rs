@@ -89,6 +89,12 @@ pub fn median(v: &mut [f64]) -> Option<f64> {
     Some(0.5 * (lo + hi))
 }
 
+/// The integer whose order is [`f64::total_cmp`]'s (the key it compares).
+fn total_key(x: f64) -> i64 {
+    let b = x.to_bits() as i64;
+    b ^ ((((b >> 63) as u64) >> 1) as i64)
+}
+
 /// The median of the last `cap` values pushed, the window kept sorted as values come and go:
 /// the same value as [`median`] of the window, without selecting it again every frame.
 #[derive(Clone, Debug)]
@@ -127,11 +133,12 @@ impl RollingMedian {
                 .position(|x| x.to_bits() == old.to_bits())
                 .unwrap_or(0)
         };
-        while i > 0 && s[i - 1].total_cmp(&v).is_gt() {
+        let key = total_key(v);
+        while i > 0 && total_key(s[i - 1]) > key {
             s[i] = s[i - 1];
             i -= 1;
         }
-        while i + 1 < s.len() && s[i + 1].total_cmp(&v).is_lt() {
+        while i + 1 < s.len() && total_key(s[i + 1]) < key {
             s[i] = s[i + 1];
             i += 1;
         }

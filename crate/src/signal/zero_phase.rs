@@ -206,42 +206,41 @@ impl Resampler {
             .saturating_add(1)
             .min(1_000_000);
         let mut steps = Vec::with_capacity(n);
-        // Valid samples only.
-        let mut j = 0usize; // index of the last valid sample with t <= current grid time
-        let valid: Vec<usize> = (0..t.len())
-            .filter(|&i| valid[i] && t[i].is_finite())
-            .collect();
+        // Valid samples only: `a` is the last with t <= the grid time (or the first), `next`
+        // the one after it.
+        let ok = |i: usize| valid[i] && t[i].is_finite();
+        let after = |i: usize| (i..t.len()).find(|&i| ok(i));
+        let first = after(0);
+        let mut a = first.unwrap_or(0);
+        let mut next = first.and_then(|a| after(a + 1));
         for k in 0..n {
             let tk = t0 + k as f64 / fs;
-            while j + 1 < valid.len() && t[valid[j + 1]] <= tk {
-                j += 1;
+            while let Some(b) = next.filter(|&b| t[b] <= tk) {
+                a = b;
+                next = after(b + 1);
             }
-            let step = if valid.is_empty() {
+            let step = if first.is_none() {
                 Step::Missing
-            } else {
-                let a = valid[j];
-                if t[a] > tk {
-                    // Before the first valid sample: hold if close enough.
-                    if t[a] - tk <= max_gap_s {
-                        Step::Hold(a)
-                    } else {
-                        Step::Missing
-                    }
-                } else if j + 1 < valid.len() {
-                    let b = valid[j + 1];
-                    let gap = t[b] - t[a];
-                    if gap > max_gap_s + 1e-9 && (tk - t[a]) > 1e-9 && (t[b] - tk) > 1e-9 {
-                        Step::Missing
-                    } else if gap <= 0.0 {
-                        Step::Hold(a)
-                    } else {
-                        Step::Lerp(a, b, (tk - t[a]) / gap)
-                    }
-                } else if tk - t[a] <= max_gap_s {
+            } else if t[a] > tk {
+                // Before the first valid sample: hold if close enough.
+                if t[a] - tk <= max_gap_s {
                     Step::Hold(a)
                 } else {
                     Step::Missing
                 }
+            } else if let Some(b) = next {
+                let gap = t[b] - t[a];
+                if gap > max_gap_s + 1e-9 && (tk - t[a]) > 1e-9 && (t[b] - tk) > 1e-9 {
+                    Step::Missing
+                } else if gap <= 0.0 {
+                    Step::Hold(a)
+                } else {
+                    Step::Lerp(a, b, (tk - t[a]) / gap)
+                }
+            } else if tk - t[a] <= max_gap_s {
+                Step::Hold(a)
+            } else {
+                Step::Missing
             };
             steps.push(step);
         }
