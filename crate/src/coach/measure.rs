@@ -180,7 +180,8 @@ pub fn build_series(
         (filtfilt_pad(n), true)
     };
     let channels = 2 * used.len();
-    let mut block = vec![f64::NAN; (n + 2 * pad) * channels];
+    // (A landmark never seen leaves its channels unwritten: they are filtered but not read.)
+    let mut block = vec![0.0; (n + 2 * pad) * channels];
     let mut vis = vec![0.0; used.len() * n];
     let mut visible = vec![false; used.len()];
     // The positions' plans, by the samples they were made for (most landmarks share one).

@@ -254,11 +254,16 @@ impl Resampler {
 
     /// Two series valid at the same samples at once (a landmark's x and y), into their `out`.
     pub fn apply2(&self, y: &[f64], z: &[f64], out_y: &mut Vec<f64>, out_z: &mut Vec<f64>) {
-        out_y.clear();
-        out_z.clear();
-        for s in &self.steps {
-            out_y.push(s.at(y));
-            out_z.push(s.at(z));
+        out_y.resize(self.steps.len(), 0.0);
+        out_z.resize(self.steps.len(), 0.0);
+        for ((s, oy), oz) in self
+            .steps
+            .iter()
+            .zip(out_y.iter_mut())
+            .zip(out_z.iter_mut())
+        {
+            *oy = s.at(y);
+            *oz = s.at(z);
         }
     }
 }
