@@ -40,6 +40,34 @@ pub struct RepSeries {
     /// ≥ 0.5 and inside the picture, not the model's guess.
     pub seen: Vec<Vec<bool>>,
     pub yaw: Vec<f64>,
+    /// The signals the measurement reads most, one column each (copies of `sig`'s fields).
+    pub cols: Columns,
+}
+
+/// Columns of a rep's signals (see [`RepSeries::cols`]).
+#[derive(Clone, Debug, Default)]
+pub struct Columns {
+    pub trunk: Vec<f64>,
+    pub knee: Vec<f64>,
+    pub hip_x: Vec<f64>,
+    pub hip_y: Vec<f64>,
+    pub shoulder_y: Vec<f64>,
+    pub bell_x: Vec<f64>,
+    pub bell_y: Vec<f64>,
+    pub knee_y: Vec<f64>,
+}
+
+impl Columns {
+    fn push(&mut self, s: &FrameSig) {
+        self.trunk.push(s.trunk);
+        self.knee.push(s.knee);
+        self.hip_x.push(s.hip_x);
+        self.hip_y.push(s.hip_y);
+        self.shoulder_y.push(s.shoulder_y);
+        self.bell_x.push(s.bell_x);
+        self.bell_y.push(s.bell_y);
+        self.knee_y.push(s.knee_y);
+    }
 }
 
 impl RepSeries {
@@ -265,6 +293,10 @@ pub fn build_series(
         }
         sig.push(FrameSig::compute(&pts, frame));
     }
+    let mut cols = Columns::default();
+    for s in &sig {
+        cols.push(s);
+    }
     Some(RepSeries {
         frame: *frame,
         t0,
@@ -273,6 +305,7 @@ pub fn build_series(
         gap,
         seen,
         yaw,
+        cols,
     })
 }
 
@@ -467,10 +500,8 @@ fn measure_as(
     let fs = series.fs;
     let secs = |s: f64| (s * fs).round() as usize;
     let hip: Vec<f64> = series.col(|s| s.hip - standing.hip);
-    let trunk = series.col(|s| s.trunk);
-    let hip_x = series.col(|s| s.hip_x);
-    let hip_y = series.col(|s| s.hip_y);
-    let shoulder_y = series.col(|s| s.shoulder_y);
+    let c = &series.cols;
+    let (trunk, hip_x, hip_y, shoulder_y) = (&c.trunk, &c.hip_x, &c.hip_y, &c.shoulder_y);
     let is0 = series.index(cand.t_start);
     let il0 = series.index(cand.t_lockout).max(is0 + 1);
     // The events are found on the landmark hip angle where the camera shows it (a side or
@@ -509,7 +540,7 @@ fn measure_as(
     } else {
         is0
     };
-    let bell_x = series.col(|s| s.bell_x);
+    let bell_x = &c.bell_x;
     // Bottom (§4.2): the deepest point near where the rep machine saw it, then its plateau
     // forward (a paused deadlift waits on the floor first: the ascent starts at the plateau's
     // end).
@@ -566,8 +597,7 @@ fn measure_as(
         .unwrap_or(hi_to);
     let lock_to = (il + secs(0.1)).min(n - 1);
 
-    let bell_y = series.col(|s| s.bell_y);
-    let knee_y = series.col(|s| s.knee_y);
+    let (bell_y, knee_y) = (&c.bell_y, &c.knee_y);
     let float_to = (il + secs(0.6)).min(n - 1);
     let top = (ib..=float_to)
         .filter(|&k| bell_y[k].is_finite())
@@ -608,7 +638,7 @@ fn measure_as(
     }
 
     // Floor lifts: liftoff (the bell starts rising) and knee pass (§4.4).
-    let bell_v = derivative(&bell_y, fs);
+    let bell_v = derivative(bell_y, fs);
     let hold = sequence::hold_samples(fs);
     let t_lo_i = (ib.saturating_sub(secs(0.3))..il)
         .find(|&k| k + hold <= n && (k..k + hold).all(|j| bell_v[j] > 0.1));
@@ -623,7 +653,7 @@ fn measure_as(
         .map(|lo| max_in(&bell_x[lo..=il]) - bell_x[lo])
         .filter(|v| v.is_finite());
 
-    let hip_rise = sequence::hip_rise_index(&hip_y, &shoulder_y, ib, il);
+    let hip_rise = sequence::hip_rise_index(hip_y, shoulder_y, ib, il);
 
     let lock = |f: fn(&FrameSig) -> f64| mean_of(&series.sig[il..=lock_to], f);
     // Heel, toe and ankle rise from where they stood as the rep began (B). A real heel lift
@@ -650,7 +680,7 @@ fn measure_as(
         .collect();
     let elbow_upswing = median(&mut elbows);
     let hip_v = derivative(&hip, fs);
-    let hx_v = derivative(&hip_x, fs);
+    let hx_v = derivative(hip_x, fs);
     let peak_hip_ext_vel = hip_v[ib..=il]
         .iter()
         .map(|v| -v)
@@ -741,14 +771,14 @@ fn measure_as(
     let pull = (is..=ib.max(is))
         .filter(|&k| hip_y[k].is_finite() && trunk_ok[k])
         .min_by(|&a, &b| hip_y[a].total_cmp(&hip_y[b]));
-    let pull_hip_rise = pull.and_then(|p| sequence::hip_rise_index(&hip_y, &shoulder_y, p, il));
+    let pull_hip_rise = pull.and_then(|p| sequence::hip_rise_index(hip_y, shoulder_y, p, il));
     let pull_trunk_gain = pull
         .map(|p| max_in(&trunk[p..=il.max(p)]) - trunk[p])
         .filter(|v| v.is_finite());
-    let knee = series.col(|s| s.knee);
+    let knee = &c.knee;
     let trunk_at_knee70 = pull.and_then(|p| {
-        let rk = sequence::progress(&knee, p, il, 15.0)?;
-        let rt = sequence::progress(&trunk, p, il, 10.0)?;
+        let rk = sequence::progress(knee, p, il, 15.0)?;
+        let rt = sequence::progress(trunk, p, il, 10.0)?;
         sequence::progress_at(&rt, &rk, 0.7)
     });
     let wrist_over_hip_lock =
@@ -758,7 +788,7 @@ fn measure_as(
     let m = RepMeasure {
         t_start: series.time(is as f64),
         t_bottom: series.time(ibf),
-        t_trunk_max: argmax_refined(&trunk, ib.saturating_sub(secs(0.3)).max(is), il.max(is + 1))
+        t_trunk_max: argmax_refined(trunk, ib.saturating_sub(secs(0.3)).max(is), il.max(is + 1))
             .map(|k| series.time(k))
             .unwrap_or(series.time(ibf)),
         t_lockout,
@@ -826,13 +856,12 @@ pub struct Timing {
 
 /// The crane-versus-engine timing (§5) of a rep [`measure`]d on `series`, into its measure.
 pub fn time_rep(series: &RepSeries, m: &mut RepMeasure, at: Timing) {
-    let trunk = series.col(|s| s.trunk);
-    let hip_y = series.col(|s| s.hip_y);
+    let c = &series.cols;
     // Hip-drive timing from the near hip (§1.2: positions from the near chain only). The
     // mid-hip would be steadier on the simulator, but on real side views BlazePose guesses the
     // far hip, and its guess moves on its own clock.
-    let drive = series.col(|s| s.hip_x);
+    let (trunk, drive, hip_y) = (&c.trunk, &c.hip_x, &c.hip_y);
     let (is, ib, il, fs) = (at.start, at.bottom, at.lockout, series.fs);
-    m.ascent = sequence::ascent(&trunk, &drive, &hip_y, ib, il, fs, !at.swing);
-    m.descent = sequence::descent(&trunk, &drive, is, ib, fs);
+    m.ascent = sequence::ascent(trunk, drive, hip_y, ib, il, fs, !at.swing);
+    m.descent = sequence::descent(trunk, drive, is, ib, fs);
 }
