@@ -344,8 +344,8 @@ impl Analyzer {
     }
 
     /// Measures pending reps whose post-lockout window has passed (or all, at the end). The
-    /// work is split over two frames (series and shape, then timing and judgement) so no single
-    /// frame carries a whole rep's analysis.
+    /// work is split over two frames (series, shape and measurement, then timing and judgement)
+    /// so no single frame carries a whole rep's analysis.
     fn settle(&mut self, t: f64, all: bool) {
         loop {
             if let Some(st) = self.staged.take() {
