@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Static server for the Hinge Check page (www/) on 127.0.0.1.
+// Static server for the Hinge Check page (www/).
 //
-//   PORT=8080 node tools/serve.mjs        → prints the URL
+//   PORT=8080 node tools/serve.mjs        → http://127.0.0.1:8080/ (this machine only)
+//   node tools/serve.mjs --lan  (or LAN=1) → https on every interface (PORT default 8443), for a
+//       phone on the same network: prints https://<this machine's address>:PORT/ and a QR code of
+//       it; the certificate is made on the spot and kept outside the repository
+//       (tools/lan-cert.mjs); /lan.json tells the page that address (its "open on your phone"
+//       shows the same QR code) and /lan-ca.crt hands a phone the local CA to trust.
 //   import { startServer } from './serve.mjs'   (the tests use it too, with extra mounts)
 //
 // Every response carries a Content-Security-Policy that keeps the page on its own origin (no
@@ -10,9 +15,13 @@
 // (Cache-Control: no-cache + ETag), so a rebuilt page or a new service worker is never hidden by
 // the HTTP cache; offline use is the service worker's job (www/sw.js).
 import http from 'node:http';
+import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
+import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { qrMatrix, qrTerminal } from '../www/app/qr.js';
+import { ensureCertificate, lanAddresses } from './lan-cert.mjs';
 
 export const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -48,7 +57,7 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const SECURITY_HEADERS = {
+export const SECURITY_HEADERS = {
   'Content-Security-Policy': CSP,
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -59,16 +68,19 @@ const SECURITY_HEADERS = {
 };
 
 /**
- * Starts the server. `mounts` maps URL prefixes to folders (default: '/' → www/).
- * Resolves to { url, port, close() }.
+ * Starts the server. `mounts` maps URL prefixes to folders (default: '/' → www/); `routes` maps
+ * exact paths to { type, body } answered from memory; `tls` ({ key, cert }) serves HTTPS.
+ * Resolves to { url, port, host, close() }.
  */
-export function startServer({ root, mounts, host = '127.0.0.1', port = 8080, log = null } = {}) {
+export function startServer({ root, mounts, routes: extra = {}, tls = null, host = '127.0.0.1', port = 8080, log = null } = {}) {
+  // Served for this machine only unless the LAN mode says its address (app/handover.js asks).
+  const routes = Object.assign(extra, { '/lan.json': extra['/lan.json'] ?? { type: 'application/json; charset=utf-8', body: '{"url":null}' } });
   const www = root ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../www');
   const table = Object.entries(mounts ?? { '/': www })
     .map(([prefix, dir]) => [prefix, path.resolve(dir)])
     .sort((a, b) => b[0].length - a[0].length);
 
-  const server = http.createServer((req, res) => {
+  const handler = (req, res) => {
     const send = (status, body, headers = {}) => {
       res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', ...headers });
       res.end(body);
@@ -82,6 +94,8 @@ export function startServer({ root, mounts, host = '127.0.0.1', port = 8080, log
       return send(400, 'bad url');
     }
     if (pathname.includes('\0')) return send(400, 'bad url');
+    const route = routes[pathname];
+    if (route) return send(200, req.method === 'HEAD' ? '' : route.body, { 'Content-Type': route.type, 'Cache-Control': 'no-store' });
     if (pathname.endsWith('/')) pathname += 'index.html';
     const mount = table.find(([prefix]) => pathname.startsWith(prefix));
     if (!mount) return send(404, 'not found');
@@ -126,23 +140,77 @@ export function startServer({ root, mounts, host = '127.0.0.1', port = 8080, log
       if (req.method === 'HEAD' || st.size === 0) return res.end();
       fs.createReadStream(file, { start, end }).pipe(res);
     });
-  });
+  };
+  const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       const { port: p } = server.address();
+      const shown = host === '::' || host === '0.0.0.0' ? '127.0.0.1' : host;
       resolve({
-        url: `http://${host}:${p}`,
+        url: `${tls ? 'https' : 'http'}://${shown}:${p}`,
         port: p,
+        host,
         close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
       });
     });
   });
 }
 
+/** Listens on every interface (IPv6 and IPv4), or on IPv4 only where IPv6 is off. */
+async function startOnAllInterfaces(opts) {
+  try {
+    return await startServer({ ...opts, host: '::' });
+  } catch (e) {
+    if (e.code !== 'EAFNOSUPPORT' && e.code !== 'EADDRNOTAVAIL') throw e;
+    return startServer({ ...opts, host: '0.0.0.0' });
+  }
+}
+
+/** LAN mode: HTTPS on every interface, the URL with this machine's address, and its QR code. */
+async function serveLan(www, port) {
+  const addresses = lanAddresses();
+  const cert = ensureCertificate(addresses);
+  const main = addresses[0] ?? '127.0.0.1';
+  const caDer = new crypto.X509Certificate(cert.ca).raw;
+  const lanUrl = (p) => `https://${main}:${p}/`;
+  const routes = {};
+  const server = await startOnAllInterfaces({ root: www, port, tls: cert, routes });
+  routes['/lan.json'] = {
+    type: 'application/json; charset=utf-8',
+    body: JSON.stringify({ url: lanUrl(server.port), urls: addresses.map((a) => `https://${a}:${server.port}/`), ca: '/lan-ca.crt' }),
+  };
+  routes['/lan-ca.crt'] = { type: 'application/x-x509-ca-cert', body: caDer };
+  const out = [
+    `Hinge Check on your network (HTTPS, every interface, port ${server.port}):`,
+    '',
+    `  ${lanUrl(server.port)}`,
+    ...addresses.slice(1).map((a) => `  also https://${a}:${server.port}/`),
+    `  on this machine: https://127.0.0.1:${server.port}/`,
+    '',
+    addresses.length
+      ? 'On a phone on the same Wi-Fi, scan this code with the camera app:'
+      : 'No network address found (is this machine on a network?): the code below is this machine\'s own.',
+    '',
+    ...qrTerminal(qrMatrix(lanUrl(server.port))).map((l) => `  ${l}`),
+    '',
+    `The certificate was made here and is kept in ${cert.dir} (not in the repository).`,
+    'The phone warns once that it does not know it: accept it (Advanced → Proceed), or trust the',
+    `local CA on the phone first (open ${lanUrl(server.port)}lan-ca.crt there; README "Open it on your phone").`,
+    'Ctrl-C to stop.',
+  ];
+  console.log(out.join('\n'));
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const raw = process.env.PORT ?? '8080';
+  const lan = process.argv.includes('--lan') || /^(1|true|yes)$/i.test(process.env.LAN ?? '');
+  const unknown = process.argv.slice(2).filter((a) => a !== '--lan');
+  if (unknown.length) {
+    console.error(`unknown argument ${unknown[0]}: node tools/serve.mjs [--lan]  (PORT=… to change the port)`);
+    process.exit(2);
+  }
+  const raw = process.env.PORT ?? (lan ? '8443' : '8080');
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`PORT must be a port number (0-65535), got "${raw}"`);
@@ -153,11 +221,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     console.error('www/pkg is missing: build first (bash tools/setup.sh, or bash tools/build-web.sh)');
     process.exit(1);
   }
-  startServer({ root: www, port }).then(
-    ({ url }) => console.log(`Hinge Check: ${url}/  (serving ${www}; Ctrl-C to stop)`),
-    (e) => {
-      console.error(e.code === 'EADDRINUSE' ? `port ${port} is in use: set PORT to another one` : `cannot serve: ${e.message}`);
-      process.exit(1);
-    },
-  );
+  const failed = (e) => {
+    console.error(e.code === 'EADDRINUSE' ? `port ${port} is in use: set PORT to another one` : `cannot serve: ${e.message}`);
+    process.exit(1);
+  };
+  if (lan) serveLan(www, port).catch(failed);
+  else {
+    startServer({ root: www, port }).then(
+      ({ url }) => console.log(`Hinge Check: ${url}/  (serving ${www}, this machine only; Ctrl-C to stop; --lan to open it on a phone)`),
+      failed,
+    );
+  }
 }

@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # Installs what is missing on a fresh machine and builds the web app into www/pkg.
 #   tools/setup.sh          toolchain + npm packages + wasm build
-#   tools/setup.sh --browsers   also Chromium, ChromeDriver and ffmpeg (for the tests)
+#   tools/setup.sh --browsers   also Chromium, ChromeDriver, ffmpeg, iproute2 (ss) and python3
+#                               (the tests: the fake camera, the LAN server's socket, a plain
+#                               static server for dist/)
+# openssl (the LAN mode's certificate, tools/lan-cert.mjs) is installed when missing.
 # Safe to re-run: every step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m== %s\033[0m\n' "$*"; }
 
+need=()
+command -v openssl >/dev/null || need+=(openssl)
 if [[ "${1:-}" == "--browsers" ]]; then
-  need=()
   command -v chromium >/dev/null || need+=(chromium)
   command -v chromedriver >/dev/null || need+=(chromium-driver)
   command -v ffmpeg >/dev/null || need+=(ffmpeg)
-  if ((${#need[@]})); then
-    say "installing ${need[*]} (apt)"
-    SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
-    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-  fi
+  command -v ss >/dev/null || need+=(iproute2)
+  command -v python3 >/dev/null || need+=(python3)
+fi
+if ((${#need[@]})); then
+  say "installing ${need[*]} (apt)"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -1,19 +1,28 @@
-// Service worker: the page works offline after its first load.
+// Service worker: the page works offline after its first load, and can be installed.
 //
 // - The app shell (HTML, CSS, our JS, the wasm core) is fetched network-first, so a rebuilt
 //   page shows at once, and falls back to the cache when offline.
 // - The MediaPipe runtime and the pose models (large, versioned) are cache-first.
 // Everything is precached at install; only same-origin GET requests are handled (the page
 // never requests anything else).
+//
+// Updates never break an open session: a new worker installs and then waits. It takes over only
+// when the page asks ({ type: 'skip-waiting' }, the "Reload to update" offer of app/update.js,
+// made between sets), or when every tab of the page is closed. VERSION names the caches;
+// tools/build-dist.sh stamps it with a hash of the files, so each deploy is one update.
+// ({ type: 'version' } on a MessageChannel is answered with VERSION.)
 
-const SHELL_CACHE = 'hingecheck-shell-v2';
+const VERSION = 'dev';
+const SHELL_CACHE = `hingecheck-shell-${VERSION}`;
 const RUNTIME_CACHE = 'hingecheck-runtime-tasks-vision-1.1.0-models-v1';
 
+// Every file the page loads (tests/e2e/offline-update.test.mjs checks that none is missing).
 const SHELL = [
-  './', 'index.html', 'styles.css', 'manifest.webmanifest', 'icon.svg',
+  './', 'index.html', 'styles.css', 'manifest.webmanifest', 'icon.svg', 'icons/icon-192.png', 'icons/icon-512.png', 'icons/maskable-512.png',
   'app/main.js', 'app/ui.js', 'app/core.js', 'app/store.js', 'app/session.js', 'app/stage.js', 'app/audio.js',
   'app/camera.js', 'app/pose.js', 'app/feedback.js', 'app/live.js', 'app/clip.js', 'app/demo.js',
   'app/files.js', 'app/chart.js', 'app/review.js', 'app/workshop.js', 'app/drill.js',
+  'app/qr.js', 'app/handover.js', 'app/awake.js', 'app/logbook.js', 'app/history.js', 'app/update.js', 'app/features.js',
   'js/pose-client.js', 'js/pose-worker.js',
   'pkg/hingecheck.js', 'pkg/hingecheck_bg.wasm',
 ];
@@ -33,8 +42,13 @@ self.addEventListener('install', (event) => {
     for (const p of RUNTIME) {
       if (!(await runtime.match(p))) await runtime.add(new Request(p, { cache: 'no-cache' }));
     }
-    await self.skipWaiting();
+    // No skipWaiting here: a page in the middle of a set keeps the worker it started with.
   })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'skip-waiting') self.skipWaiting();
+  if (event.data?.type === 'version') event.ports[0]?.postMessage({ version: VERSION });
 });
 
 self.addEventListener('activate', (event) => {

@@ -11,6 +11,7 @@ use crate::coach::fit::{self, Rulebook, TrainingRep};
 use crate::coach::judge::judge;
 use crate::coach::lift::{Exercise, Lift};
 use crate::coach::measure::RepMeasure;
+use crate::coach::rules::ViewClass;
 use crate::pose::posetrack;
 use crate::report::{FaultCode, Severity, Verdict};
 use serde::{Deserialize, Serialize};
@@ -244,7 +245,7 @@ pub fn score_clip(run: &ClipRun, book: &Rulebook) -> ClipOutcome {
         .reps
         .iter()
         .map(|(m, lift)| {
-            let j = judge(m, *lift, &book.for_lift(*lift), None);
+            let j = judge(m, *lift, &book.for_lift(*lift, ViewClass::of(m)), None);
             RepOutcome {
                 verdict: j.verdict,
                 faults: j
@@ -423,8 +424,9 @@ pub struct Evaluation {
     pub loso_clips: Vec<ClipOutcome>,
     pub loso_sources: Vec<(String, Figures)>,
     pub loso_mean: Means,
-    /// The same split by the labels' view (pooled).
+    /// The same split by the labels' view (side, oblique, front), pooled and left-one-out.
     pub views: Vec<(String, Figures)>,
+    pub loso_views: Vec<(String, Figures)>,
     /// The pooled fit: each tuned number and how it was set.
     pub fit: Vec<fit::FitNote>,
 }
@@ -474,6 +476,7 @@ pub fn evaluate(runs: &[ClipRun]) -> Evaluation {
     Evaluation {
         mean: Means::of(&sources),
         views: by(&clips, |c| &c.view),
+        loso_views: by(&loso_clips, |c| &c.view),
         clips,
         sources,
         loso_mean: Means::of(&loso_sources),
@@ -584,10 +587,10 @@ impl Evaluation {
                 fmt_pct(lf.found_pct()),
             ));
         }
-        s.push_str("\nby view (pooled)\n");
-        for (name, f) in &self.views {
+        s.push_str("\nby view (the label's)  clips  reps exact   false alarms   faults found   unclear reps  |  leave-one-source-out: false alarms  faults found\n");
+        for ((name, f), (_, lf)) in self.views.iter().zip(&self.loso_views) {
             s.push_str(&format!(
-                "{:<16} {:>6}  {} {}%   {} {}%   {} {}%   {} {}%\n",
+                "{:<21} {:>6}  {} {}%   {} {}%   {} {}%   {} {}% |  {} {}%   {} {}%\n",
                 name,
                 f.clips,
                 fmt_frac(f.rep_exact, f.clips),
@@ -598,6 +601,10 @@ impl Evaluation {
                 fmt_pct(f.found_pct()),
                 fmt_frac(f.unclear, f.reps),
                 fmt_pct(f.unclear_pct()),
+                fmt_frac(lf.false_alarms, lf.good),
+                fmt_pct(lf.false_alarm_pct()),
+                fmt_frac(lf.found, lf.bad),
+                fmt_pct(lf.found_pct()),
             ));
         }
         s.push_str("\nfitted thresholds (on the good lifts of every source; leave-one-source-out refits without the source scored)\n");
@@ -611,8 +618,9 @@ impl Evaluation {
                     .collect::<Vec<_>>()
                     .join(", ");
                 s.push_str(&format!(
-                    "  {:<28} {:<12} warn/fault {:<16} (EST {}) noise {:.3}{} from {} sets, between sources {:.3}; good P90 per source: {}\n",
+                    "  {:<28} {:<7} {:<16} warn/fault {:<16} (EST {}) noise {:.3}{} from {} sets, between sources {:.3}; good P90 per source: {}\n",
                     n.rule,
+                    n.view.name(),
                     n.group.name(),
                     fmt(&n.band),
                     fmt(&n.est),
@@ -622,10 +630,21 @@ impl Evaluation {
                     n.between_sources,
                     srcs
                 ));
+            } else if n.view == ViewClass::Oblique {
+                s.push_str(&format!(
+                    "  {:<28} {:<7} {:<16} warn/fault {:<16} (side's {}, one noise width further out: {} oblique source(s) with good lifts, 3 needed to fit)\n",
+                    n.rule,
+                    n.view.name(),
+                    n.group.name(),
+                    fmt(&n.band),
+                    fmt(&n.est),
+                    n.sources.len(),
+                ));
             } else {
                 s.push_str(&format!(
-                    "  {:<28} {:<12} warn/fault {:<16} (EST {}; {} source(s) with good lifts: not fitted; fault line ≥ 2 × noise {:.3}{} beyond a sound rep or the warning)\n",
+                    "  {:<28} {:<7} {:<16} warn/fault {:<16} (EST {}; {} source(s) with good lifts: not fitted; fault line ≥ 2 × noise {:.3}{} beyond a sound rep or the warning)\n",
                     n.rule,
+                    n.view.name(),
                     n.group.name(),
                     fmt(&n.band),
                     fmt(&n.est),

@@ -84,6 +84,10 @@ pub struct Fault {
     pub code: FaultCode,
     pub severity: Severity,
     pub message: String,
+    /// Seen obliquely (past 25° of yaw): the yaw up to which this finding is trusted
+    /// (`coach::rules::trusted_to_yaw`); absent in a side view, where every finding holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trusted_to_yaw_deg: Option<f64>,
 }
 
 /// One rep.

@@ -291,12 +291,12 @@ fn fatigue_onset_and_no_false_stop() {
     }
 }
 
-/// Oblique and front views lower confidence and make verdicts `unclear` rather than wrong
-/// (§3): back-led swings filmed at 45–75° of yaw are never called `engine`, and no fault is
-/// claimed on them; at 30° the angles are approximate but still judged.
+/// Front views make verdicts `unclear` rather than wrong (§3): back-led swings filmed at 60–75°
+/// of yaw are never called `engine`, and no fault is claimed on them; at 30° the rep is put
+/// back in the sagittal plane and judged (the whole oblique grid is `tests/oblique.rs`).
 #[test]
-fn oblique_and_front_views_abstain_rather_than_guess() {
-    for yaw in [45.0, 60.0, 75.0] {
+fn front_views_abstain_rather_than_guess() {
+    for yaw in [60.0, 75.0] {
         let cfg = SimConfig::from_preset("swing-back-led")
             .unwrap()
             .yaw(yaw)

@@ -16,7 +16,7 @@
 
 use hingecheck::web::record::{
     flag, frame_layout, framing_text, DrillStage, FatigueLevel, Fault, FrameRecord, FrameStatus,
-    Framing, Phase, Verdict,
+    Framing, Phase, Verdict, FRAMINGS,
 };
 use hingecheck::web::{simulate_preset, HingeCheck, Track, FRAME_NUMBERS};
 use serde::Serialize;
@@ -247,19 +247,13 @@ fn the_layout_names_every_field_at_its_offset() {
 
 #[wasm_bindgen_test]
 fn every_framing_code_has_words_and_the_order_of_importance() {
-    for f in [
-        Framing::TurnSideOn,
-        Framing::NotWholeBody,
-        Framing::MoveCloser,
-        Framing::MoveBack,
-        Framing::CameraTooHigh,
-        Framing::CameraTooLow,
-        Framing::MoreLight,
-        Framing::NoPerson,
-        Framing::SecondPerson,
-    ] {
+    for (k, f) in FRAMINGS.into_iter().enumerate() {
         assert!(!framing_text(f).is_empty(), "{f:?}");
         assert!((f as u32) < 32, "{f:?} fits the bit set");
+        assert_eq!(
+            f as usize, k,
+            "{f:?}: the order of importance is the bit order"
+        );
     }
     // Nobody in view: the record says so (status and framing), and a second person is flagged.
     let track = simulate_preset("deadlift-good", 1, 2).unwrap();

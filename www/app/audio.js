@@ -13,6 +13,7 @@ export function createVoice() {
   let current = null; // { text, kind, utterance, watchdog }
   let pending = null; // { text, kind, at }
   let audio = null;
+  let unlockedVoice = false;
   const log = []; // what was said (or would have been, when muted / no voice)
   const listeners = new Set();
 
@@ -94,8 +95,34 @@ export function createVoice() {
   return {
     say,
     tone,
-    /** Call from a user gesture so the browser lets the page make sound later. */
-    unlock() { if (!muted) ctx(); },
+    /**
+     * Call from a user gesture (the Start tap) so the browser lets the page make sound later:
+     * the audio context is resumed and a silent sound played inside the gesture, and the voice
+     * speaks an empty utterance (what phone browsers need before they speak later).
+     */
+    unlock() {
+      const a = ctx();
+      if (a) {
+        try {
+          const src = a.createBufferSource();
+          src.buffer = a.createBuffer(1, 1, a.sampleRate);
+          src.connect(a.destination);
+          src.start();
+        } catch { /* no sound output: the cues are still written */ }
+      }
+      if (synth && !unlockedVoice) {
+        unlockedVoice = true;
+        try {
+          const u = new SpeechSynthesisUtterance('');
+          u.volume = 0;
+          // A cue that came while it was "speaking" waits for it: let it go when it ends.
+          u.onend = u.onerror = () => { if (!current && pending) done(); };
+          synth.speak(u);
+        } catch { /* no voice */ }
+      }
+    },
+    /** The audio context's state: 'running' once unlocked by a gesture, 'suspended' before, 'none'. */
+    get audioState() { return audio?.state ?? 'none'; },
     get muted() { return muted; },
     setMuted,
     toggle() { setMuted(!muted); },

@@ -1,5 +1,6 @@
-// The camera: list, open, watch for unplugging; errors become a short `reason` and a message
-// that says what to do next.
+// The camera: list, open (a chosen device, or the front or rear camera of a phone), tell which
+// way it faces, watch for unplugging; errors become a short `reason` and a message that says
+// what to do next.
 
 export class CameraError extends Error {
   constructor(reason, message) {
@@ -17,8 +18,11 @@ export async function listCameras() {
   }
 }
 
-/** Opens a camera (a deviceId, or the default). Resolves to a MediaStream. */
-export async function openCamera(deviceId) {
+/**
+ * Opens a camera: a deviceId, or the one facing `facing` ('user': the front camera, the
+ * default; 'environment': the rear one). Resolves to a MediaStream.
+ */
+export async function openCamera(deviceId, facing = 'user') {
   if (!navigator.mediaDevices?.getUserMedia) {
     throw new CameraError('unsupported', window.isSecureContext
       ? 'This browser cannot open a camera. Try the demo, or open a recorded clip.'
@@ -28,7 +32,7 @@ export async function openCamera(deviceId) {
     width: { ideal: 1280 },
     height: { ideal: 720 },
     frameRate: { ideal: 30 },
-    ...(deviceId ? { deviceId: { exact: deviceId } } : { facingMode: 'user' }),
+    ...(deviceId ? { deviceId: { exact: deviceId } } : { facingMode: { ideal: facing } }),
   };
   try {
     return await navigator.mediaDevices.getUserMedia({ video, audio: false });
@@ -51,6 +55,20 @@ function describe(e) {
     default:
       return new CameraError('failed', `The camera could not be opened: ${e?.message || e}`);
   }
+}
+
+/**
+ * Which way an open camera faces: 'user' (front), 'environment' (rear), or null when the
+ * browser does not say (most desktop webcams). The track's own settings first, then its label.
+ */
+export function facingOf(stream) {
+  const track = stream?.getVideoTracks()[0];
+  const said = track?.getSettings?.().facingMode;
+  if (said === 'user' || said === 'environment') return said;
+  const label = track?.label ?? '';
+  if (/\b(back|rear|environment)\b/i.test(label)) return 'environment';
+  if (/\b(front|user|facetime|selfie)\b/i.test(label)) return 'user';
+  return null;
 }
 
 export function stopStream(stream) {

@@ -208,6 +208,7 @@ export function createClip(app) {
     if (s !== session) return;
     const r = s.finish();
     app.setSession(s);
+    if (complete && r.summary.rep_count) app.logbook.keep(s); // into History (clips are sets too)
     const med = inference.sort((a, b) => a - b)[inference.length >> 1];
     setStatus('clip-status', `${complete ? 'Analysed' : 'Stopped after'} ${stats.frames} frames in ${(stats.wallMs / 1000).toFixed(0)} s`
       + ` (model ${med?.toFixed(0) ?? '–'} ms a frame${stats.missed ? `; ${stats.missed} skipped by the browser, ${stats.recovered} fetched again` : ''}):`

@@ -3,7 +3,7 @@
 // and feedback as live: the demo only feeds its session, whose listeners do the rest. The demo
 // is a session like any other (review, compare, export).
 
-import { $, setStatus } from './ui.js';
+import { $, h, setStatus } from './ui.js';
 import { simulate } from './core.js';
 import { Session } from './session.js';
 import { store } from './store.js';
@@ -91,13 +91,14 @@ export function createDemo(app) {
       return;
     }
     running = true;
+    if (program.exercise === 'drill') app.awake.hold('drill'); // the drill keeps the screen awake, simulated too
     loops = 0;
     part = 0;
     idx = 0;
     newSession();
     store.set({ source: 'figure', mirror: false, picture: { w: parts[0].width, h: parts[0].height }, figureLabel: `Demo (simulated): ${parts[0].label}` });
     wall0 = performance.now();
-    $('demo-start').textContent = 'Stop (Space)';
+    $('demo-start').replaceChildren('Stop', h('span', { class: 'key-hint' }, ' (Space)'));
     $('demo-start').setAttribute('aria-pressed', 'true');
     raf = requestAnimationFrame(tick);
   }
@@ -131,9 +132,10 @@ export function createDemo(app) {
     running = false;
     cancelAnimationFrame(raf);
     raf = 0;
+    app.awake.release('drill');
     session?.finish();
     if (session) app.setSession(session);
-    $('demo-start').textContent = 'Start (Space)';
+    $('demo-start').replaceChildren('Start', h('span', { class: 'key-hint' }, ' (Space)'));
     $('demo-start').setAttribute('aria-pressed', 'false');
     if (program?.exercise === 'drill') app.drill?.controls(null);
   }

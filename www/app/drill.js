@@ -112,7 +112,7 @@ export function createDrill(app) {
     update,
     reset,
     controls(running) {
-      $('drill-start').textContent = running === 'camera' ? 'Stop (Space)' : 'Start with the camera (Space)';
+      $('drill-start').replaceChildren(running === 'camera' ? 'Stop' : 'Start with the camera', h('span', { class: 'key-hint' }, ' (Space)'));
       $('drill-sim').textContent = running === 'sim' ? 'Stop the simulation' : 'Watch it simulated';
       $('drill-skip').disabled = !running;
     },

@@ -6,9 +6,14 @@
 //
 // Nothing is lost when the camera is unplugged mid-set, the tab is hidden, or the model
 // stops: the session is paused with a message and a way forward, and resumes where it was.
+// Nor when the page itself goes (a reload, a crash, a closed tab): the logbook records the set
+// as it goes (app.logbook.record), and a cut-off set comes back through `adopt`.
+//
+// On a phone: the front or rear camera (the switch button), the preview mirrored for the front
+// camera only, and the screen kept awake while the set runs (app.awake).
 
-import { $, banner, clearBanner, setStatus } from './ui.js';
-import { listCameras, openCamera, stopStream } from './camera.js';
+import { $, h, banner, clearBanner, setStatus } from './ui.js';
+import { listCameras, openCamera, stopStream, facingOf } from './camera.js';
 import { Session } from './session.js';
 import { layout, clearOverlay } from './stage.js';
 import { store } from './store.js';
@@ -28,6 +33,10 @@ export function createLive(app) {
   let lastFrameWall = 0;
   let countdown = null;
   let nextExercise = null;
+  let recorder = null; // the logbook's, for this session
+  let facing = 'user'; // the camera asked for when none is chosen: 'user' (front) | 'environment' (rear)
+  let facingChosen = false; // the lifter switched: what was asked is what it faces, when the browser does not say
+  let faces; // which way the open camera faces: 'user' | 'environment' | null (not known)
   const stats = { frames: 0, errors: 0, lastError: null };
 
   async function refreshCameras() {
@@ -41,40 +50,58 @@ export function createLive(app) {
   }
 
   function controls() {
-    $('live-start').textContent = running || paused ? 'Stop (Space)' : 'Start (Space)';
+    $('live-start').replaceChildren(running || paused ? 'Stop' : session?.frames ? 'Go on' : 'Start', h('span', { class: 'key-hint' }, ' (Space)'));
     $('live-start').setAttribute('aria-pressed', String(!!(running || paused)));
     $('calibrate').disabled = !running;
     $('live-new').disabled = !running;
+    $('camera-flip').textContent = facing === 'user' ? 'Rear camera' : 'Front camera';
+    $('camera-flip').setAttribute('aria-label', `Switch to the ${facing === 'user' ? 'rear' : 'front'} camera`);
+  }
+
+  /**
+   * The preview is mirrored for the front camera only: set when the camera opened faces
+   * another way than the last one (the checkbox stays the lifter's to change).
+   */
+  function followFacing() {
+    const now = facingOf(stream) ?? (facingChosen && !$('camera').value ? facing : null);
+    if (now && now !== faces) $('mirror').checked = now === 'user';
+    faces = now;
   }
 
   // opts.exercise: 'drill' runs the drill on the camera (the lifts use the settings' lift).
+  // opts.resuming: the same set after a pause (whatever kind it is).
   async function start(opts = {}) {
     if (running) return false;
+    app.voice.unlock(); // first, inside the tap or key press: the browser then lets the page speak
+    // A kept set of the other kind (a resumed drill, and a lift asked for) is ended first.
+    if (!opts.resuming && session && (session.settings.exercise === 'drill') !== (opts.exercise === 'drill')) stop();
     if (opts.exercise) nextExercise = opts.exercise;
-    app.voice.unlock();
     clearBanner('camera');
     app.stopOthers('live');
     const model = app.loadModel();
     try {
-      stream = await openCamera($('camera').value || undefined);
+      stream = await openCamera($('camera').value || undefined, facing);
     } catch (e) {
       cameraProblem(e);
       return false;
     }
     refreshCameras();
     watchTrack();
+    followFacing();
     video.srcObject = stream;
     video.muted = true;
     try { await video.play(); } catch { /* autoplay of a muted camera stream is allowed */ }
     if (!session) {
       const settings = nextExercise === 'drill' ? { exercise: 'drill' } : app.settings();
       session = new Session({ settings, source: 'live', meta: app.meta() });
-      app.setSession(session, { speak: true, coach: true });
+      recorder = app.logbook.record(session);
       setStatus('calibration-status', 'Standing: not calibrated. Press "Calibrate standing" and stand tall and still.');
     }
+    if (app.session !== session) app.setSession(session, { speak: true, coach: true });
     seg = null;
     paused = null;
     running = true;
+    app.awake.hold('live');
     store.set({ source: 'video', mirror: $('mirror').checked });
     controls();
     rvfc = video.requestVideoFrameCallback(onFrame);
@@ -184,7 +211,7 @@ export function createLive(app) {
     paused = null;
     stopStream(stream);
     stream = null;
-    if (!(await start())) paused = why; // still paused: the banner says what to do
+    if (!(await start({ resuming: true }))) paused = why; // still paused: the banner says what to do
     controls();
   }
 
@@ -205,11 +232,14 @@ export function createLive(app) {
       const r = session.finish();
       app.setSession(session);
       if (r.summary.rep_count > 0) {
-        banner('set-done', `Set done: ${r.summary.rep_count} reps (engine ${r.summary.engine}, crane ${r.summary.crane}, unclear ${r.summary.unclear}).`, {
-          kind: 'info', actions: [{ label: 'Review', run: () => app.setMode('review') }], timeoutMs: 20000,
+        banner('set-done', `Set done: ${r.summary.rep_count} reps (engine ${r.summary.engine}, crane ${r.summary.crane}, unclear ${r.summary.unclear}). Kept in History.`, {
+          kind: 'info', actions: [{ label: 'Review', run: () => app.setMode('review') }, { label: 'History', run: () => app.setMode('history') }], timeoutMs: 20000,
         });
       }
     }
+    recorder?.finish();
+    recorder = null;
+    app.awake.release('live');
     session = null;
     nextExercise = null;
     controls();
@@ -220,8 +250,10 @@ export function createLive(app) {
     if (!running) return;
     const s = session;
     s.finish();
+    recorder?.finish();
     app.setSession(s);
     session = new Session({ settings: app.settings(), source: 'live', meta: app.meta() });
+    recorder = app.logbook.record(session);
     app.setSession(session, { speak: true, coach: true });
     seg = null;
     lastSent = -Infinity;
@@ -294,6 +326,19 @@ export function createLive(app) {
     pause('switch');
     await resume();
   });
+  // Front ↔ rear (a phone): the default camera facing the other way.
+  $('camera-flip').addEventListener('click', async () => {
+    facing = facing === 'user' ? 'environment' : 'user';
+    facingChosen = true;
+    $('camera').value = '';
+    controls();
+    if (running) {
+      pause('switch');
+      await resume();
+    }
+    store.set({ mirror: $('mirror').checked });
+    layout();
+  });
   navigator.mediaDevices?.addEventListener?.('devicechange', () => {
     refreshCameras().then((cams) => {
       if (paused === 'camera-lost' && cams.length) banner('camera', 'A camera is available again.', { kind: 'info', actions: [{ label: 'Resume', run: resume }] });
@@ -304,12 +349,38 @@ export function createLive(app) {
     if (running || paused) stop({ review: false }); else start();
   }
 
+  /**
+   * Takes back a set cut off by a reload or a crash (history.js, from the logbook): it is on
+   * show, and Start goes on with it (its reps, its clock, the same logbook entry).
+   */
+  function adopt(s, rec) {
+    if (running || paused) stop();
+    else if (session && session !== s) { session.finish(); recorder?.finish(); }
+    session = s;
+    recorder = rec;
+    seg = null;
+    lastSent = -Infinity;
+    app.setSession(s, { speak: true, coach: true });
+    app.feedback.frame(s, s.frame);
+    if (s.rep) app.feedback.rep(s.rep, { speak: false });
+    setStatus('calibration-status', s.calibrations.length ? 'Standing: calibrated (kept from before).' : 'Standing: not calibrated.');
+    controls();
+  }
+
+  /** Writes what is not yet in the logbook now (the page is being hidden or left). */
+  function saveNow() {
+    if (recorder && !recorder.ended) recorder.chain = recorder.chain.then(() => recorder.write(false));
+  }
+
+  controls();
   return {
-    start, stop, toggle, pause, resume, calibrate, newSet, refreshCameras, onHidden, onVisible, settingsChanged,
+    start, stop, toggle, pause, resume, calibrate, newSet, refreshCameras, onHidden, onVisible, settingsChanged, adopt, saveNow,
     get running() { return running; },
     get paused() { return paused; },
     get session() { return session; },
     get stream() { return stream; },
+    /** The camera: which way it was asked to face, and which way it faces (null: not known). */
+    get camera() { return { asked: facing, faces: faces ?? null }; },
     stats,
   };
 }

@@ -1,9 +1,12 @@
-// Hinge Check page: wires the modes (Live / Drill / Clip / Review / Demo, one entry each in
-// MODES) to the analysis core, the pose model, the stage, the voice and the review.
+// Hinge Check page: wires the modes (Live / Drill / Clip / Review / Demo / History, one entry
+// each in MODES) to the analysis core, the pose model, the stage, the voice and the review, and
+// the services that make it a phone's: the logbook (every set kept, a cut-off set offered back),
+// the screen kept awake, the hand-over QR code, install and updates between sets.
 // `app` is the registry of the page's parts (services, no state); the page's state is in the
 // store (store.js). The session on show is followed here, once for every source: its frames go
 // to the HUD and the stage, its reps to the voice (`setSession`).
-// `window.hingecheck` gives automation and tests the current report.
+// `window.hingecheck` gives automation and tests the current report, the page's state and the
+// stored sessions' summaries (`history()`).
 
 import { $, h, banner, clearBanner, setStatus, messageLog, hud } from './ui.js';
 import { loadCore, version } from './core.js';
@@ -19,6 +22,12 @@ import { createWorkshop } from './workshop.js';
 import { createDrill, storedLimit } from './drill.js';
 import { listCameras } from './camera.js';
 import { layout, clearOverlay, show } from './stage.js';
+import { createLogbook } from './logbook.js';
+import { createHistory } from './history.js';
+import { createAwake } from './awake.js';
+import { createHandover } from './handover.js';
+import { createUpdates } from './update.js';
+import { features, featureNotes } from './features.js';
 
 // The modes: a tab each, and a panel (<section data-mode="…">) in index.html; setMode() below
 // says what entering and leaving one does, toggleRun() what Space does in it.
@@ -28,6 +37,7 @@ const MODES = [
   { id: 'clip', label: 'Clip' },
   { id: 'review', label: 'Review' },
   { id: 'demo', label: 'Demo' },
+  { id: 'history', label: 'History' },
 ];
 
 async function boot() {
@@ -123,6 +133,9 @@ async function boot() {
     },
   };
 
+  app.features = features();
+  app.logbook = createLogbook({ onProblem: storageProblem });
+  app.awake = createAwake();
   app.pose = createPose({ onStatus: modelStatus });
   app.feedback = createFeedback(voice);
   app.live = createLive(app);
@@ -131,6 +144,9 @@ async function boot() {
   app.review = createReview(app);
   app.workshop = createWorkshop(app);
   app.drill = createDrill(app);
+  app.history = createHistory(app);
+  app.handover = createHandover();
+  app.updates = createUpdates(app);
   app.feedback.onDrill = (s, f) => app.drill.update(s, f);
 
   // ---- modes ----
@@ -159,6 +175,7 @@ async function boot() {
     document.body.className = document.body.className.replace(/\bmode-\w+/g, '').trim();
     document.body.classList.add(`mode-${id}`);
     $('review').hidden = id !== 'review';
+    $('history').hidden = id !== 'history';
     if (prev === 'review' && id !== 'review') app.review.leave();
     if (prev === 'drill' && id !== 'drill' && app.drillRunning()) app.drillToggle(app.drillRunning());
     if (id === 'drill' && prev !== 'drill') { app.stopOthers('none'); app.loadModel().catch(() => {}); }
@@ -167,6 +184,7 @@ async function boot() {
     if (id === 'live' && prev !== 'live') { app.stopOthers('live'); store.set({ source: 'video' }); if (!app.live.running) clearOverlay(); app.loadModel().catch(() => {}); }
     if (id === 'clip' && prev !== 'clip') { if (app.demo.running) app.demo.stop(); if (app.live.running || app.live.paused) app.live.stop(); store.set({ source: 'video' }); app.loadModel().catch(() => {}); }
     if (id === 'review') app.review.show(app.session);
+    if (id === 'history') app.history.show();
     if (id === 'demo' && start) app.demo.start();
     layout();
   }
@@ -213,6 +231,13 @@ async function boot() {
     }
   }
 
+  // ---- storage (the logbook): a clear message when sets cannot be kept; the set goes on ----
+  function storageProblem({ problem, message }) {
+    store.set({ storage: Object.freeze({ ok: !problem, problem: problem ?? null, message: message ?? '' }) });
+    if (problem) banner('storage', message, { kind: problem === 'unavailable' ? 'info' : 'warn' });
+    else if (messageLog.some((m) => m.id === 'storage')) { clearBanner('storage'); banner('storage', 'Sets are being kept again.', { kind: 'info', timeoutMs: 6000 }); }
+  }
+
   // ---- sound ----
   voice.onMute((m) => {
     $('mute').setAttribute('aria-pressed', String(m));
@@ -238,8 +263,10 @@ async function boot() {
   // ---- a hidden tab pauses; coming back resumes (the session is kept) ----
   document.addEventListener('visibilitychange', () => {
     const hidden = document.visibilityState === 'hidden';
+    if (hidden) app.live.saveNow(); // a phone switching apps may never come back to this page
     for (const m of [app.live, app.clip, app.demo]) (hidden ? m.onHidden : m.onVisible)();
   });
+  window.addEventListener('pagehide', () => app.live.saveNow());
 
   window.addEventListener('resize', () => layout());
   window.addEventListener('error', (e) => banner('error', `Something went wrong: ${e.message}. Your session is kept; export it from Review if in doubt.`, { kind: 'error' }));
@@ -277,8 +304,18 @@ async function boot() {
         messages: messageLog.map((m) => `${m.kind}: ${m.text}`),
         workshop: store.get().workshop,
         crossOriginIsolated: window.crossOriginIsolated,
+        features: app.features,
+        camera: app.live.camera,
+        mirror: store.get().mirror,
+        audio: voice.audioState,
+        awake: store.get().awake,
+        storage: store.get().storage,
+        update: store.get().update,
+        logId: s?.logId ?? null,
       };
     },
+    /** The stored sessions' summaries, newest first (a Promise). */
+    history() { return app.logbook.list(); },
     /** The latest frame the page analysed: { t, width, height, people, landmarks }. */
     lastFrame() { const f = app.session?.lastFrame; return f && { ...f, landmarks: f.landmarks ? Array.from(f.landmarks) : null }; },
     setMode,
@@ -289,6 +326,7 @@ async function boot() {
   };
 
   // ---- start ----
+  for (const note of featureNotes(app.features)) banner('features', note, { kind: 'info', timeoutMs: 20000 });
   const cams = await listCameras();
   app.live.refreshCameras();
   if (!cams.length) {
@@ -303,11 +341,8 @@ async function boot() {
   hud.reset();
   document.documentElement.dataset.ready = 'true';
 
-  if ('serviceWorker' in navigator && !new URLSearchParams(location.search).has('nosw')) {
-    navigator.serviceWorker.register('sw.js', { scope: './' }).catch((e) => {
-      console.warn(`offline use unavailable: ${e.message}`);
-    });
-  }
+  app.history.offerUnfinished();
+  app.updates.register();
 }
 
 boot();

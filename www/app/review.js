@@ -60,7 +60,7 @@ export function createReview(app) {
       h('td', {}, fmt(rep.confidence * 100) + ' %'),
       h('td', {}, fmt(rep.metrics?.hips_lead_ms ?? rep.metrics?.lead_ms)),
       h('td', {}, rep.metrics?.trunk_at_bottom_deg != null ? `${fmt(rep.metrics.trunk_at_bottom_deg)}°` : '–'),
-      h('td', {}, rep.faults?.length ? rep.faults.map((f) => h('span', { class: `fault fault-${f.severity}`, title: f.message }, `${f.code.replace(/_/g, ' ')}${f.severity === 'fault' ? '!' : '?'}`)) : '–'),
+      h('td', {}, rep.faults?.length ? rep.faults.map((f) => h('span', { class: `fault fault-${f.severity}`, title: f.trusted_to_yaw_deg ? `${f.message} (filmed at an angle: trusted to ${f.trusted_to_yaw_deg}° off side-on)` : f.message }, `${f.code.replace(/_/g, ' ')}${f.severity === 'fault' ? '!' : '?'}`)) : '–'),
       h('td', {}, h('button', { type: 'button', 'aria-label': `Replay rep ${rep.index}`, onclick: () => { select(rep.index); replayRep(rep); } }, 'Replay')),
       h('td', {}, h('input', { type: 'checkbox', 'aria-label': `Compare rep ${rep.index}`, 'data-compare': rep.index, onchange: onCompareToggle })),
     )));

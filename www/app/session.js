@@ -14,6 +14,10 @@
 // Memory stays flat in long sessions: the stored frames are kept for the last KEEP_FRAMES (20
 // minutes at 30 fps); older ones are dropped a chunk at a time (the analysis itself has seen
 // them all, and the report keeps every rep).
+//
+// The logbook (logbook.js) saves a session as it goes: `framesSlice(from, to)` hands it the
+// frames since its last write, and `Session.restore(info, slices)` re-analyses saved frames into
+// a session again (resuming a set after a reload or a crash, opening a past one in Review).
 
 import { Analyser, WORDS, framingList, drillInstruction, posetrackJson } from './core.js';
 
@@ -293,6 +297,56 @@ export class Session extends EventTarget {
     return lo;
   }
 
+  /**
+   * Kept frames [from, to) as plain arrays, for saving: { from, n, t (ms), lm (132 a frame, all
+   * zero = nobody), people }. `from` is raised to the first kept frame.
+   */
+  framesSlice(from, to = this.frames) {
+    from = Math.max(from, this.first);
+    const n = Math.max(0, to - from);
+    const t = new Float64Array(n);
+    const lm = new Float32Array(n * LM);
+    const people = new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      t[k] = this.t.get(from + k);
+      people[k] = this.people.get(from + k);
+      lm.set(this.landmarks(from + k), k * LM);
+    }
+    return { from, n, t, lm, people };
+  }
+
+  /**
+   * A saved session analysed again from its frames: `info` { settings, source, name, meta,
+   * started (ISO), W, H, calibrations (frame counts) }, `slices` framesSlice()'s, oldest first
+   * (they must follow on from each other; a gap ends the frames read). Throws the core's message
+   * for settings it refuses.
+   */
+  static restore(info, slices) {
+    const s = new Session({ settings: info.settings, source: info.source, name: info.name ?? '', meta: info.meta ?? {} });
+    const started = new Date(info.started);
+    if (Number.isFinite(started.getTime())) s.created = started;
+    if (info.W > 0 && info.H > 0) { s.W = info.W; s.H = info.H; }
+    const from0 = slices[0]?.from ?? 0;
+    const cals = (info.calibrations ?? []).filter((c) => c > from0).map((c) => c - from0).sort((a, b) => a - b);
+    let cal = 0;
+    let next = from0;
+    for (const sl of slices) {
+      if (sl.from !== next) break;
+      next += sl.n;
+      for (let k = 0; k < sl.n; k++) {
+        const f = sl.lm.subarray(k * LM, (k + 1) * LM);
+        s.feed({ t: sl.t[k], width: s.W, height: s.H, landmarks: isEmpty(f) ? null : f, people: sl.people[k] });
+        while (cal < cals.length && cals[cal] <= s.frames) {
+          if (cals[cal] === s.frames) {
+            try { s.calibrate(); } catch { /* it was still then; the same frames say the same */ }
+          }
+          cal++;
+        }
+      }
+    }
+    return s;
+  }
+
   free() { this.analyser?.free(); this.analyser = null; }
 }
 
@@ -348,5 +402,55 @@ export class Replayer {
   get frame() { return this.analyser?.frame() ?? null; }
   get framing() { return framingList(this.frame?.framing ?? 0); }
   draw(ctx, w, h, opts) { this.analyser?.draw(ctx, w, h, opts); }
+  /**
+   * Kept frames [from, to) as plain arrays, for saving: { from, n, t (ms), lm (132 a frame, all
+   * zero = nobody), people }. `from` is raised to the first kept frame.
+   */
+  framesSlice(from, to = this.frames) {
+    from = Math.max(from, this.first);
+    const n = Math.max(0, to - from);
+    const t = new Float64Array(n);
+    const lm = new Float32Array(n * LM);
+    const people = new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      t[k] = this.t.get(from + k);
+      people[k] = this.people.get(from + k);
+      lm.set(this.landmarks(from + k), k * LM);
+    }
+    return { from, n, t, lm, people };
+  }
+
+  /**
+   * A saved session analysed again from its frames: `info` { settings, source, name, meta,
+   * started (ISO), W, H, calibrations (frame counts) }, `slices` framesSlice()'s, oldest first
+   * (they must follow on from each other; a gap ends the frames read). Throws the core's message
+   * for settings it refuses.
+   */
+  static restore(info, slices) {
+    const s = new Session({ settings: info.settings, source: info.source, name: info.name ?? '', meta: info.meta ?? {} });
+    const started = new Date(info.started);
+    if (Number.isFinite(started.getTime())) s.created = started;
+    if (info.W > 0 && info.H > 0) { s.W = info.W; s.H = info.H; }
+    const from0 = slices[0]?.from ?? 0;
+    const cals = (info.calibrations ?? []).filter((c) => c > from0).map((c) => c - from0).sort((a, b) => a - b);
+    let cal = 0;
+    let next = from0;
+    for (const sl of slices) {
+      if (sl.from !== next) break;
+      next += sl.n;
+      for (let k = 0; k < sl.n; k++) {
+        const f = sl.lm.subarray(k * LM, (k + 1) * LM);
+        s.feed({ t: sl.t[k], width: s.W, height: s.H, landmarks: isEmpty(f) ? null : f, people: sl.people[k] });
+        while (cal < cals.length && cals[cal] <= s.frames) {
+          if (cals[cal] === s.frames) {
+            try { s.calibrate(); } catch { /* it was still then; the same frames say the same */ }
+          }
+          cal++;
+        }
+      }
+    }
+    return s;
+  }
+
   free() { this.analyser?.free(); this.analyser = null; }
 }

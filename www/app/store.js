@@ -20,6 +20,12 @@ const initial = {
   mirror: false,
   /** Workshop mode: large type (text scale 2) and the HUD drawn on the canvas. */
   workshop: false,
+  /** The screen kept awake (awake.js): { wanted, held, taken, supported, note }. */
+  awake: { wanted: false, held: false, taken: 0, supported: false, note: '' },
+  /** The logbook's storage (logbook.js): { ok, problem: null | 'unavailable' | 'quota' | 'failed', message }. */
+  storage: { ok: true, problem: null, message: '' },
+  /** A new version of the page waits (update.js): 'none' | 'ready'. */
+  update: 'none',
 };
 
 let state = Object.freeze({ ...initial });

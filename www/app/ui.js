@@ -65,8 +65,7 @@ export const hud = {
     el.classList.add(rep.verdict);
     el.replaceChildren(
       h('strong', {}, `Rep ${rep.index}: ${VERDICT_WORD[rep.verdict] ?? rep.verdict}.`),
-      ` ${rep.message || ''}`,
-      ...(extra ? [h('span', { class: 'extra' }, ` ${extra}`)] : []));
+      h('span', { class: 'msg' }, ` ${rep.message || ''}`, ...(extra ? [h('span', { class: 'extra' }, ` ${extra}`)] : [])));
   },
   framing(list, known) {
     const ul = $('framing');

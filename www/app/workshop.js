@@ -47,6 +47,7 @@ export function createWorkshop(app) {
       3: () => app.setMode('clip'),
       4: () => app.setMode('review'),
       5: () => app.setMode('demo'),
+      6: () => app.setMode('history'),
       Escape: () => { if (isOn() && !document.fullscreenElement) set(false); },
     }[k];
     if (!act) return;

@@ -18,9 +18,10 @@
 //     { type: 'error', id?, fatal, message }
 //   poses[i] holds x, y, z, visibility per landmark (x, y normalised to the image, as
 //   MediaPipe gives them). Their ArrayBuffers are transferred. The bitmap is always closed by
-//   the worker. MediaPipe's world landmarks (metres, hip-centred) are not sent: nothing reads
-//   them yet. When depth is used (oblique views), they go into the frame record's reserved
-//   depth block (ARCHITECTURE.md), not a second per-frame message.
+//   the worker. Depth crosses as each landmark's z (scaled like x, relative to the hips), which
+//   the analysis reads to put an oblique view back in the lifter's side view (z is about five
+//   times noisier than x on real tracks). MediaPipe's world landmarks (metres, hip-centred)
+//   are not sent: they come from the same depth estimate and add nothing the z does not.
 
 const DEFAULT_WASM_BASE = new URL('../vendor/tasks-vision/', import.meta.url).href;
 const DEFAULT_MODEL_BASE = new URL('../models/', import.meta.url).href;

@@ -254,9 +254,16 @@ impl Analyzer {
             pts.v[i] = l.visibility.clamp(0.0, 1.0);
             z[i] = l.z;
         }
-        self.body.observe(t, &mut pts, &z);
+        self.body.observe(t, &mut pts, &mut z);
         let posture = self.posture.read(&pts, &frame.landmarks);
-        let vs = view::sample(&frame.landmarks, &pts, frame.height, self.body.b());
+        let vs = view::sample(
+            &frame.landmarks,
+            &pts,
+            frame.height,
+            self.body.b(),
+            self.body.frame(),
+        );
+        self.view.set_near(self.body.near());
         self.view.observe(vs, dt);
         self.live.view = self.view.state();
         let yaw = vs.map(|v| v.yaw_deg);
@@ -270,6 +277,8 @@ impl Analyzer {
         self.history.push_back(Sample {
             t,
             pts: pts.clone(),
+            // Depth in the units of x (the model's z is scaled like x, relative to the hips).
+            z: z.map(|v| (v * frame.width) as f32),
             yaw: yaw.unwrap_or(f64::NAN),
             inside,
         });

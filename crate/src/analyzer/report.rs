@@ -7,7 +7,7 @@ use crate::coach::judge::Judgement;
 use crate::coach::lift::{Exercise, Lift};
 use crate::coach::messages;
 use crate::motion::body::CalibrationSource;
-use crate::motion::view::{self, FramingIssue, ViewState};
+use crate::motion::view::{self, FramingIssue, ViewKind, ViewState, YAW_GRADED_DEG};
 use crate::pose::FrameError;
 use crate::report::{
     CalibrationReport, FrameCounts, RepReport, Report, SetExercise, Summary, Verdict, ViewReport,
@@ -113,14 +113,19 @@ pub(super) fn rep_report(set: &SetLog, k: usize, r: &RepRecord) -> RepReport {
 pub(super) fn rep_entry(k: usize, r: &RepRecord, j: Judgement) -> RepReport {
     let m = &r.measure;
     let swing = r.lift == Lift::Swing;
+    // The report's times run start ≤ bottom ≤ lockout ≤ end. (A swing's lockout is the float's
+    // top, which can come after the rep's measured end; a bottom refined between two samples
+    // can land a fraction past a lockout one sample later.)
+    let start = m.t_start;
+    let lockout = (if swing { m.t_top } else { m.t_lockout }).max(start);
+    let bottom = (if swing { m.t_trunk_max } else { m.t_bottom }).clamp(start, lockout);
+    let end = m.t_end.max(lockout);
     RepReport {
         index: k as u32 + 1,
-        start_s: round3(m.t_start),
-        bottom_s: round3(if swing { m.t_trunk_max } else { m.t_bottom }),
-        lockout_s: round3(if swing { m.t_top } else { m.t_lockout }),
-        // (A swing's lockout is the float's top, which can come after the rep's measured
-        // end: start ≤ bottom ≤ lockout ≤ end holds in the report.)
-        end_s: round3(if swing { m.t_end.max(m.t_top) } else { m.t_end }),
+        start_s: round3(start),
+        bottom_s: round3(bottom),
+        lockout_s: round3(lockout),
+        end_s: round3(end),
         verdict: j.verdict,
         confidence: j.confidence,
         faults: j.faults,
@@ -184,6 +189,16 @@ pub(super) fn build(set: &SetLog, rec: &Recording, cx: Context) -> Report {
     if skipped > 0 && lift == Some(Lift::Swing) {
         notes.push(messages::not_counted_without_float(skipped));
     }
+    let view = rec.view(cx.side_known);
+    if lift.is_some_and(|l| l != Lift::NotHinge) {
+        match (view.kind, view.yaw_deg) {
+            (ViewKind::Oblique, Some(y)) if y <= YAW_GRADED_DEG => {
+                notes.push(messages::oblique_note(y))
+            }
+            (ViewKind::Oblique | ViewKind::Front, _) => notes.push(messages::FRONT_NOTE.into()),
+            _ => {}
+        }
+    }
     if cx.standing == CalibrationSource::FromLockouts {
         notes.push(messages::STANDING_FROM_LOCKOUTS.to_string());
     }
@@ -201,7 +216,7 @@ pub(super) fn build(set: &SetLog, rec: &Recording, cx: Context) -> Report {
             (None, Exercise::Drill) => SetExercise::Drill,
             (None, _) => SetExercise::Unknown,
         },
-        view: rec.view(cx.side_known),
+        view,
         reps,
         summary,
         fatigue: set.fatigue(),

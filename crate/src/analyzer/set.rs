@@ -9,6 +9,7 @@ use crate::coach::fatigue::{FatigueTracker, RepFeatures};
 use crate::coach::judge::{judge, Judgement, PelvicLimit};
 use crate::coach::lift::{classify, Guess, Lift, LiftTally};
 use crate::coach::measure::RepMeasure;
+use crate::coach::rules::ViewClass;
 use crate::coach::thresholds::Thresholds;
 use crate::report::{FatigueReport, FaultCode, Verdict};
 
@@ -25,16 +26,22 @@ pub(super) struct Judge {
 }
 
 impl Judge {
-    pub fn thresholds(&self, lift: Lift) -> Thresholds {
+    /// The thresholds a rep of `lift` seen from `view` is judged by.
+    pub fn thresholds(&self, lift: Lift, view: ViewClass) -> Thresholds {
         if self.design_rules {
             Thresholds::est(lift)
         } else {
-            Thresholds::for_lift(lift)
+            Thresholds::for_view(lift, view)
         }
     }
 
     pub fn judge(&self, m: &RepMeasure, lift: Lift) -> Judgement {
-        judge(m, lift, &self.thresholds(lift), self.pelvic_limit)
+        judge(
+            m,
+            lift,
+            &self.thresholds(lift, ViewClass::of(m)),
+            self.pelvic_limit,
+        )
     }
 }
 

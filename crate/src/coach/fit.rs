@@ -16,7 +16,7 @@
 
 use super::lift::Lift;
 use super::measure::RepMeasure;
-use super::rules::{FittedRule, LiftGroup, Worse, FITTED};
+use super::rules::{FittedRule, LiftGroup, ViewClass, Worse, FITTED};
 use super::thresholds::{Band, Thresholds};
 use crate::report::FaultCode;
 use serde::Serialize;
@@ -49,51 +49,54 @@ pub struct TrainingRep<'a> {
     pub measure: &'a RepMeasure,
 }
 
-/// Thresholds for every lift group.
+/// Thresholds for every lift group, for each view.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rulebook {
-    pub swing: Thresholds,
-    pub floor: Thresholds,
-    pub kettlebell_floor: Thresholds,
-    pub straight_leg: Thresholds,
+    side: [Thresholds; 4],
+    oblique: [Thresholds; 4],
+}
+
+const GROUPS: [(LiftGroup, Lift); 4] = [
+    (LiftGroup::Swing, Lift::Swing),
+    (LiftGroup::Floor, Lift::Deadlift),
+    (LiftGroup::KettlebellFloor, Lift::KettlebellDeadlift),
+    (LiftGroup::StraightLeg, Lift::Rdl),
+];
+
+fn slot(g: LiftGroup) -> usize {
+    GROUPS.iter().position(|(x, _)| *x == g).unwrap_or(0)
 }
 
 impl Rulebook {
     /// The thresholds the product ships (`coach::thresholds`, fitted values included).
     pub fn shipped() -> Rulebook {
         Rulebook {
-            swing: Thresholds::for_lift(Lift::Swing),
-            floor: Thresholds::for_lift(Lift::Deadlift),
-            kettlebell_floor: Thresholds::for_lift(Lift::KettlebellDeadlift),
-            straight_leg: Thresholds::for_lift(Lift::Rdl),
+            side: GROUPS.map(|(_, l)| Thresholds::for_view(l, ViewClass::Side)),
+            oblique: GROUPS.map(|(_, l)| Thresholds::for_view(l, ViewClass::Oblique)),
         }
     }
     /// The design's values alone.
     pub fn est() -> Rulebook {
+        let est = GROUPS.map(|(_, l)| Thresholds::est(l));
         Rulebook {
-            swing: Thresholds::est(Lift::Swing),
-            floor: Thresholds::est(Lift::Deadlift),
-            kettlebell_floor: Thresholds::est(Lift::KettlebellDeadlift),
-            straight_leg: Thresholds::est(Lift::Rdl),
+            side: est,
+            oblique: est,
         }
     }
-    pub fn for_lift(&self, lift: Lift) -> Thresholds {
-        self.group(LiftGroup::of(lift))
+    /// The thresholds a rep of `lift` seen from `view` is judged by.
+    pub fn for_lift(&self, lift: Lift, view: ViewClass) -> Thresholds {
+        self.group(view, LiftGroup::of(lift))
     }
-    pub fn group(&self, g: LiftGroup) -> Thresholds {
-        match g {
-            LiftGroup::Swing => self.swing,
-            LiftGroup::Floor => self.floor,
-            LiftGroup::KettlebellFloor => self.kettlebell_floor,
-            LiftGroup::StraightLeg => self.straight_leg,
+    pub fn group(&self, view: ViewClass, g: LiftGroup) -> Thresholds {
+        match view {
+            ViewClass::Side => self.side[slot(g)],
+            ViewClass::Oblique => self.oblique[slot(g)],
         }
     }
-    fn group_mut(&mut self, g: LiftGroup) -> &mut Thresholds {
-        match g {
-            LiftGroup::Swing => &mut self.swing,
-            LiftGroup::Floor => &mut self.floor,
-            LiftGroup::KettlebellFloor => &mut self.kettlebell_floor,
-            LiftGroup::StraightLeg => &mut self.straight_leg,
+    fn group_mut(&mut self, view: ViewClass, g: LiftGroup) -> &mut Thresholds {
+        match view {
+            ViewClass::Side => &mut self.side[slot(g)],
+            ViewClass::Oblique => &mut self.oblique[slot(g)],
         }
     }
 }
@@ -102,6 +105,7 @@ impl Rulebook {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct FitNote {
     pub rule: String,
+    pub view: ViewClass,
     pub group: LiftGroup,
     pub worse: Worse,
     /// The design's band, and the one in use after the fit.
@@ -147,11 +151,18 @@ fn within_set_noise(values: &BTreeMap<&str, Vec<f64>>) -> (f64, usize) {
 }
 
 /// Fits one rule for one lift group.
-fn fit_rule(rule: &FittedRule, g: LiftGroup, reps: &[TrainingRep], est: Band) -> FitNote {
+fn fit_rule(
+    rule: &FittedRule,
+    view: ViewClass,
+    g: LiftGroup,
+    reps: &[TrainingRep],
+    est: Band,
+    side: Option<&FitNote>,
+) -> FitNote {
     let mut good: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut sets: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut any_sets: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    for r in reps {
+    for r in reps.iter().filter(|r| ViewClass::of(r.measure) == view) {
         let rg = LiftGroup::of(r.lift);
         if !rule.groups.contains(&rg) {
             continue;
@@ -199,7 +210,14 @@ fn fit_rule(rule: &FittedRule, g: LiftGroup, reps: &[TrainingRep], est: Band) ->
         .into_iter()
         .filter(|s| s.1 >= MIN_REPS_PER_SOURCE)
         .collect();
-    let fitted = sources.len() >= 2;
+    // Oblique lifts fit their own lines only with three sources: fewer, and the lines would be
+    // one source's camera (left out, the others' oblique reps were flagged). Until then the
+    // side's lines hold, one noise width further out.
+    let needed = match view {
+        ViewClass::Side => 2,
+        ViewClass::Oblique => 3,
+    };
+    let fitted = sources.len() >= needed;
     // How much the good range moves from one source to the next (camera, pose model, lifter):
     // the spread of the sources' percentiles. A new lifter's good range may sit that much
     // further out, so the margin covers it as well as the rep-to-rep noise.
@@ -223,6 +241,14 @@ fn fit_rule(rule: &FittedRule, g: LiftGroup, reps: &[TrainingRep], est: Band) ->
                 Band::new(bottom - spread, bottom - 2.0 * spread)
             }
         }
+    } else if let Some(side) = side {
+        // Too few oblique lifts to fit: the side's lines, one of the side's noise widths
+        // further out (an oblique view's angles scatter more).
+        let spread = side.noise.hypot(side.between_sources);
+        match rule.worse {
+            Worse::High => Band::new(side.band.warn + spread, side.band.fault + spread),
+            Worse::Low => Band::new(side.band.warn - spread, side.band.fault - spread),
+        }
     } else if noise_sets > 0 {
         // Too little to fit: the design's value, but its fault line at least two noise widths
         // beyond what a sound rep reads (or beyond its warning line), so it beats the noise.
@@ -236,6 +262,7 @@ fn fit_rule(rule: &FittedRule, g: LiftGroup, reps: &[TrainingRep], est: Band) ->
     };
     FitNote {
         rule: rule.name.to_string(),
+        view,
         group: g,
         worse: rule.worse,
         est,
@@ -252,14 +279,24 @@ fn fit_rule(rule: &FittedRule, g: LiftGroup, reps: &[TrainingRep], est: Band) ->
 /// Fits the tuned thresholds on the training reps, starting from the design's values.
 pub fn fit(reps: &[TrainingRep]) -> (Rulebook, Vec<FitNote>) {
     let mut book = Rulebook::est();
-    let mut notes = Vec::new();
-    for rule in FITTED {
-        for &g in rule.groups {
-            let mut t = book.group(g);
-            let est = *(rule.band)(&mut t);
-            let note = fit_rule(rule, g, reps, est);
-            *(rule.band)(book.group_mut(g)) = note.band;
-            notes.push(note);
+    let mut notes: Vec<FitNote> = Vec::new();
+    for view in ViewClass::ALL {
+        for rule in FITTED {
+            for &g in rule.groups {
+                let side = notes
+                    .iter()
+                    .find(|n| n.view == ViewClass::Side && n.rule == rule.name && n.group == g)
+                    .cloned();
+                let mut t = book.group(view, g);
+                // The oblique fit starts from the side's.
+                let est = match &side {
+                    Some(s) if view == ViewClass::Oblique => s.band,
+                    _ => *(rule.band)(&mut t),
+                };
+                let note = fit_rule(rule, view, g, reps, est, side.as_ref());
+                *(rule.band)(book.group_mut(view, g)) = note.band;
+                notes.push(note);
+            }
         }
     }
     (book, notes)
@@ -267,11 +304,28 @@ pub fn fit(reps: &[TrainingRep]) -> (Rulebook, Vec<FitNote>) {
 
 /// The fitted values as the `coach::thresholds::fitted::VALUES` table (Rust source).
 pub fn as_source(notes: &[FitNote]) -> String {
-    let mut s = String::from("    pub const VALUES: &[(&str, LiftGroup, f64, f64)] = &[\n");
-    for n in notes.iter().filter(|n| n.fitted || n.band != n.est) {
+    let mut s =
+        String::from("    pub const VALUES: &[(&str, ViewClass, LiftGroup, f64, f64)] = &[\n");
+    for n in notes
+        .iter()
+        .filter(|n| n.fitted || n.band != n.est || n.view == ViewClass::Oblique)
+    {
+        let num = |v: f64| {
+            if v == f64::INFINITY {
+                "f64::INFINITY".to_string()
+            } else if v == f64::NEG_INFINITY {
+                "f64::NEG_INFINITY".to_string()
+            } else {
+                format!("{v:.4}")
+            }
+        };
         s.push_str(&format!(
-            "        (\"{}\", LiftGroup::{:?}, {:.4}, {:.4}),\n",
-            n.rule, n.group, n.band.warn, n.band.fault
+            "        (\"{}\", ViewClass::{:?}, LiftGroup::{:?}, {}, {}),\n",
+            n.rule,
+            n.view,
+            n.group,
+            num(n.band.warn),
+            num(n.band.fault)
         ));
     }
     s.push_str("    ];\n");

@@ -44,6 +44,7 @@ impl Findings {
     fn add(&mut self, code: FaultCode, s: u8, detail: String) {
         if let Some(severity) = sev(s) {
             self.0.push(Fault {
+                trusted_to_yaw_deg: None,
                 code,
                 severity,
                 message: fault_message(code, severity, &detail),
@@ -288,8 +289,8 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
             f.add(FaultCode::HeelLift, th.heel.above(h), String::new());
         }
     }
-    // (Judged only near a side view: from 45° on, the yaw estimate itself wanders that much.)
-    let twist = m.yaw.is_some_and(|y| y <= rules::POSTURE_MAX_YAW)
+    // (Judged only near a side view: further out, the yaw estimate itself wanders that much.)
+    let twist = m.yaw.is_some_and(|y| y <= rules::TWIST_MAX_YAW)
         && m.yaw_change.is_some_and(|y| y > th.twist_deg);
     if twist {
         f.add(FaultCode::Twisting, 1, String::new());
@@ -323,6 +324,11 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
             }
         }
     }
+    if rules::ViewClass::of(m) == rules::ViewClass::Oblique {
+        for x in &mut faults {
+            x.trusted_to_yaw_deg = Some(rules::trusted_to_yaw(x.code, m));
+        }
+    }
     faults.sort_by_key(|x| {
         (
             std::cmp::Reverse(x.severity),
@@ -346,6 +352,8 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
     } else if !judged {
         let why = if !m.yaw.is_some_and(|y| y <= rules::SEQUENCE_MAX_YAW) {
             messages::UNCLEAR_VIEW
+        } else if !rules::timing_trusted(m) {
+            messages::UNCLEAR_OBLIQUE_FPS
         } else if sequence && !measurable {
             messages::UNCLEAR_SMALL
         } else {

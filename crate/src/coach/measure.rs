@@ -9,7 +9,7 @@ use super::sequence::{self, Ascent, Descent};
 use crate::motion::body::{median, CalibrationSource, Standing};
 use crate::motion::reps::{Candidate, RepEnd};
 use crate::pose::LANDMARKS;
-use crate::signal::features::{Frame, FrameSig, Points, VIS_MISSING, VIS_USE};
+use crate::signal::features::{Frame, FrameSig, Points, Side, VIS_MISSING, VIS_USE};
 use crate::signal::zero_phase::{
     argmax_refined, at, derivative, fill_nan, filtfilt_block, filtfilt_pad, pad_into, rep_filter,
     resample, Resampler, MAX_BRIDGED_GAP_S,
@@ -21,6 +21,9 @@ use crate::signal::V2;
 pub struct Sample {
     pub t: f64,
     pub pts: Points,
+    /// Each landmark's depth relative to the hips, in the units of x (isotropic px; smaller is
+    /// nearer the camera); 0 where the source has none.
+    pub z: [f32; LANDMARKS],
     pub yaw: f64,
     /// Bit i set: landmark i lies inside the picture.
     pub inside: u64,
@@ -40,6 +43,15 @@ pub struct RepSeries {
     /// ≥ 0.5 and inside the picture, not the model's guess.
     pub seen: Vec<Vec<bool>>,
     pub yaw: Vec<f64>,
+    /// How the signals were put in the lifter's sagittal plane.
+    pub plane: PlaneFrom,
+    /// The frame rate the samples came at (Hz).
+    pub source_fps: f64,
+    /// Seen obliquely with usable depth: the signals with depth turning the lateral axis out
+    /// of the picture, for the posture at the bottom and at lockout (a knee pushed out reads as
+    /// knee bend in the stretched signals). `sig` keeps the stretched ones for timing: depth is
+    /// five times noisier than x.
+    pub posture: Option<Vec<FrameSig>>,
     /// The signals the measurement reads most, one column each (copies of `sig`'s fields).
     pub cols: Columns,
 }
@@ -85,6 +97,14 @@ impl RepSeries {
     }
     pub fn col(&self, f: impl Fn(&FrameSig) -> f64) -> Vec<f64> {
         self.sig.iter().map(f).collect()
+    }
+    /// The posture at sample `k` (depth-corrected where there is depth: see `posture`).
+    pub fn posture_at(&self, k: usize) -> &FrameSig {
+        self.posture.as_ref().map_or(&self.sig[k], |p| &p[k])
+    }
+    /// The posture over samples `from..=to`.
+    pub fn posture_over(&self, from: usize, to: usize) -> &[FrameSig] {
+        &self.posture.as_ref().unwrap_or(&self.sig)[from..=to]
     }
 }
 
@@ -161,24 +181,181 @@ pub fn grid_rate(samples: &[&Sample]) -> f64 {
     }
 }
 
-/// Builds the zero-phase series over `[t_from, t_to]` from the raw samples. Only the
-/// landmarks the body's signals read are filtered ([`FrameSig::body_landmarks`]); the hand's
-/// signals (`pelvic_line`, `thumb_index`), which no rep measurement reads, are NaN.
+/// The frame rate the samples came at (from their median interval).
+pub fn source_rate(samples: &[&Sample]) -> Option<f64> {
+    let mut dts: Vec<f64> = samples
+        .windows(2)
+        .map(|w| w[1].t - w[0].t)
+        .filter(|d| *d > 0.0)
+        .collect();
+    median(&mut dts).map(|dt| 1.0 / dt)
+}
+
+/// From this yaw on (deg), the rep is seen obliquely enough that its sagittal angles are
+/// corrected for foreshortening (below it the correction is under 6 %, within the noise).
+pub const CORRECT_FROM_YAW: f64 = 20.0;
+/// Beyond this yaw no correction is made: the rep is not graded there (`coach::rules`), and a
+/// near-front view stretched further would magnify what moves sideways (arms hanging at the
+/// park would read as a swing's float).
+pub const CORRECT_TO_YAW: f64 = 50.0;
+
+/// How a window's image points map onto the lifter's sagittal plane: the forward coordinate
+/// is `x_ref + fx·(x − x_ref) + fz·z` (the vertical is the image's). A side view is the identity.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Sagittal {
+    pub fx: f64,
+    pub fz: f64,
+    pub x_ref: f64,
+    pub how: PlaneFrom,
+}
+
+/// How the sagittal plane was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaneFrom {
+    /// Near a side view (yaw under [`CORRECT_FROM_YAW`]): the image plane is taken as it is.
+    #[default]
+    Image,
+    /// From depth: the lateral axis (left-to-right hips, shoulders and ankles, in x and z)
+    /// turned into the image plane. Removes what moves sideways (knees pushed out) as well as
+    /// the foreshortening; the model's depth is about five times noisier than x.
+    Depth,
+    /// From the yaw alone (no usable depth): x stretched by 1 / cos yaw. Right for movement in
+    /// the sagittal plane; what moves sideways is not removed.
+    Stretch,
+}
+
+impl Sagittal {
+    pub const IMAGE: Sagittal = Sagittal {
+        fx: 1.0,
+        fz: 0.0,
+        x_ref: 0.0,
+        how: PlaneFrom::Image,
+    };
+
+    /// A point's forward coordinate.
+    pub fn forward(&self, x: f64, z: f64) -> f64 {
+        self.x_ref + self.fx * (x - self.x_ref) + self.fz * z
+    }
+
+    /// Finds the plane over a window of samples whose median yaw estimate is `yaw` (deg).
+    pub fn of(samples: &[&Sample], yaw: Option<f64>, hip: usize) -> Sagittal {
+        let Some(yaw) = yaw.filter(|y| (CORRECT_FROM_YAW..=CORRECT_TO_YAW).contains(y)) else {
+            return Sagittal::IMAGE;
+        };
+        let x_ref = {
+            let hx: Vec<f64> = samples
+                .iter()
+                .map(|s| s.pts.p[hip].x)
+                .filter(|x| x.is_finite())
+                .collect();
+            if hx.is_empty() {
+                0.0
+            } else {
+                hx.iter().sum::<f64>() / hx.len() as f64
+            }
+        };
+        // The lateral axis in (x, z): left minus right over the hips, shoulders and ankles.
+        let (mut lx, mut lz) = (0.0, 0.0);
+        for l in [11, 23, 27] {
+            let r = l + 1;
+            let mut dx = Vec::new();
+            let mut dz = Vec::new();
+            for s in samples {
+                if s.pts.v[l] >= VIS_MISSING && s.pts.v[r] >= VIS_MISSING {
+                    dx.push(s.pts.p[l].x - s.pts.p[r].x);
+                    dz.push(f64::from(s.z[l] - s.z[r]));
+                }
+            }
+            if let (Some(x), Some(z)) = (median(&mut dx), median(&mut dz)) {
+                lx += x;
+                lz += z;
+            }
+        }
+        let len = lx.hypot(lz);
+        let from_depth = lx.abs().atan2(lz.abs()).to_degrees();
+        // Depth is used when it agrees with the view's yaw estimate (a source without depth
+        // reads a lateral axis lying in the image: 90°).
+        if len > 0.0 && lz != 0.0 && (from_depth - yaw).abs() <= DEPTH_AGREES_DEG {
+            Sagittal {
+                fx: lz.abs() / len,
+                fz: -lz.signum() * lx / len,
+                x_ref,
+                how: PlaneFrom::Depth,
+            }
+        } else {
+            Sagittal::stretch(yaw, x_ref)
+        }
+    }
+
+    /// The plane from the yaw alone: x stretched by 1 / cos yaw about `x_ref`.
+    pub fn stretch(yaw: f64, x_ref: f64) -> Sagittal {
+        Sagittal {
+            fx: 1.0 / yaw.clamp(0.0, CORRECT_TO_YAW).to_radians().cos(),
+            fz: 0.0,
+            x_ref,
+            how: PlaneFrom::Stretch,
+        }
+    }
+}
+
+/// Depth and the landmarks' spread must agree this well on the yaw (deg) for depth to be used.
+const DEPTH_AGREES_DEG: f64 = 15.0;
+
+/// Builds the zero-phase series over `[t_from, t_to]` from the raw samples, in the lifter's
+/// sagittal plane ([`Sagittal`]): seen obliquely, the timing signals are stretched (x noise
+/// only) and, where depth agrees, the posture is read with depth as well.
 pub fn build_series(
     samples: &[&Sample],
     t_from: f64,
     t_to: f64,
     frame: &Frame,
 ) -> Option<RepSeries> {
-    let within: Vec<&Sample> = samples
+    let within = window(samples, t_from, t_to);
+    let mut yaws: Vec<f64> = within
+        .iter()
+        .map(|s| s.yaw)
+        .filter(|y| y.is_finite())
+        .collect();
+    let yaw = median(&mut yaws);
+    let plane = Sagittal::of(&within, yaw, frame.leg.hip());
+    match plane.how {
+        PlaneFrom::Image | PlaneFrom::Stretch => series_in(&within, t_from, t_to, frame, plane),
+        PlaneFrom::Depth => {
+            let timing = Sagittal::stretch(yaw.unwrap_or(0.0), plane.x_ref);
+            let mut series = series_in(&within, t_from, t_to, frame, timing)?;
+            series.posture = series_in(&within, t_from, t_to, frame, plane)
+                .map(|p| p.sig)
+                .filter(|p| p.len() == series.sig.len());
+            if series.posture.is_some() {
+                series.plane = PlaneFrom::Depth;
+            }
+            Some(series)
+        }
+    }
+}
+
+/// The samples a rep's series is built from.
+fn window<'a>(samples: &[&'a Sample], t_from: f64, t_to: f64) -> Vec<&'a Sample> {
+    samples
         .iter()
         .copied()
         .filter(|s| s.t >= t_from - 0.2 && s.t <= t_to + 0.2)
-        .collect();
+        .collect()
+}
+
+/// The series over `[t_from, t_to]` with x mapped by `plane`.
+fn series_in(
+    within: &[&Sample],
+    t_from: f64,
+    t_to: f64,
+    frame: &Frame,
+    plane: Sagittal,
+) -> Option<RepSeries> {
     if within.len() < 8 {
         return None;
     }
-    let fs = grid_rate(&within);
+    let fs = grid_rate(within);
     let t0 = t_from.max(within[0].t);
     let t1 = t_to.min(within[within.len() - 1].t);
     if t1 - t0 < 0.3 {
@@ -186,6 +363,61 @@ pub fn build_series(
     }
     let t: Vec<f64> = within.iter().map(|s| s.t).collect();
     let m = t.len();
+    // Depth is five times noisier than x: where it enters (the lateral axis turned out of the
+    // picture), each landmark's depth is first averaged over ±0.15 s. The posture read from it
+    // is held at the bottom and at lockout; the timing is read from x alone.
+    let depth: Vec<[f64; LANDMARKS]> = if plane.fz != 0.0 {
+        let k = ((0.15 * source_rate(within).unwrap_or(30.0)).round() as usize).max(1);
+        (0..within.len())
+            .map(|j| {
+                let (a, b) = (j.saturating_sub(k), (j + k).min(within.len() - 1));
+                std::array::from_fn(|i| {
+                    let zs: Vec<f64> = within[a..=b]
+                        .iter()
+                        .filter(|s| s.pts.v[i] >= VIS_MISSING)
+                        .map(|s| f64::from(s.z[i]))
+                        .collect();
+                    if zs.is_empty() {
+                        f64::from(within[j].z[i])
+                    } else {
+                        zs.iter().sum::<f64>() / zs.len() as f64
+                    }
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let sag_x = |j: usize, i: usize| {
+        let z = depth.get(j).map_or(0.0, |d| d[i]);
+        plane.forward(within[j].pts.p[i].x, z)
+    };
+    // Seen obliquely, the working foot lies off the body's midline by half the stance, which
+    // the image shows as a forward or backward shift (its sign flips with the turn): positions
+    // along the foot (the bell behind it, its drift) are then read from the middle of both
+    // feet instead, which lies in the same plane as the hands holding the bell.
+    let mut frame = *frame;
+    if plane.how != PlaneFrom::Image {
+        let foot = |j: usize, leg: Side| {
+            let s = within[j];
+            let (h, t, a) = (leg.heel(), leg.toe(), leg.ankle());
+            let ok = |i: usize| s.pts.v[i] >= VIS_MISSING && s.pts.p[i].x.is_finite();
+            if ok(h) && ok(t) {
+                Some(0.5 * (sag_x(j, h) + sag_x(j, t)))
+            } else if ok(a) {
+                Some(sag_x(j, a))
+            } else {
+                None
+            }
+        };
+        let mut mids: Vec<f64> = (0..within.len())
+            .filter_map(|j| Some(0.5 * (foot(j, Side::Left)? + foot(j, Side::Right)?)))
+            .collect();
+        if let Some(m) = median(&mut mids) {
+            frame.midfoot.x = m;
+        }
+    }
+    let frame = &frame;
     let key = [
         frame.near.shoulder(),
         frame.leg.hip(),
@@ -222,7 +454,7 @@ pub fn build_series(
         for (j, s) in within.iter().enumerate() {
             let (p, v) = (s.pts.p[i], s.pts.v[i]);
             let found = v >= VIS_MISSING;
-            x[j] = if found { p.x } else { f64::NAN };
+            x[j] = if found { sag_x(j, i) } else { f64::NAN };
             y[j] = if found { p.y } else { f64::NAN };
             raw[j] = f64::from(u8::from(v >= VIS_USE && s.inside & (1 << i) != 0));
             vr[j] = v;
@@ -306,6 +538,9 @@ pub fn build_series(
         seen,
         yaw,
         cols,
+        plane: plane.how,
+        source_fps: source_rate(within).unwrap_or(fs),
+        posture: None,
     })
 }
 
@@ -388,6 +623,10 @@ pub struct RepMeasure {
     /// View and tracking quality over the rep.
     pub yaw: Option<f64>,
     pub yaw_change: Option<f64>,
+    /// How the rep was put in the sagittal plane (a side view's image, or corrected for an
+    /// oblique view, with depth or without), and the frame rate it was seen at.
+    pub plane: PlaneFrom,
+    pub source_fps: f64,
     pub quality: f64,
     pub gap_critical: bool,
     /// What the camera saw of each body part.
@@ -421,9 +660,9 @@ impl RepMeasure {
     /// A counted rep with nothing measured but its times.
     pub fn unmeasured(c: &Candidate) -> RepMeasure {
         RepMeasure {
-            t_start: c.t_start,
-            t_bottom: c.t_bottom,
-            t_trunk_max: c.t_bottom,
+            t_start: c.t_start.min(c.t_lockout),
+            t_bottom: c.t_bottom.clamp(c.t_start.min(c.t_lockout), c.t_lockout),
+            t_trunk_max: c.t_bottom.clamp(c.t_start.min(c.t_lockout), c.t_lockout),
             t_lockout: c.t_lockout,
             t_top: c.t_lockout,
             t_end: c.t_lockout,
@@ -499,7 +738,13 @@ fn measure_as(
     }
     let fs = series.fs;
     let secs = |s: f64| (s * fs).round() as usize;
-    let hip: Vec<f64> = series.col(|s| s.hip - standing.hip);
+    // The events (bottom, lockout) on the posture: seen obliquely, a knee pushed out bends the
+    // stretched hip angle where the hips do not.
+    let hip: Vec<f64> = series
+        .posture_over(0, n - 1)
+        .iter()
+        .map(|s| s.hip - standing.hip)
+        .collect();
     let c = &series.cols;
     let (trunk, hip_x, hip_y, shoulder_y) = (&c.trunk, &c.hip_x, &c.hip_y, &c.shoulder_y);
     let is0 = series.index(cand.t_start);
@@ -603,8 +848,8 @@ fn measure_as(
         .filter(|&k| bell_y[k].is_finite())
         .max_by(|&a, &b| bell_y[a].total_cmp(&bell_y[b]));
 
-    let s_b = &series.sig[ib];
-    let s_l = &series.sig[il];
+    let s_b = series.posture_at(ib);
+    let s_l = series.posture_at(il);
     let knee_change_bottom = s_b.knee - standing.knee;
     let trunk_change_bottom = s_b.trunk - standing.trunk;
     let top_k = top.unwrap_or(il);
@@ -655,7 +900,7 @@ fn measure_as(
 
     let hip_rise = sequence::hip_rise_index(hip_y, shoulder_y, ib, il);
 
-    let lock = |f: fn(&FrameSig) -> f64| mean_of(&series.sig[il..=lock_to], f);
+    let lock = |f: fn(&FrameSig) -> f64| mean_of(series.posture_over(il, lock_to), f);
     // Heel, toe and ankle rise from where they stood as the rep began (B). A real heel lift
     // rolls the foot over planted toes, the ankle rising with the heel; a heel the model guesses
     // behind a plate wanders on its own.
@@ -785,6 +1030,9 @@ fn measure_as(
         Some(lock(|s| s.bell_y) - lock(|s| s.hip_y)).filter(|v| v.is_finite());
     let elbow_lock = Some(lock(|s| s.elbow)).filter(|v| v.is_finite());
     let t_lockout = series.time(il as f64);
+    // (The bottom refined between samples stays within its rep: a rep that rose in a sample
+    // or two has start ≤ bottom ≤ lockout all the same.)
+    let ibf = ibf.clamp(is as f64, il as f64);
     let m = RepMeasure {
         t_start: series.time(is as f64),
         t_bottom: series.time(ibf),
@@ -828,6 +1076,8 @@ fn measure_as(
         shape,
         yaw,
         yaw_change,
+        plane: series.plane,
+        source_fps: series.source_fps,
         quality: mean_of(&series.sig[is..=il], |s| s.quality),
         gap_critical: crit(ib, 0.3, 0.3) || crit(il, 0.2, 0.2),
         seen,

@@ -68,6 +68,7 @@ pub const SEQUENCE_SOUND: &str = "Hips and chest did rise together: no crane.";
 pub const UNCLEAR_UNMEASURED: &str = "Rep counted — the camera did not see enough of it to judge.";
 pub const UNCLEAR_VIEW: &str =
     "Can't judge this rep: turn side-on to the camera so hips and chest can be told apart.";
+pub const UNCLEAR_OBLIQUE_FPS: &str = "Can't time this rep from this angle at this frame rate: turn side-on to the camera, or give it 15 frames a second or more (the lite pose model, a faster device, a 24–30 fps video) so hips and chest can be told apart.";
 pub const UNCLEAR_TRACKING: &str =
     "Can't judge this rep: the camera lost you around the bottom or the lockout.";
 pub const UNCLEAR_SMALL: &str =
@@ -94,6 +95,12 @@ pub const KETTLEBELL_HINT: &str = "Judged as a deadlift with any implement: if i
 pub const NO_REPS_YET: &str = "No hinge reps seen yet.";
 pub const STANDING_FROM_LOCKOUTS: &str =
     "No still standing was seen before the set: the lockouts were used as the standing reference.";
+
+/// The set was filmed obliquely (yaw in degrees off side-on) and graded as far as that allows.
+pub fn oblique_note(yaw: f64) -> String {
+    format!("Filmed about {yaw:.0}° off side-on: each rep was put back in your side view and graded where the angle allows (who led: hips or chest, the squat and the lockout up to 50°; the head, heels and a twist only near side-on). Side-on is still best.")
+}
+pub const FRONT_NOTE: &str = "Filmed from the front: reps are counted but not graded — hips and chest cannot be told apart from there. Turn side-on to the camera.";
 
 pub fn squat_movements(n: usize) -> String {
     format!("{n} squat-pattern movements seen.")

@@ -6,19 +6,98 @@
 //! lifts by `coach::fit`, from this table.
 
 use super::lift::Lift;
-use super::measure::RepMeasure;
+use super::measure::{PlaneFrom, RepMeasure};
 use super::thresholds::{Band, Thresholds};
 use crate::motion::reps::RepEnd;
+use crate::report::FaultCode;
 
 /// A body part counts as seen in a phase when it was seen on this share of its samples.
 pub const SEEN: f64 = 0.8;
-/// Sequencing (who led: hips or chest) is timed only this close to a side view (§3: metrics
-/// valid ≤ 25°, approximate to 40°; trunk and hip angles shrink by cos(yaw)); past 25° the
-/// confidence falls with the yaw (`view_confidence`) and reaches the 0.6 floor at 35°.
-pub const SEQUENCE_MAX_YAW: f64 = 35.0;
-/// Postural angles at the bottom (hinge index, knee bend) hold further out: a ratio of angles
-/// that both shrink with the yaw (§1.7: −3.4° at 30°, −7.8° at 45° on a 30° angle).
-pub const POSTURE_MAX_YAW: f64 = 45.0;
+/// How far from a side view (yaw, deg) each kind of judgement is trusted. Up to 25° the image
+/// is the sagittal plane within the noise (§1.7: −1.5° on a 30° angle at 20°). Beyond it the
+/// rep is put back in the sagittal plane (`coach::measure::Sagittal`: x stretched by 1 / cos
+/// yaw for the timing; with depth, the lateral axis turned out of the picture for the posture)
+/// and graded up to 50°, where the yaw estimate itself starts to wander by ±10°; past 60° the
+/// view is a front view and reps are counted, not graded.
+pub const SIDE_MAX_YAW: f64 = 25.0;
+/// Sequencing (who led: hips or chest) and the lockout's angles, in the corrected plane; past
+/// [`SIDE_MAX_YAW`] the confidence falls with the yaw (`view_confidence`).
+pub const SEQUENCE_MAX_YAW: f64 = 50.0;
+/// Seen obliquely, half of the forward motion is foreshortened away: the onsets are timed only
+/// on video of at least this frame rate (on the simulator at 30–45°, 10–12 fps gives four to
+/// five times the wrong calls of 15–30 fps; a 10 fps GIF is not timed).
+pub const OBLIQUE_MIN_FPS: f64 = 15.0;
+/// Postural angles at the bottom (hinge index, knee bend): to 50° where depth turned the
+/// lateral axis out of the picture; without depth a knee pushed out reads as knee bend, so
+/// only to 35°.
+pub const POSTURE_MAX_YAW: f64 = 50.0;
+pub const POSTURE_MAX_YAW_NO_DEPTH: f64 = 35.0;
+/// Knees that stay straight read straight from any angle up to a near-front view (a bent knee
+/// reads less bent as the yaw grows, or more bent when pushed out, never straighter), so the
+/// stiff-legged pull is judged as far out as the other postures with depth.
+pub const KNEES_MAX_YAW: f64 = 50.0;
+/// Small details (the head's angle, a heel's rise) and the yaw's own change within a rep (a
+/// twist): near a side view only, where they are larger than the view's own wander.
+pub const DETAIL_MAX_YAW: f64 = 35.0;
+pub const TWIST_MAX_YAW: f64 = 30.0;
+/// The arms at lockout (elbows bent, wrists above the hips) read from the front as well.
+pub const ARMS_MAX_YAW: f64 = 90.0;
+
+/// The two views the thresholds are set for: near a side view, and oblique (past
+/// [`SIDE_MAX_YAW`]), where a good rep's angles scatter more and the fit sets its own lines on
+/// oblique lifts (or, with too few, moves the side's one noise width further out).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ViewClass {
+    Side,
+    Oblique,
+}
+
+impl ViewClass {
+    pub const ALL: [ViewClass; 2] = [ViewClass::Side, ViewClass::Oblique];
+    pub fn name(self) -> &'static str {
+        match self {
+            ViewClass::Side => "side",
+            ViewClass::Oblique => "oblique",
+        }
+    }
+    /// A rep's view (a rep whose yaw could not be estimated counts as side-on).
+    pub fn of(m: &RepMeasure) -> ViewClass {
+        if m.yaw.is_some_and(|y| y > SIDE_MAX_YAW) {
+            ViewClass::Oblique
+        } else {
+            ViewClass::Side
+        }
+    }
+}
+
+/// The yaw (deg) up to which a fault is trusted (the view table in README and
+/// docs/biomechanics.md §3).
+pub fn trusted_to_yaw(code: FaultCode, m: &RepMeasure) -> f64 {
+    match code {
+        FaultCode::BackLeadsAscent
+        | FaultCode::HipsShootUp
+        | FaultCode::TrunkLeadsDescent
+        | FaultCode::LeanBackLockout
+        | FaultCode::IncompleteLockout
+        | FaultCode::RoundedBack
+        | FaultCode::BarDrift => SEQUENCE_MAX_YAW,
+        FaultCode::SquatNotHinge | FaultCode::SpinalFlexionDepth => posture_max_yaw(m),
+        FaultCode::KneesLocked => KNEES_MAX_YAW,
+        FaultCode::ArmsLiftBell => ARMS_MAX_YAW,
+        FaultCode::HeadCrank | FaultCode::HeelLift => DETAIL_MAX_YAW,
+        FaultCode::Twisting => TWIST_MAX_YAW,
+    }
+}
+
+fn posture_max_yaw(m: &RepMeasure) -> f64 {
+    if m.plane == PlaneFrom::Depth {
+        POSTURE_MAX_YAW
+    } else {
+        POSTURE_MAX_YAW_NO_DEPTH
+    }
+}
+
 /// A real heel lift: the heel rises at most this far (B) while the toes stay down (a foot is
 /// ≈ 0.15 B long); the ankle rises with the heel.
 pub const HEEL_PLAUSIBLE_B: f64 = 0.08;
@@ -66,10 +145,15 @@ fn yaw_within(m: &RepMeasure, max: f64) -> bool {
 
 /// Gates: the conditions under which each part of the body may be judged.
 pub fn sequence_seen(m: &RepMeasure) -> bool {
-    yaw_within(m, SEQUENCE_MAX_YAW) && m.seen.trunk_bottom >= SEEN && m.seen.trunk_ascent >= SEEN
+    timing_trusted(m) && m.seen.trunk_bottom >= SEEN && m.seen.trunk_ascent >= SEEN
+}
+/// The rep's onsets may be timed from this view and frame rate.
+pub fn timing_trusted(m: &RepMeasure) -> bool {
+    yaw_within(m, SIDE_MAX_YAW)
+        || (yaw_within(m, SEQUENCE_MAX_YAW) && m.source_fps >= OBLIQUE_MIN_FPS)
 }
 pub fn posture_seen(m: &RepMeasure) -> bool {
-    yaw_within(m, POSTURE_MAX_YAW) && m.seen.trunk_bottom >= SEEN && m.seen.knee_bottom >= SEEN
+    yaw_within(m, posture_max_yaw(m)) && m.seen.trunk_bottom >= SEEN && m.seen.knee_bottom >= SEEN
 }
 /// The lockout's angles: the trunk and the thigh (hip to knee) seen as the lifter stood up,
 /// against a standing posture known before the rep (its own lockout cannot be its reference).
@@ -80,10 +164,6 @@ pub fn lockout_seen(m: &RepMeasure) -> bool {
         && m.seen.trunk_lock >= SEEN
         && m.seen.knee_lock >= SEEN
 }
-/// Knees that stay straight read straight from any angle up to a near-front view (a bent knee
-/// reads less bent as the yaw grows, never more), so the stiff-legged pull is judged further
-/// out than other postures.
-pub const KNEES_MAX_YAW: f64 = 45.0;
 pub fn knees_seen(m: &RepMeasure) -> bool {
     yaw_within(m, KNEES_MAX_YAW) && m.seen.trunk_bottom >= SEEN && m.seen.knee_bottom >= SEEN
 }
@@ -91,14 +171,14 @@ pub fn arms_seen_at_lockout(m: &RepMeasure) -> bool {
     m.end == RepEnd::Lockout && m.seen.wrist_lock >= SEEN && m.seen.elbow_lock >= SEEN
 }
 pub fn head_seen(m: &RepMeasure) -> bool {
-    yaw_within(m, SEQUENCE_MAX_YAW) && m.seen.head_bottom >= SEEN && m.seen.trunk_bottom >= SEEN
+    yaw_within(m, DETAIL_MAX_YAW) && m.seen.head_bottom >= SEEN && m.seen.trunk_bottom >= SEEN
 }
 /// The heel lift a camera can show: heel and toes seen, the heel up by a foot's possible
 /// amount with the toes planted and the ankle rising along.
 pub fn heel_lift_seen(m: &RepMeasure) -> Option<f64> {
     let (h, t, a) = (m.heel_rise?, m.toe_rise?, m.ankle_rise?);
     let plausible = h <= HEEL_PLAUSIBLE_B && t <= TOE_PLANTED_B && a >= 0.4 * h;
-    (yaw_within(m, SEQUENCE_MAX_YAW) && m.seen.foot_descent >= SEEN && plausible).then_some(h)
+    (yaw_within(m, DETAIL_MAX_YAW) && m.seen.foot_descent >= SEEN && plausible).then_some(h)
 }
 
 /// Which way a feature is worse.

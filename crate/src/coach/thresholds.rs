@@ -12,6 +12,7 @@
 //! value whenever at least two sources give good lifts to fit on.
 
 use super::lift::Lift;
+use super::rules::ViewClass;
 
 /// A warning / fault pair: a value beyond `warn` is a warning, beyond `fault` a fault.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
@@ -179,8 +180,17 @@ impl Thresholds {
     /// The thresholds for a lift: the EST design values with the fitted ones over them
     /// (`fitted::apply`).
     pub fn for_lift(lift: Lift) -> Thresholds {
+        Thresholds::for_view(lift, ViewClass::Side)
+    }
+
+    /// The thresholds for a lift seen from a view (`ViewClass`).
+    pub fn for_view(lift: Lift, view: ViewClass) -> Thresholds {
         let mut t = Thresholds::est(lift);
-        fitted::apply(super::rules::LiftGroup::of(lift), &mut t);
+        let g = super::rules::LiftGroup::of(lift);
+        fitted::apply(ViewClass::Side, g, &mut t);
+        if view == ViewClass::Oblique {
+            fitted::apply(view, g, &mut t);
+        }
         t
     }
 
@@ -227,54 +237,363 @@ impl Thresholds {
 /// The values `coach::fit` set on the labelled lifts (regenerate with
 /// `cargo test --release --test corpus -- --ignored print_fit`; a test keeps them in step).
 pub mod fitted {
-    use super::super::rules::LiftGroup;
+    use super::super::rules::{LiftGroup, ViewClass};
     use super::{Band, Thresholds};
 
-    /// (rule, lift group, warn, fault), as fitted on `../shared/data/corpus` and the
+    /// (rule, view, lift group, warn, fault), as fitted on `../shared/data/corpus` and the
     /// development tracks (`tests/data/dev-labels.json`).
-    pub const VALUES: &[(&str, LiftGroup, f64, f64)] = &[
-        ("a1_lead_ms", LiftGroup::Swing, -35.0000, -239.2766),
-        ("a1_lead_ms", LiftGroup::Floor, -438.6964, -727.6582),
+    pub const VALUES: &[(&str, ViewClass, LiftGroup, f64, f64)] = &[
         (
             "a1_lead_ms",
+            ViewClass::Side,
+            LiftGroup::Swing,
+            -35.0000,
+            -239.2766,
+        ),
+        (
+            "a1_lead_ms",
+            ViewClass::Side,
+            LiftGroup::Floor,
+            -438.6964,
+            -727.6582,
+        ),
+        (
+            "a1_lead_ms",
+            ViewClass::Side,
             LiftGroup::KettlebellFloor,
             -35.0000,
             -213.6306,
         ),
-        ("a2_trunk_lead_index", LiftGroup::Floor, 0.1341, 0.2757),
-        ("a3_f20", LiftGroup::Swing, 0.3500, 0.8756),
-        ("a3_f20", LiftGroup::Floor, 0.4769, 0.6577),
-        ("hip_rise_index", LiftGroup::Floor, 0.3932, 0.5166),
-        ("hips_first_score", LiftGroup::Floor, 1.7657, 2.5058),
+        (
+            "a2_trunk_lead_index",
+            ViewClass::Side,
+            LiftGroup::Floor,
+            0.1341,
+            0.2757,
+        ),
+        ("a3_f20", ViewClass::Side, LiftGroup::Swing, 0.3500, 0.8756),
+        ("a3_f20", ViewClass::Side, LiftGroup::Floor, 0.4769, 0.6577),
+        (
+            "hip_rise_index",
+            ViewClass::Side,
+            LiftGroup::Floor,
+            0.3932,
+            0.5166,
+        ),
         (
             "hips_first_score",
+            ViewClass::Side,
+            LiftGroup::Floor,
+            1.7657,
+            2.5058,
+        ),
+        (
+            "hips_first_score",
+            ViewClass::Side,
             LiftGroup::KettlebellFloor,
             1.0000,
             2.0951,
         ),
-        ("hinge_index", LiftGroup::Swing, 45.0000, 36.3895),
-        ("hinge_index", LiftGroup::Floor, 34.2564, 29.7716),
-        ("hinge_index", LiftGroup::KettlebellFloor, 32.0000, 24.3836),
-        ("knee_at_bottom_deg", LiftGroup::Floor, 20.0000, 6.2204),
+        (
+            "hinge_index",
+            ViewClass::Side,
+            LiftGroup::Swing,
+            45.0000,
+            36.3895,
+        ),
+        (
+            "hinge_index",
+            ViewClass::Side,
+            LiftGroup::Floor,
+            34.2564,
+            29.7716,
+        ),
+        (
+            "hinge_index",
+            ViewClass::Side,
+            LiftGroup::KettlebellFloor,
+            32.0000,
+            24.3836,
+        ),
         (
             "knee_at_bottom_deg",
+            ViewClass::Side,
+            LiftGroup::Floor,
+            20.0000,
+            6.2204,
+        ),
+        (
+            "knee_at_bottom_deg",
+            ViewClass::Side,
             LiftGroup::KettlebellFloor,
             20.0000,
             5.6094,
         ),
         (
-            "wrist_over_hip_at_lockout_b",
+            "bell_drift_b",
+            ViewClass::Side,
             LiftGroup::Floor,
-            0.0654,
-            0.0866,
+            0.0847,
+            0.1071,
         ),
-        ("bell_drift_b", LiftGroup::Floor, 0.0847, 0.1071),
+        (
+            "a1_lead_ms",
+            ViewClass::Oblique,
+            LiftGroup::Swing,
+            -154.6383,
+            -358.9149,
+        ),
+        (
+            "a1_lead_ms",
+            ViewClass::Oblique,
+            LiftGroup::Floor,
+            -354.9497,
+            -575.1017,
+        ),
+        (
+            "a1_lead_ms",
+            ViewClass::Oblique,
+            LiftGroup::KettlebellFloor,
+            -141.8153,
+            -320.4459,
+        ),
+        (
+            "a2_trunk_lead_index",
+            ViewClass::Oblique,
+            LiftGroup::Swing,
+            0.1708,
+            0.2708,
+        ),
+        (
+            "a2_trunk_lead_index",
+            ViewClass::Oblique,
+            LiftGroup::Floor,
+            0.1585,
+            0.3385,
+        ),
+        (
+            "a2_trunk_lead_index",
+            ViewClass::Oblique,
+            LiftGroup::KettlebellFloor,
+            0.1500,
+            0.2500,
+        ),
+        (
+            "a3_f20",
+            ViewClass::Oblique,
+            LiftGroup::Swing,
+            0.6128,
+            1.1384,
+        ),
+        (
+            "a3_f20",
+            ViewClass::Oblique,
+            LiftGroup::Floor,
+            0.3840,
+            0.5284,
+        ),
+        (
+            "a3_f20",
+            ViewClass::Oblique,
+            LiftGroup::KettlebellFloor,
+            0.4000,
+            0.6000,
+        ),
+        (
+            "hip_rise_index",
+            ViewClass::Oblique,
+            LiftGroup::Floor,
+            0.1907,
+            0.2713,
+        ),
+        (
+            "hip_rise_index",
+            ViewClass::Oblique,
+            LiftGroup::KettlebellFloor,
+            0.1100,
+            0.1500,
+        ),
+        (
+            "hips_first_score",
+            ViewClass::Oblique,
+            LiftGroup::Floor,
+            2.1503,
+            2.9239,
+        ),
+        (
+            "hips_first_score",
+            ViewClass::Oblique,
+            LiftGroup::KettlebellFloor,
+            1.5475,
+            2.6426,
+        ),
+        (
+            "hinge_index",
+            ViewClass::Oblique,
+            LiftGroup::Swing,
+            40.6948,
+            32.0843,
+        ),
+        (
+            "hinge_index",
+            ViewClass::Oblique,
+            LiftGroup::Floor,
+            29.7716,
+            25.2869,
+        ),
+        (
+            "hinge_index",
+            ViewClass::Oblique,
+            LiftGroup::KettlebellFloor,
+            28.1918,
+            20.5754,
+        ),
+        (
+            "hinge_index",
+            ViewClass::Oblique,
+            LiftGroup::StraightLeg,
+            56.1513,
+            41.1513,
+        ),
+        (
+            "knee_at_bottom_deg",
+            ViewClass::Oblique,
+            LiftGroup::Swing,
+            5.0000,
+            f64::NEG_INFINITY,
+        ),
+        (
+            "knee_at_bottom_deg",
+            ViewClass::Oblique,
+            LiftGroup::Floor,
+            13.1102,
+            -0.6694,
+        ),
+        (
+            "knee_at_bottom_deg",
+            ViewClass::Oblique,
+            LiftGroup::KettlebellFloor,
+            12.8047,
+            -1.5859,
+        ),
+        (
+            "lockout_trunk_deg",
+            ViewClass::Oblique,
+            LiftGroup::Swing,
+            -12.0000,
+            -17.0000,
+        ),
+        (
+            "lockout_trunk_deg",
+            ViewClass::Oblique,
+            LiftGroup::Floor,
+            -12.0000,
+            -17.0000,
+        ),
+        (
+            "lockout_trunk_deg",
+            ViewClass::Oblique,
+            LiftGroup::KettlebellFloor,
+            -12.0000,
+            -17.0000,
+        ),
+        (
+            "lockout_trunk_deg",
+            ViewClass::Oblique,
+            LiftGroup::StraightLeg,
+            -12.0000,
+            -17.0000,
+        ),
+        (
+            "lockout_hip_deg",
+            ViewClass::Oblique,
+            LiftGroup::Swing,
+            12.0000,
+            22.0000,
+        ),
+        (
+            "lockout_hip_deg",
+            ViewClass::Oblique,
+            LiftGroup::Floor,
+            12.2802,
+            22.2802,
+        ),
+        (
+            "lockout_hip_deg",
+            ViewClass::Oblique,
+            LiftGroup::KettlebellFloor,
+            12.3418,
+            22.3418,
+        ),
+        (
+            "lockout_hip_deg",
+            ViewClass::Oblique,
+            LiftGroup::StraightLeg,
+            12.2802,
+            22.2802,
+        ),
+        (
+            "wrist_over_hip_at_lockout_b",
+            ViewClass::Oblique,
+            LiftGroup::Floor,
+            0.0200,
+            0.0700,
+        ),
+        (
+            "wrist_over_hip_at_lockout_b",
+            ViewClass::Oblique,
+            LiftGroup::KettlebellFloor,
+            0.0800,
+            0.1200,
+        ),
+        (
+            "bell_drift_b",
+            ViewClass::Oblique,
+            LiftGroup::Floor,
+            0.1071,
+            0.1294,
+        ),
+        (
+            "bell_drift_b",
+            ViewClass::Oblique,
+            LiftGroup::KettlebellFloor,
+            0.0704,
+            0.1104,
+        ),
+        (
+            "heel_rise_b",
+            ViewClass::Oblique,
+            LiftGroup::Swing,
+            0.0258,
+            0.0458,
+        ),
+        (
+            "heel_rise_b",
+            ViewClass::Oblique,
+            LiftGroup::Floor,
+            0.0257,
+            0.0457,
+        ),
+        (
+            "heel_rise_b",
+            ViewClass::Oblique,
+            LiftGroup::KettlebellFloor,
+            0.0257,
+            0.0457,
+        ),
+        (
+            "heel_rise_b",
+            ViewClass::Oblique,
+            LiftGroup::StraightLeg,
+            0.0257,
+            0.0457,
+        ),
     ];
 
     /// Puts the fitted values over a lift group's thresholds.
-    pub fn apply(group: LiftGroup, t: &mut Thresholds) {
-        for &(name, g, warn, fault) in VALUES {
-            if g != group {
+    pub fn apply(view: ViewClass, group: LiftGroup, t: &mut Thresholds) {
+        for &(name, v, g, warn, fault) in VALUES {
+            if g != group || v != view {
                 continue;
             }
             if let Some(rule) = super::super::rules::FITTED.iter().find(|r| r.name == name) {

@@ -282,15 +282,16 @@ impl BodyTracker {
     }
 
     /// Takes one frame's raw points (isotropic px), repairs left/right swaps in place, and
-    /// updates side, facing, scale and midfoot. `z` holds the landmarks' relative depth.
-    pub fn observe(&mut self, t: f64, pts: &mut Points, z: &[f64; 33]) {
+    /// updates side, facing, scale and midfoot. `z` holds the landmarks' relative depth (swapped
+    /// with the points when a swap is repaired).
+    pub fn observe(&mut self, t: f64, pts: &mut Points, z: &mut [f64; 33]) {
         let dt = if self.last_t.is_finite() {
             (t - self.last_t).clamp(1e-3, 1.0)
         } else {
             1.0 / 30.0
         };
         self.last_t = t;
-        self.repair_swap(pts);
+        self.repair_swap(pts, z);
         self.update_side(pts, z, dt, t);
         let Some(near) = self.near else { return };
         self.update_facing(pts, near, dt);
@@ -339,7 +340,7 @@ impl BodyTracker {
     }
 
     /// §1.2: if the near and far leg exchange image positions within one frame, swap back.
-    fn repair_swap(&mut self, pts: &mut Points) {
+    fn repair_swap(&mut self, pts: &mut Points, z: &mut [f64; 33]) {
         if let Some(prev) = &self.prev {
             let scale = if self.b > 1.0 { self.b } else { 200.0 };
             let (mut same, mut swapped, mut n) = (0.0, 0.0, 0);
@@ -360,6 +361,7 @@ impl BodyTracker {
                 for &l in &LEG_CHAIN {
                     pts.p.swap(l, l + 1);
                     pts.v.swap(l, l + 1);
+                    z.swap(l, l + 1);
                 }
                 self.swaps_repaired += 1;
             }
@@ -618,17 +620,17 @@ mod tests {
     #[test]
     fn a_one_frame_left_right_swap_is_undone() {
         let mut b = BodyTracker::default();
-        let z = [0.0; 33];
+        let mut z = [0.0; 33];
         let mut first = legs(100.0, 300.0);
-        b.observe(0.0, &mut first, &z);
+        b.observe(0.0, &mut first, &mut z);
         let mut swapped = legs(300.0, 100.0);
-        b.observe(1.0 / 30.0, &mut swapped, &z);
+        b.observe(1.0 / 30.0, &mut swapped, &mut z);
         assert_eq!(b.swaps_repaired, 1);
         assert_eq!(swapped.p[idx::LEFT_KNEE].x, 100.0);
         assert_eq!(swapped.p[idx::RIGHT_ANKLE].x, 300.0);
         // A genuine small step is left alone.
         let mut step = legs(110.0, 305.0);
-        b.observe(2.0 / 30.0, &mut step, &z);
+        b.observe(2.0 / 30.0, &mut step, &mut z);
         assert_eq!(b.swaps_repaired, 1);
         assert_eq!(step.p[idx::LEFT_KNEE].x, 110.0);
     }
@@ -677,10 +679,10 @@ mod leg_tests {
 
     fn leg_after(near_ankle: V2, far_ankle: V2) -> Side {
         let mut b = BodyTracker::default();
-        let z = [0.0; 33];
+        let mut z = [0.0; 33];
         for k in 0..60 {
             let mut p = stance(near_ankle, far_ankle);
-            b.observe(k as f64 / 30.0, &mut p, &z);
+            b.observe(k as f64 / 30.0, &mut p, &mut z);
         }
         b.frame().expect("frame").leg
     }

@@ -1,9 +1,11 @@
 //! The camera view check (docs/biomechanics.md §3): side-on, oblique or front, an estimate of the
-//! yaw away from a pure side view, whole body in frame, distance, camera height and light.
-//! Oblique and front views lower confidence and turn sequencing verdicts `unclear`.
+//! yaw away from a pure side view and which way the lifter is turned, whole body in frame,
+//! distance, camera height and light. The framing coach says which way to turn and by how much;
+//! an oblique view the lifter keeps (a camera that cannot move) is accepted after a while and
+//! graded where the angle allows (`coach::rules`); a front view counts reps only.
 
 use crate::pose::{idx, Landmark};
-use crate::signal::features::{Points, VIS_USE};
+use crate::signal::features::{Frame, Points, Side, VIS_USE};
 use serde::{Deserialize, Serialize};
 
 /// What kind of view the camera has of the lifter.
@@ -28,9 +30,14 @@ impl ViewKind {
     }
 }
 
-/// Yaw limits (§3 and Appendix A): metrics valid ≤ 25°, approximate 25–40°, blocked > 40°.
+/// Yaw limits (§3): a side view to 25°; oblique to 60°, graded to 50° (`coach::rules`); front
+/// beyond.
 pub const YAW_VALID_DEG: f64 = 25.0;
-pub const YAW_BLOCKED_DEG: f64 = 40.0;
+pub const YAW_GRADED_DEG: f64 = 50.0;
+pub const YAW_FRONT_DEG: f64 = 60.0;
+/// An oblique view held this long (s) is accepted: the lifter cannot turn, the coach stops
+/// asking and says what the angle allows.
+pub const ACCEPT_OBLIQUE_S: f64 = 8.0;
 /// Shoulder separation / trunk length in a front view (§3, r_front, EST).
 const R_FRONT_SHOULDER: f64 = 0.68;
 /// Hip separation / trunk length in a front view (EST: hip breadth ≈ 0.19 H over trunk ≈ 0.31 H).
@@ -40,7 +47,16 @@ const R_FRONT_HIP: f64 = 0.55;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FramingIssue {
+    /// Turned away from side-on, which way unknown.
     TurnSideOn,
+    /// Which way (the lifter's left or right) and how far: a little (to 35°), an eighth of a
+    /// turn (to 65°), a quarter turn (a front view).
+    TurnLeftLittle,
+    TurnLeftEighth,
+    TurnLeftQuarter,
+    TurnRightLittle,
+    TurnRightEighth,
+    TurnRightQuarter,
     NotWholeBody,
     MoveCloser,
     MoveBack,
@@ -48,12 +64,28 @@ pub enum FramingIssue {
     CameraTooLow,
     MoreLight,
     NoPerson,
+    /// An oblique view kept: graded where the angle allows (information, not a request).
+    ObliqueAccepted,
 }
 
 impl FramingIssue {
     pub fn message(self) -> &'static str {
         match self {
             FramingIssue::TurnSideOn => "Turn so your side faces the camera",
+            FramingIssue::TurnLeftLittle => "Turn a little to your left: side-on to the camera",
+            FramingIssue::TurnLeftEighth => {
+                "Turn an eighth of a turn to your left: side-on to the camera"
+            }
+            FramingIssue::TurnLeftQuarter => {
+                "Turn a quarter turn to your left: side-on to the camera"
+            }
+            FramingIssue::TurnRightLittle => "Turn a little to your right: side-on to the camera",
+            FramingIssue::TurnRightEighth => {
+                "Turn an eighth of a turn to your right: side-on to the camera"
+            }
+            FramingIssue::TurnRightQuarter => {
+                "Turn a quarter turn to your right: side-on to the camera"
+            }
             FramingIssue::NotWholeBody => "Whole body in view: step back or tilt the camera down",
             FramingIssue::MoveCloser => "Move closer to the camera",
             FramingIssue::MoveBack => "Move back from the camera",
@@ -61,6 +93,9 @@ impl FramingIssue {
             FramingIssue::CameraTooLow => "Raise the camera to about hip height",
             FramingIssue::MoreLight => "More light, please: the camera is losing you",
             FramingIssue::NoPerson => "Step into view",
+            FramingIssue::ObliqueAccepted => {
+                "Filmed at an angle: graded as far as the angle allows (side-on is best)"
+            }
         }
     }
 }
@@ -76,11 +111,21 @@ pub struct ViewSample {
     /// Hip height in the image, 0 = top, 1 = bottom.
     pub hip_level: f64,
     pub light: f64,
+    /// Which way the lifter is turned (the body frame known): > 0 chest toward the camera,
+    /// < 0 back toward it; the far side's shift along the facing direction over the trunk's
+    /// length (a far hip and shoulder shown ahead of the near ones: the chest is turned in).
+    pub chest_in: Option<f64>,
 }
 
 /// Estimates the view from one frame (raw normalised landmarks and isotropic points).
 /// `b_px` is the body scale B (standing ear-to-heel height, isotropic px) when known.
-pub fn sample(lm: &[Landmark], pts: &Points, height_px: f64, b_px: f64) -> Option<ViewSample> {
+pub fn sample(
+    lm: &[Landmark],
+    pts: &Points,
+    height_px: f64,
+    b_px: f64,
+    frame: Option<Frame>,
+) -> Option<ViewSample> {
     if lm.len() != 33 {
         return None;
     }
@@ -149,12 +194,22 @@ pub fn sample(lm: &[Landmark], pts: &Points, height_px: f64, b_px: f64) -> Optio
     .map(|&i| lm[i].visibility.max(lm[i + 1].visibility))
     .sum::<f64>()
         / 4.0;
+    let chest_in = frame.and_then(|fr| {
+        let (near, far) = (fr.near, fr.near.other());
+        let shift: Vec<f64> = [(near.shoulder(), far.shoulder()), (near.hip(), far.hip())]
+            .iter()
+            .filter(|(n, f)| pts.v[*n] >= 0.2 && pts.v[*f] >= 0.2)
+            .map(|(n, f)| fr.facing * (pts.p[*f].x - pts.p[*n].x) / trunk)
+            .collect();
+        (!shift.is_empty()).then(|| shift.iter().sum::<f64>() / shift.len() as f64)
+    });
     Some(ViewSample {
         yaw_deg,
         whole_body,
         size,
         hip_level,
         light,
+        chest_in,
     })
 }
 
@@ -162,6 +217,11 @@ pub fn sample(lm: &[Landmark], pts: &Points, height_px: f64, b_px: f64) -> Optio
 #[derive(Clone, Debug, Default)]
 pub struct ViewMonitor {
     yaw: Option<f64>,
+    chest_in: Option<f64>,
+    /// The side nearer the camera, once known.
+    near: Option<Side>,
+    /// How long the view has stayed oblique within the graded range (s).
+    oblique_s: f64,
     size: Option<f64>,
     hip_level: Option<f64>,
     light: Option<f64>,
@@ -194,6 +254,16 @@ impl ViewMonitor {
             }
         };
         ema(&mut self.yaw, s.yaw_deg);
+        if let Some(c) = s.chest_in {
+            ema(&mut self.chest_in, c);
+        }
+        let y = self.yaw.unwrap_or(0.0);
+        // (A few degrees of the estimate's wander past the graded range do not restart it.)
+        if y > YAW_VALID_DEG && y <= YAW_GRADED_DEG + 5.0 {
+            self.oblique_s += dt;
+        } else {
+            self.oblique_s = 0.0;
+        }
         ema(&mut self.size, s.size);
         ema(&mut self.hip_level, s.hip_level);
         ema(&mut self.light, s.light);
@@ -202,6 +272,32 @@ impl ViewMonitor {
 
     pub fn yaw(&self) -> Option<f64> {
         self.yaw
+    }
+
+    /// The side nearer the camera (from the body frame).
+    pub fn set_near(&mut self, near: Option<Side>) {
+        self.near = near;
+    }
+
+    /// Which way to turn to be side-on, and how far, for the yaw now.
+    fn turn(&self, yaw: f64) -> FramingIssue {
+        // The lifter's rotation about the vertical: the chest turned toward the camera on the
+        // side it sees (their right, say) means they turned right; they turn back left.
+        let dir = match (self.chest_in, self.near) {
+            (Some(c), Some(near)) if c.abs() >= 0.05 => Some((c > 0.0) != (near == Side::Left)),
+            _ => None,
+        };
+        let Some(left) = dir else {
+            return FramingIssue::TurnSideOn;
+        };
+        match (left, yaw) {
+            (true, y) if y <= 35.0 => FramingIssue::TurnLeftLittle,
+            (true, y) if y <= 65.0 => FramingIssue::TurnLeftEighth,
+            (true, _) => FramingIssue::TurnLeftQuarter,
+            (false, y) if y <= 35.0 => FramingIssue::TurnRightLittle,
+            (false, y) if y <= 65.0 => FramingIssue::TurnRightEighth,
+            (false, _) => FramingIssue::TurnRightQuarter,
+        }
     }
 
     pub fn state(&self) -> ViewState {
@@ -217,7 +313,12 @@ impl ViewMonitor {
         let yaw = self.yaw.unwrap_or(0.0);
         let kind = kind_of(yaw);
         if yaw > YAW_VALID_DEG {
-            issues.push(FramingIssue::TurnSideOn);
+            // An oblique view kept for a while (the camera cannot move): accepted.
+            issues.push(if self.oblique_s >= ACCEPT_OBLIQUE_S {
+                FramingIssue::ObliqueAccepted
+            } else {
+                self.turn(yaw)
+            });
         }
         if self.whole_body < 0.5 {
             issues.push(FramingIssue::NotWholeBody);
@@ -251,19 +352,22 @@ impl ViewMonitor {
 pub fn kind_of(yaw: f64) -> ViewKind {
     if yaw <= YAW_VALID_DEG {
         ViewKind::Side
-    } else if yaw <= 60.0 {
+    } else if yaw <= YAW_FRONT_DEG {
         ViewKind::Oblique
     } else {
         ViewKind::Front
     }
 }
 
-/// Confidence factor from the view (1 in a side view, falling to 0 at the blocked yaw).
+/// Confidence factor from the view: 1 in a side view (≤ 25°), falling to 0.7 at 50° as the
+/// rep is put back in the sagittal plane with more noise and a less certain yaw, and to 0 at
+/// 60° (a front view: reps counted, not graded).
 pub fn view_confidence(yaw: Option<f64>) -> f64 {
     match yaw {
         None => 0.5,
         Some(y) if y <= YAW_VALID_DEG => 1.0,
-        Some(y) if y >= YAW_BLOCKED_DEG => 0.0,
-        Some(y) => 1.0 - (y - YAW_VALID_DEG) / (YAW_BLOCKED_DEG - YAW_VALID_DEG) * 0.6,
+        Some(y) if y <= 50.0 => 1.0 - 0.3 * (y - YAW_VALID_DEG) / (50.0 - YAW_VALID_DEG),
+        Some(y) if y < 60.0 => 0.7 * (60.0 - y) / 10.0,
+        Some(_) => 0.0,
     }
 }

@@ -348,7 +348,9 @@ pub struct Noise {
     pub sigma_px: f64,
     /// Noise of the hand points 15–22 (px); `None` = 2.5 × `sigma_px`.
     pub hand_sigma_px: Option<f64>,
-    /// z noise as a multiple of the x noise.
+    /// z noise as a multiple of the x noise: 5, as measured on the real video tracks (hips and
+    /// shoulders, residual from a 0.3 s local quadratic: z 3.7 % of the trunk length, x 0.7 %;
+    /// median ratio 4.8 over 56 tracks of 5 sources).
     pub z_sigma_scale: f64,
     /// Correlation time of the noise (s, first-order autoregressive); 0 = white.
     pub correlation_s: f64,
@@ -376,7 +378,7 @@ impl Noise {
         Noise {
             sigma_px: 0.0,
             hand_sigma_px: None,
-            z_sigma_scale: 3.0,
+            z_sigma_scale: 5.0,
             correlation_s: 0.0,
             dropout_rate: 0.0,
             dropout_burst_max: 3,

@@ -145,21 +145,56 @@ impl From<CoreViewKind> for ViewKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Framing {
     TurnSideOn = 0,
-    NotWholeBody = 1,
-    MoveCloser = 2,
-    MoveBack = 3,
-    CameraTooHigh = 4,
-    CameraTooLow = 5,
-    MoreLight = 6,
-    NoPerson = 7,
+    TurnLeftLittle = 1,
+    TurnLeftEighth = 2,
+    TurnLeftQuarter = 3,
+    TurnRightLittle = 4,
+    TurnRightEighth = 5,
+    TurnRightQuarter = 6,
+    NotWholeBody = 7,
+    MoveCloser = 8,
+    MoveBack = 9,
+    CameraTooHigh = 10,
+    CameraTooLow = 11,
+    MoreLight = 12,
+    NoPerson = 13,
     /// The pose model saw more than one person.
-    SecondPerson = 8,
+    SecondPerson = 14,
+    /// An oblique view kept: graded where the angle allows (information, the least urgent).
+    ObliqueAccepted = 15,
 }
+
+/// Every framing code, in the order of importance.
+pub const FRAMINGS: [Framing; 16] = [
+    Framing::TurnSideOn,
+    Framing::TurnLeftLittle,
+    Framing::TurnLeftEighth,
+    Framing::TurnLeftQuarter,
+    Framing::TurnRightLittle,
+    Framing::TurnRightEighth,
+    Framing::TurnRightQuarter,
+    Framing::NotWholeBody,
+    Framing::MoveCloser,
+    Framing::MoveBack,
+    Framing::CameraTooHigh,
+    Framing::CameraTooLow,
+    Framing::MoreLight,
+    Framing::NoPerson,
+    Framing::SecondPerson,
+    Framing::ObliqueAccepted,
+];
 
 impl From<FramingIssue> for Framing {
     fn from(i: FramingIssue) -> Self {
         match i {
             FramingIssue::TurnSideOn => Framing::TurnSideOn,
+            FramingIssue::TurnLeftLittle => Framing::TurnLeftLittle,
+            FramingIssue::TurnLeftEighth => Framing::TurnLeftEighth,
+            FramingIssue::TurnLeftQuarter => Framing::TurnLeftQuarter,
+            FramingIssue::TurnRightLittle => Framing::TurnRightLittle,
+            FramingIssue::TurnRightEighth => Framing::TurnRightEighth,
+            FramingIssue::TurnRightQuarter => Framing::TurnRightQuarter,
+            FramingIssue::ObliqueAccepted => Framing::ObliqueAccepted,
             FramingIssue::NotWholeBody => Framing::NotWholeBody,
             FramingIssue::MoveCloser => Framing::MoveCloser,
             FramingIssue::MoveBack => Framing::MoveBack,
@@ -178,6 +213,13 @@ pub fn framing_text(f: Framing) -> &'static str {
             return "Someone else is in view: only one lifter at a time, please";
         }
         Framing::TurnSideOn => FramingIssue::TurnSideOn,
+        Framing::TurnLeftLittle => FramingIssue::TurnLeftLittle,
+        Framing::TurnLeftEighth => FramingIssue::TurnLeftEighth,
+        Framing::TurnLeftQuarter => FramingIssue::TurnLeftQuarter,
+        Framing::TurnRightLittle => FramingIssue::TurnRightLittle,
+        Framing::TurnRightEighth => FramingIssue::TurnRightEighth,
+        Framing::TurnRightQuarter => FramingIssue::TurnRightQuarter,
+        Framing::ObliqueAccepted => FramingIssue::ObliqueAccepted,
         Framing::NotWholeBody => FramingIssue::NotWholeBody,
         Framing::MoveCloser => FramingIssue::MoveCloser,
         Framing::MoveBack => FramingIssue::MoveBack,

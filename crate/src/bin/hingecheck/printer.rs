@@ -129,6 +129,25 @@ pub fn table(r: &Report) -> String {
             );
         }
         let _ = writeln!(s, "Key: hips ms = how long the hips moved before the chest rose (negative: the chest led, the crane); rise = how far the hips rose ahead of the shoulders off the floor (large: the hips shot up); fault! warning?");
+        let mut trusted: Vec<(&str, f64)> = Vec::new();
+        for f in r.reps.iter().flat_map(|x| &x.faults) {
+            if let Some(y) = f.trusted_to_yaw_deg {
+                if !trusted.iter().any(|(c, _)| *c == f.code.as_str()) {
+                    trusted.push((f.code.as_str(), y));
+                }
+            }
+        }
+        if !trusted.is_empty() {
+            let list: Vec<String> = trusted
+                .iter()
+                .map(|(c, y)| format!("{c} to {y:.0}°"))
+                .collect();
+            let _ = writeln!(
+                s,
+                "Filmed at an angle: each finding holds up to this far off side-on: {}",
+                list.join(", ")
+            );
+        }
     }
     if !r.fatigue.advice.is_empty() {
         let _ = writeln!(
