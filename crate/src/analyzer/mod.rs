@@ -5,7 +5,8 @@
 //! PoseFrame ─observe─▶ Points (isotropic px) + body frame (side, facing, scale, swap repair)
 //!           ─posture─▶ rep counter (shoulder drop) ─▶ Candidate reps
 //!           ─filter──▶ One Euro (live) ─▶ FrameSig ─▶ calibration, view, engine/crane meters
-//!           ─settle──▶ on lockout + 250 ms: zero-phase series, shape (which lift)
+//!           ─settle──▶ on lockout + 250 ms: zero-phase series, shape (which lift), the
+//!                      rep measured as that lift
 //!                      next frame: timing, judgement ─▶ the set (SetLog) ─▶ RepEvent
 //! ```
 //!
@@ -23,7 +24,9 @@ mod set;
 use crate::coach::drill::{DrillLive, DrillReport, DrillSession, Targets};
 use crate::coach::judge::PelvicLimit;
 use crate::coach::lift::{classify, Exercise, Guess, Lift};
-use crate::coach::measure::{build_series, measure, RepMeasure, RepSeries, Sample};
+use crate::coach::measure::{
+    build_series, measure, rep_shape, time_rep, RepMeasure, RepSeries, Sample, Timing,
+};
 use crate::coach::messages;
 use crate::motion::body::{BodyTracker, CalibrationSource, Standing};
 use crate::motion::contour::{self, BackContour, BackReference};
@@ -63,11 +66,10 @@ pub struct Settings {
 #[derive(Clone, Debug)]
 struct Staged {
     cand: Candidate,
-    /// None when the rep could not be measured (no body frame, too little data): it still
-    /// counts, judged `unclear`.
-    series: Option<RepSeries>,
-    standing: Standing,
-    swing: bool,
+    /// The rep measured (all but its timing) on its series, as the lift it looks like. None
+    /// when it could not be measured (no body frame, too little data): it still counts, judged
+    /// `unclear`.
+    measured: Option<(RepSeries, RepMeasure, Timing)>,
 }
 
 /// A counted rep as it arrives: its report entry, the spoken cue and the fatigue after it.
@@ -408,8 +410,8 @@ impl Analyzer {
     }
 
     /// Measures pending reps whose post-lockout window has passed (or all, at the end). The
-    /// work is split over two frames (series and shape, then timing and judgement) so no single
-    /// frame carries a whole rep's analysis.
+    /// work is split over two frames (series, shape and measurement, then timing and judgement)
+    /// so no single frame carries a whole rep's analysis.
     fn settle(&mut self, t: f64, all: bool) {
         loop {
             if let Some(st) = self.staged.take() {
@@ -440,56 +442,55 @@ impl Analyzer {
         }
     }
 
-    /// First half of a rep's analysis: its zero-phase series and its shape (which lift).
+    /// First half of a rep's analysis: its zero-phase series, its shape (which lift) and its
+    /// measurement as that lift (a swing's bottom is found its own way).
     fn stage_rep(&mut self, c: Candidate, now: f64) -> Staged {
         let standing = self.body.standing;
-        let series = self.body.frame().and_then(|fr| {
-            let samples: Vec<&Sample> = self.history.iter().collect();
-            let to = (c.t_lockout + 0.6).min(now);
-            build_series(&samples, c.t_start - 0.5, to, &fr).map(|mut s| {
+        let Some(series) = self.body.frame().and_then(|fr| {
+            let (from, to) = (c.t_start - 0.5, (c.t_lockout + 0.6).min(now));
+            // The history is in time order: only the stretch the series reads.
+            let h = &self.history;
+            let first = h.partition_point(|s| s.t < from - 0.2);
+            let end = h.partition_point(|s| s.t <= to + 0.2).max(first);
+            let samples: Vec<&Sample> = h.range(first..end).collect();
+            build_series(&samples, from, to, &fr).map(|mut s| {
                 s.back_standing = self.back_ref.standing();
                 s
             })
-        });
-        let shape = series
-            .as_ref()
-            .and_then(|s| measure(s, &c, &standing, false, false));
+        }) else {
+            return Staged {
+                cand: c,
+                measured: None,
+            };
+        };
+        let shape = rep_shape(&series, &c, &standing);
         let swing = match (Lift::forced(self.settings.exercise), &shape) {
             (Some(l), _) => l == Lift::Swing,
-            (None, Some(m)) => classify(&m.shape) == Guess::Lift(Lift::Swing),
+            (None, Some(shape)) => classify(shape) == Guess::Lift(Lift::Swing),
             (None, None) => false,
         };
+        let measured = shape.and_then(|_| measure(&series, &c, &standing, swing));
         Staged {
             cand: c,
-            series: shape.is_some().then_some(series).flatten(),
-            standing,
-            swing,
+            measured: measured.map(|(m, at)| (series, m, at)),
         }
     }
 
     /// Second half: the crane-versus-engine timing with the lift's own bottom rule, and the
     /// rep into the set (judged there).
     fn finish_rep(&mut self, st: Staged) {
-        let Staged {
-            cand,
-            series,
-            standing,
-            swing,
-        } = st;
-        let measured = series
-            .as_ref()
-            .and_then(|s| measure(s, &cand, &standing, swing, true).map(|m| (s, m)));
-        let m = match measured {
-            Some((series, m)) => {
+        let m = match st.measured {
+            Some((series, mut m, at)) => {
+                time_rep(&series, &mut m, at);
                 // No still calibration: this lockout stands in for standing (reported as such).
-                if cand.end == RepEnd::Lockout {
+                if st.cand.end == RepEnd::Lockout {
                     let lock_i = series.index(m.t_lockout);
                     let lock_to = series.index(m.t_lockout + 0.1);
                     self.body.learn_from_lockout(&series.sig[lock_i..=lock_to]);
                 }
                 m
             }
-            None => RepMeasure::unmeasured(&cand),
+            None => RepMeasure::unmeasured(&st.cand),
         };
         self.last_rep_t = m.t_lockout;
         let counts = self.set.add(m);
@@ -499,11 +500,14 @@ impl Analyzer {
     }
 
     /// The counted rep that arrived last: its report entry, the spoken cue and the fatigue
-    /// after it. Costs one rep's judgement, whatever the set's length.
-    pub fn latest_rep(&self) -> Option<RepEvent> {
+    /// after it. Costs at most one rep's judgement (none for the rep that just arrived, asked
+    /// for the first time: the judgement made as it arrived is handed over), whatever the
+    /// set's length.
+    pub fn latest_rep(&mut self) -> Option<RepEvent> {
+        let j = self.set.latest_judgement()?;
         let (k, r) = self.set.latest()?;
         Some(RepEvent {
-            report: report::rep_report(&self.set, k, r),
+            report: report::rep_entry(k, r, j),
             cue: messages::spoken_cue(r.cue, r.verdict == Verdict::Engine),
             cue_fault: r.cue,
             fatigue: self.set.fatigue(),

@@ -3,6 +3,7 @@
 //! framing, cuts), which grow in fixed memory however long the session.
 
 use super::set::{RepRecord, SetLog};
+use crate::coach::judge::Judgement;
 use crate::coach::lift::{Exercise, Lift};
 use crate::coach::messages;
 use crate::motion::body::CalibrationSource;
@@ -143,8 +144,12 @@ pub(super) struct Context {
 
 /// One rep's report entry (rep `k`, 0-based, among the counted).
 pub(super) fn rep_report(set: &SetLog, k: usize, r: &RepRecord) -> RepReport {
+    rep_entry(k, r, set.judge().judge(&r.measure, r.lift))
+}
+
+/// One rep's report entry from its judgement `j`.
+pub(super) fn rep_entry(k: usize, r: &RepRecord, j: Judgement) -> RepReport {
     let m = &r.measure;
-    let j = set.judge().judge(m, r.lift);
     let swing = r.lift == Lift::Swing;
     // The report's times run start ≤ bottom ≤ lockout ≤ end. (A swing's lockout is the float's
     // top, which can come after the rep's measured end; a bottom refined between two samples
