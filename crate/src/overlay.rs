@@ -211,6 +211,7 @@ pub fn scene(live: &Live, last: Option<&RepReport>, o: &Options) -> Scene {
             crane(&mut items, &fig, live.crane, recent_verdict, o.clock);
             engine(&mut items, &fig, live.engine, recent_verdict);
         }
+        back_line(&mut items, &fig, live, o);
         let pelvis = Pelvis::of(&fig, live, o.drill);
         if fig.ok(fig.near_hip()) || !pelvis.estimated {
             pelvic_points(&mut items, &fig, &pelvis, o);
@@ -363,6 +364,85 @@ fn engine(items: &mut Vec<Item>, fig: &Figure<'_>, driving: f64, recent: Option<
     });
 }
 
+/// The back's outline read from the mask (a set filmed with masks): the skin line from the
+/// sacrum to the upper back, coloured by how far the lower back bent past standing (engine
+/// green within 10°, amber to 15°, red beyond), with the number beside it; when the outline
+/// cannot be read, why, in small type.
+fn back_line(items: &mut Vec<Item>, fig: &Figure<'_>, live: &Live, o: &Options) {
+    let Some(c) = &live.back else { return };
+    let ts = fig.ts;
+    let side = fig.behind(o.mirror);
+    if !c.ok() {
+        if let Some(why) = c
+            .issue
+            .filter(|i| *i == crate::motion::contour::ContourIssue::Loose)
+        {
+            let (x, y) = fig.m.map(fig.hip());
+            items.push(Item::Text {
+                at: (x + side * 60.0 * ts, y - 40.0 * ts),
+                text: format!("back hidden: {}", short_issue(why)),
+                size: 11.0 * ts,
+                color: color::UNCLEAR,
+                align: if side < 0.0 {
+                    Align::Right
+                } else {
+                    Align::Left
+                },
+                bold: false,
+            });
+        }
+        return;
+    }
+    let flex = live.back_flexion;
+    let col = match flex {
+        Some(f) if f > 15.0 => color::CRANE_ALARM,
+        Some(f) if f > 10.0 => color::WARN,
+        _ => color::ENGINE,
+    };
+    // From the sacrum (just below the hip's station) to 70 % up the chord.
+    let shown: Vec<V2> = c
+        .points
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| (-0.15..=0.7).contains(&crate::motion::contour::station(*k)))
+        .filter_map(|(_, p)| *p)
+        .collect();
+    for w in shown.windows(2) {
+        items.push(Item::Line {
+            a: fig.m.map(w[0]),
+            b: fig.m.map(w[1]),
+            width: 3.0 * ts,
+            color: col,
+            dashed: false,
+        });
+    }
+    if let (Some(f), Some(mid)) = (flex, shown.get(shown.len() * 2 / 3)) {
+        let (x, y) = fig.m.map(*mid);
+        items.push(Item::Text {
+            at: (x + side * 14.0 * ts, y),
+            text: format!("lower back {f:+.0}°"),
+            size: 12.0 * ts,
+            color: col,
+            align: if side < 0.0 {
+                Align::Right
+            } else {
+                Align::Left
+            },
+            bold: true,
+        });
+    }
+}
+
+fn short_issue(i: crate::motion::contour::ContourIssue) -> &'static str {
+    use crate::motion::contour::ContourIssue as C;
+    match i {
+        C::Loose => "loose top or hair",
+        C::Ragged => "ragged outline",
+        C::Sparse => "outline not found",
+        C::NoOutline => "no outline",
+    }
+}
+
 /// The pelvic line's two points: the thumb (on the crest) and the index finger (on the
 /// trochanter) in the drill, else the crest estimated from the hip and the trunk's tilt.
 struct Pelvis {
@@ -381,8 +461,12 @@ impl Pelvis {
                 estimated: false,
             };
         }
-        let tilt = live.sig.map(|s| s.trunk).unwrap_or(0.0)
-            - live.standing.map(|s| s.trunk).unwrap_or(0.0);
+        // The pelvis turns by the tilt the back's outline measured where there is one (a set
+        // filmed with masks), else by the trunk's.
+        let tilt = live.back_pelvis.unwrap_or(
+            live.sig.map(|s| s.trunk).unwrap_or(0.0)
+                - live.standing.map(|s| s.trunk).unwrap_or(0.0),
+        );
         let a = tilt.to_radians();
         let hip = fig.hip();
         let crest =
@@ -635,6 +719,60 @@ mod tests {
         }
         let last = a.report().reps.last().cloned();
         (a.live().clone(), last)
+    }
+
+    /// Filmed with masks, the back's outline is drawn along the back, behind the hip-shoulder
+    /// line, red with its number at the bottom of a rounded deadlift, green on a sound one.
+    #[test]
+    fn the_back_s_outline_is_drawn_on_the_back_and_coloured_by_its_bend() {
+        for (preset, want) in [
+            ("deadlift-rounded", color::CRANE_ALARM),
+            ("deadlift-good", color::ENGINE),
+        ] {
+            let mut cfg = SimConfig::from_preset(preset).expect("preset");
+            cfg.masks = Some(crate::sim::MaskSim::default());
+            let track = simulate(&cfg);
+            let bottom = track.truth.reps[1].bottom_s;
+            let mut a = Analyzer::new(Settings::default());
+            for f in track
+                .frames
+                .iter()
+                .take_while(|f| f.t_ms <= (bottom + 0.2) * 1000.0)
+            {
+                let _ = a.push(f);
+            }
+            let live = a.live().clone();
+            let o = Options::default();
+            let s = scene(&live, None, &o);
+            let lines: Vec<_> = s
+                .items
+                .iter()
+                .filter(|i| matches!(i, Item::Line { color, width, .. } if *color == want && *width >= 3.0 * 0.99))
+                .collect();
+            assert!(
+                lines.len() >= 10,
+                "{preset}: the back line is drawn in {want} ({} pieces)",
+                lines.len()
+            );
+            let label = s.items.iter().find_map(|i| match i {
+                Item::Text { text, color, .. } if text.starts_with("lower back") => {
+                    Some((text.clone(), *color))
+                }
+                _ => None,
+            });
+            let (text, c) = label.expect("the bend is labelled");
+            assert_eq!(c, want, "{preset}: {text}");
+            // Behind the chord: facing right, the back line lies left of the hip-shoulder line.
+            let fig = Figure::of(&live, &o, 1.0).unwrap();
+            let (hx, _) = fig.m.map(fig.hip());
+            if let Item::Line { a, .. } = lines[lines.len() / 2] {
+                assert!(
+                    a.0 < hx + 5.0,
+                    "{preset}: the outline lies behind the hip ({} vs {hx})",
+                    a.0
+                );
+            }
+        }
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! PoseFrame ─observe─▶ Points (isotropic px) + body frame (side, facing, scale, swap repair)
 //!           ─posture─▶ rep counter (shoulder drop) ─▶ Candidate reps
 //!           ─filter──▶ One Euro (live) ─▶ FrameSig ─▶ calibration, view, engine/crane meters
-//!           ─settle──▶ on lockout + 250 ms: zero-phase series, shape (which lift)
+//!           ─settle──▶ on lockout + 250 ms: zero-phase series, shape (which lift), the
+//!                      rep measured as that lift
 //!                      next frame: timing, judgement ─▶ the set (SetLog) ─▶ RepEvent
 //! ```
 //!
@@ -23,12 +24,15 @@ mod set;
 use crate::coach::drill::{DrillLive, DrillReport, DrillSession, Targets};
 use crate::coach::judge::PelvicLimit;
 use crate::coach::lift::{classify, Exercise, Guess, Lift};
-use crate::coach::measure::{build_series, measure, RepMeasure, RepSeries, Sample};
+use crate::coach::measure::{
+    build_series, measure, rep_shape, time_rep, RepMeasure, RepSeries, Sample, Timing,
+};
 use crate::coach::messages;
 use crate::motion::body::{BodyTracker, CalibrationSource, Standing};
+use crate::motion::contour::{self, BackContour, BackReference};
 use crate::motion::posture::{Posture, PostureReader};
 use crate::motion::reps::{Candidate, Event, MachineParams, Phase, RepEnd, RepMachine};
-use crate::motion::view::{self, ViewMonitor, ViewState};
+use crate::motion::view::{self, FramingIssue, ViewMonitor, ViewState};
 use crate::pose::{FrameError, PoseFrame, LANDMARKS};
 use crate::report::{FatigueReport, FaultCode, RepReport, Report, Verdict};
 use crate::signal::features::{Frame, FrameSig, Points, VIS_USE};
@@ -62,11 +66,10 @@ pub struct Settings {
 #[derive(Clone, Debug)]
 struct Staged {
     cand: Candidate,
-    /// None when the rep could not be measured (no body frame, too little data): it still
-    /// counts, judged `unclear`.
-    series: Option<RepSeries>,
-    standing: Standing,
-    swing: bool,
+    /// The rep measured (all but its timing) on its series, as the lift it looks like. None
+    /// when it could not be measured (no body frame, too little data): it still counts, judged
+    /// `unclear`.
+    measured: Option<(RepSeries, RepMeasure, Timing)>,
 }
 
 /// A counted rep as it arrives: its report entry, the spoken cue and the fatigue after it.
@@ -101,6 +104,12 @@ pub struct Live {
     pub calibrated: bool,
     /// The image size the landmarks refer to (px).
     pub image: Option<(f64, f64)>,
+    /// The back's outline on this frame (a frame with a mask), and the lumbar curve against the
+    /// lifter's standing one (deg, + flexed) once that is known.
+    pub back: Option<BackContour>,
+    pub back_flexion: Option<f64>,
+    /// The pelvis's tilt from the outline against standing (deg, + anterior), once known.
+    pub back_pelvis: Option<f64>,
 }
 
 /// The frame-by-frame analyser.
@@ -120,6 +129,10 @@ pub struct Analyzer {
     set: SetLog,
     drill: Option<DrillSession>,
     recording: Recording,
+    /// The lifter's standing back curve (from the mask outlines read while upright).
+    back_ref: BackReference,
+    /// How much of the recent masks showed a loose outline (0–1, over about a second).
+    back_hidden: f64,
     last_t: f64,
     last_rep_t: f64,
     live: Live,
@@ -165,6 +178,8 @@ impl Analyzer {
             drill: (settings.exercise == Exercise::Drill)
                 .then(|| DrillSession::new(settings.drill)),
             recording: Recording::default(),
+            back_ref: BackReference::default(),
+            back_hidden: 0.0,
             last_t: f64::NEG_INFINITY,
             last_rep_t: f64::NEG_INFINITY,
             live: Live::default(),
@@ -209,6 +224,9 @@ impl Analyzer {
         self.live.image = Some((frame.width, frame.height));
         if !frame.has_person() {
             self.recording.counts.no_person += 1;
+            self.live.back = None;
+            self.live.back_flexion = None;
+            self.live.back_pelvis = None;
             self.view.observe(None, dt);
             self.live.view = self.view.state();
             self.live.points = None;
@@ -272,6 +290,22 @@ impl Analyzer {
             .enumerate()
             .filter(|(_, l)| (-0.01..=1.01).contains(&l.x) && (-0.01..=1.01).contains(&l.y))
             .fold(0u64, |m, (i, _)| m | (1 << i));
+        // The back's outline, on frames with a mask (docs/biomechanics.md §1.6).
+        let back = match (&frame.mask, self.body.frame()) {
+            (Some(m), Some(fr)) => {
+                let chord0 = (self.body.standing.source != CalibrationSource::Provisional)
+                    .then_some(self.body.standing.chord);
+                Some(contour::read(
+                    m,
+                    &pts,
+                    &fr,
+                    frame.width,
+                    frame.height,
+                    chord0,
+                ))
+            }
+            _ => None,
+        };
         self.history.push_back(Sample {
             t,
             pts: pts.clone(),
@@ -279,7 +313,21 @@ impl Analyzer {
             z: z.map(|v| (v * frame.width) as f32),
             yaw: yaw.unwrap_or(f64::NAN),
             inside,
+            back: back
+                .as_ref()
+                .filter(|c| c.ok())
+                .map(|c| (c.theta_low, c.curve())),
         });
+        self.recording.observe_back(back.as_ref());
+        // A loose top or hair over the back on most of the last second's masks: said on screen.
+        if let Some(c) = &back {
+            let loose = f64::from(u8::from(c.issue == Some(contour::ContourIssue::Loose)));
+            self.back_hidden += (dt / 1.0).min(1.0) * (loose - self.back_hidden);
+        }
+        if self.back_hidden > 0.6 && back.is_some() {
+            self.live.view.issues.push(FramingIssue::BackHidden);
+        }
+        self.live.back = back;
         (pts, posture, yaw)
     }
 
@@ -303,6 +351,17 @@ impl Analyzer {
         }
         let sig = FrameSig::compute(&live, &fr);
         self.body.seed_standing(&sig);
+        if let Some(c) = &self.live.back {
+            let upright = (sig.trunk - self.body.standing.trunk).abs() < 10.0;
+            self.back_ref.observe(c, upright);
+        }
+        (self.live.back_flexion, self.live.back_pelvis) =
+            match (&self.live.back, self.back_ref.standing()) {
+                (Some(c), Some((curve0, low0))) if c.ok() => {
+                    (Some(c.curve() - curve0), Some(c.theta_low - low0))
+                }
+                _ => (None, None),
+            };
         let quiet = self.machine.phase == Phase::Top
             && self.pending.is_empty()
             && self.staged.is_none()
@@ -351,8 +410,8 @@ impl Analyzer {
     }
 
     /// Measures pending reps whose post-lockout window has passed (or all, at the end). The
-    /// work is split over two frames (series and shape, then timing and judgement) so no single
-    /// frame carries a whole rep's analysis.
+    /// work is split over two frames (series, shape and measurement, then timing and judgement)
+    /// so no single frame carries a whole rep's analysis.
     fn settle(&mut self, t: f64, all: bool) {
         loop {
             if let Some(st) = self.staged.take() {
@@ -383,53 +442,55 @@ impl Analyzer {
         }
     }
 
-    /// First half of a rep's analysis: its zero-phase series and its shape (which lift).
+    /// First half of a rep's analysis: its zero-phase series, its shape (which lift) and its
+    /// measurement as that lift (a swing's bottom is found its own way).
     fn stage_rep(&mut self, c: Candidate, now: f64) -> Staged {
         let standing = self.body.standing;
-        let series = self.body.frame().and_then(|fr| {
-            let samples: Vec<&Sample> = self.history.iter().collect();
-            let to = (c.t_lockout + 0.6).min(now);
-            build_series(&samples, c.t_start - 0.5, to, &fr)
-        });
-        let shape = series
-            .as_ref()
-            .and_then(|s| measure(s, &c, &standing, false, false));
+        let Some(series) = self.body.frame().and_then(|fr| {
+            let (from, to) = (c.t_start - 0.5, (c.t_lockout + 0.6).min(now));
+            // The history is in time order: only the stretch the series reads.
+            let h = &self.history;
+            let first = h.partition_point(|s| s.t < from - 0.2);
+            let end = h.partition_point(|s| s.t <= to + 0.2).max(first);
+            let samples: Vec<&Sample> = h.range(first..end).collect();
+            build_series(&samples, from, to, &fr).map(|mut s| {
+                s.back_standing = self.back_ref.standing();
+                s
+            })
+        }) else {
+            return Staged {
+                cand: c,
+                measured: None,
+            };
+        };
+        let shape = rep_shape(&series, &c, &standing);
         let swing = match (Lift::forced(self.settings.exercise), &shape) {
             (Some(l), _) => l == Lift::Swing,
-            (None, Some(m)) => classify(&m.shape) == Guess::Lift(Lift::Swing),
+            (None, Some(shape)) => classify(shape) == Guess::Lift(Lift::Swing),
             (None, None) => false,
         };
+        let measured = shape.and_then(|_| measure(&series, &c, &standing, swing));
         Staged {
             cand: c,
-            series: shape.is_some().then_some(series).flatten(),
-            standing,
-            swing,
+            measured: measured.map(|(m, at)| (series, m, at)),
         }
     }
 
     /// Second half: the crane-versus-engine timing with the lift's own bottom rule, and the
     /// rep into the set (judged there).
     fn finish_rep(&mut self, st: Staged) {
-        let Staged {
-            cand,
-            series,
-            standing,
-            swing,
-        } = st;
-        let measured = series
-            .as_ref()
-            .and_then(|s| measure(s, &cand, &standing, swing, true).map(|m| (s, m)));
-        let m = match measured {
-            Some((series, m)) => {
+        let m = match st.measured {
+            Some((series, mut m, at)) => {
+                time_rep(&series, &mut m, at);
                 // No still calibration: this lockout stands in for standing (reported as such).
-                if cand.end == RepEnd::Lockout {
+                if st.cand.end == RepEnd::Lockout {
                     let lock_i = series.index(m.t_lockout);
                     let lock_to = series.index(m.t_lockout + 0.1);
                     self.body.learn_from_lockout(&series.sig[lock_i..=lock_to]);
                 }
                 m
             }
-            None => RepMeasure::unmeasured(&cand),
+            None => RepMeasure::unmeasured(&st.cand),
         };
         self.last_rep_t = m.t_lockout;
         let counts = self.set.add(m);
@@ -439,11 +500,14 @@ impl Analyzer {
     }
 
     /// The counted rep that arrived last: its report entry, the spoken cue and the fatigue
-    /// after it. Costs one rep's judgement, whatever the set's length.
-    pub fn latest_rep(&self) -> Option<RepEvent> {
+    /// after it. Costs at most one rep's judgement (none for the rep that just arrived, asked
+    /// for the first time: the judgement made as it arrived is handed over), whatever the
+    /// set's length.
+    pub fn latest_rep(&mut self) -> Option<RepEvent> {
+        let j = self.set.latest_judgement()?;
         let (k, r) = self.set.latest()?;
         Some(RepEvent {
-            report: report::rep_report(&self.set, k, r),
+            report: report::rep_entry(k, r, j),
             cue: messages::spoken_cue(r.cue, r.verdict == Verdict::Engine),
             cue_fault: r.cue,
             fatigue: self.set.fatigue(),
@@ -492,6 +556,7 @@ impl Analyzer {
             self.pending.push(c);
         }
         self.settle(self.last_t, true);
+        self.set.complete_back(self.back_ref.standing());
         self.report()
     }
 

@@ -3,9 +3,11 @@
 //! framing, cuts), which grow in fixed memory however long the session.
 
 use super::set::{RepRecord, SetLog};
+use crate::coach::judge::Judgement;
 use crate::coach::lift::{Exercise, Lift};
 use crate::coach::messages;
 use crate::motion::body::CalibrationSource;
+use crate::motion::contour::{BackContour, ContourIssue};
 use crate::motion::view::{self, FramingIssue, ViewKind, ViewState, YAW_GRADED_DEG};
 use crate::pose::FrameError;
 use crate::report::{
@@ -24,6 +26,10 @@ pub(super) struct Recording {
     framing_seen: Vec<(FramingIssue, u32)>,
     /// Jumps in the pose stream (a looped or edited clip), and "ascents" too fast to be real.
     pub cuts: u32,
+    /// Frames with a mask, and why their outlines were not read (by `ContourIssue`).
+    masks: u64,
+    back_read: u64,
+    back_issues: [u64; 4],
 }
 
 impl Default for Recording {
@@ -35,11 +41,44 @@ impl Default for Recording {
             yaw_bins: [0; 91],
             framing_seen: Vec::new(),
             cuts: 0,
+            masks: 0,
+            back_read: 0,
+            back_issues: [0; 4],
         }
     }
 }
 
 impl Recording {
+    /// A frame's back outline (a frame with a mask).
+    pub fn observe_back(&mut self, c: Option<&BackContour>) {
+        let Some(c) = c else { return };
+        self.masks += 1;
+        match c.issue {
+            None => self.back_read += 1,
+            Some(i) => self.back_issues[i as usize] += 1,
+        }
+    }
+
+    /// Why the back's outline could not be read on most of the frames with a mask, if so.
+    fn back_refused(&self) -> Option<ContourIssue> {
+        if self.masks < 10 || self.back_read * 2 >= self.masks {
+            return None;
+        }
+        let (k, _) = self
+            .back_issues
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, n)| **n)?;
+        [
+            ContourIssue::NoOutline,
+            ContourIssue::Sparse,
+            ContourIssue::Ragged,
+            ContourIssue::Loose,
+        ]
+        .get(k)
+        .copied()
+    }
+
     /// A frame refused (the first reason is reported).
     pub fn reject(&mut self, e: &FrameError) {
         self.counts.rejected += 1;
@@ -105,8 +144,12 @@ pub(super) struct Context {
 
 /// One rep's report entry (rep `k`, 0-based, among the counted).
 pub(super) fn rep_report(set: &SetLog, k: usize, r: &RepRecord) -> RepReport {
+    rep_entry(k, r, set.judge().judge(&r.measure, r.lift))
+}
+
+/// One rep's report entry from its judgement `j`.
+pub(super) fn rep_entry(k: usize, r: &RepRecord, j: Judgement) -> RepReport {
     let m = &r.measure;
-    let j = set.judge().judge(m, r.lift);
     let swing = r.lift == Lift::Swing;
     // The report's times run start ≤ bottom ≤ lockout ≤ end. (A swing's lockout is the float's
     // top, which can come after the rep's measured end; a bottom refined between two samples
@@ -193,6 +236,9 @@ pub(super) fn build(set: &SetLog, rec: &Recording, cx: Context) -> Report {
             (ViewKind::Oblique | ViewKind::Front, _) => notes.push(messages::FRONT_NOTE.into()),
             _ => {}
         }
+    }
+    if let Some(why) = rec.back_refused() {
+        notes.push(messages::back_outline_refused(why.message()));
     }
     if cx.standing == CalibrationSource::FromLockouts {
         notes.push(messages::STANDING_FROM_LOCKOUTS.to_string());

@@ -61,16 +61,18 @@ pub(super) struct RepRecord {
 }
 
 impl RepRecord {
-    fn judged(measure: RepMeasure, guess: Guess, lift: Lift, by: &Judge) -> Self {
+    /// The rep judged as `lift`, and the whole judgement.
+    fn judged(measure: RepMeasure, guess: Guess, lift: Lift, by: &Judge) -> (Self, Judgement) {
         let j = by.judge(&measure, lift);
-        RepRecord {
+        let r = RepRecord {
             measure,
             guess,
             lift,
             verdict: j.verdict,
             confidence: j.confidence,
             cue: j.main.or(j.faults.first().map(|f| f.code)),
-        }
+        };
+        (r, j)
     }
 
     fn features(&self) -> RepFeatures {
@@ -108,6 +110,9 @@ pub(super) struct SetLog {
     /// Which reps count for the set's lift (indices into `reps`).
     counted: Vec<usize>,
     fatigue: FatigueTracker,
+    /// The last rep's whole judgement (index into `reps`), kept so the rep event that follows
+    /// its arrival does not judge it again.
+    last_judged: Option<(usize, Judgement)>,
 }
 
 impl SetLog {
@@ -121,6 +126,7 @@ impl SetLog {
             lift: forced,
             counted: Vec::new(),
             fatigue: FatigueTracker::default(),
+            last_judged: None,
         }
     }
 
@@ -135,8 +141,9 @@ impl SetLog {
             self.pistols += 1;
         }
         let lift = self.forced.or_else(|| self.tally.lift());
-        let rep = RepRecord::judged(m, guess, lift.unwrap_or(guess.lift()), &self.by);
+        let (rep, j) = RepRecord::judged(m, guess, lift.unwrap_or(guess.lift()), &self.by);
         self.reps.push(rep);
+        self.last_judged = Some((self.reps.len() - 1, j));
         if lift.is_some() && lift != self.lift {
             self.lift = lift;
             self.rejudge();
@@ -151,17 +158,50 @@ impl SetLog {
     /// Auto changed its mind about the set's lift: every rep judged for it, counted again.
     fn rejudge(&mut self) {
         let Some(lift) = self.lift else { return };
-        for r in &mut self.reps {
+        let last = self.reps.len().wrapping_sub(1);
+        for (i, r) in self.reps.iter_mut().enumerate() {
             if r.lift != lift {
-                *r = RepRecord::judged(r.measure.clone(), r.guess, lift, &self.by);
+                let (rep, j) = RepRecord::judged(r.measure.clone(), r.guess, lift, &self.by);
+                *r = rep;
+                if i == last {
+                    self.last_judged = Some((i, j));
+                }
             }
         }
+        self.recount();
+    }
+
+    /// The counted reps and the fatigue over them, again.
+    fn recount(&mut self) {
         self.counted = (0..self.reps.len())
             .filter(|&i| self.reps[i].counts_in(self.lift))
             .collect();
         self.fatigue = FatigueTracker::default();
         for &i in &self.counted {
             self.fatigue.push(self.reps[i].features());
+        }
+    }
+
+    /// Reps whose back outline waited for the lifter's standing curve (a clip that opened at the
+    /// bottom) are read against it now and judged again.
+    pub fn complete_back(&mut self, standing: Option<(f64, f64)>) {
+        let Some(reference) = standing else { return };
+        let mut changed = false;
+        let last = self.reps.len().wrapping_sub(1);
+        for (i, r) in self.reps.iter_mut().enumerate() {
+            if let Some(b) = r.measure.back.filter(|b| !b.flexion_bottom.is_finite()) {
+                let mut m = r.measure.clone();
+                m.back = Some(b.against(reference));
+                let (rep, j) = RepRecord::judged(m, r.guess, r.lift, &self.by);
+                *r = rep;
+                if i == last {
+                    self.last_judged = Some((i, j));
+                }
+                changed = true;
+            }
+        }
+        if changed {
+            self.recount();
         }
     }
 
@@ -192,6 +232,16 @@ impl SetLog {
     pub fn latest(&self) -> Option<(usize, &RepRecord)> {
         let i = *self.counted.last()?;
         Some((self.counted.len() - 1, &self.reps[i]))
+    }
+
+    /// The latest counted rep's whole judgement: the one made as it arrived if it is the rep
+    /// that arrived last (handed over, once), else judged again.
+    pub fn latest_judgement(&mut self) -> Option<Judgement> {
+        let i = *self.counted.last()?;
+        Some(match self.last_judged.take() {
+            Some((k, j)) if k == i => j,
+            _ => self.by.judge(&self.reps[i].measure, self.reps[i].lift),
+        })
     }
 
     /// Every movement the rep counter found (counted or not).

@@ -41,6 +41,18 @@ fn sev(s: u8) -> Option<Severity> {
 struct Findings(Vec<Fault>);
 
 impl Findings {
+    /// A finding with its own words.
+    fn add_text(&mut self, code: FaultCode, s: u8, message: String) {
+        if let Some(severity) = sev(s) {
+            self.0.push(Fault {
+                trusted_to_yaw_deg: None,
+                code,
+                severity,
+                message,
+            });
+        }
+    }
+
     fn add(&mut self, code: FaultCode, s: u8, detail: String) {
         if let Some(severity) = sev(s) {
             self.0.push(Fault {
@@ -182,7 +194,16 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
             ),
         );
     }
-    if rules::head_seen(m)
+    if let Some(back) = rules::back_seen(m) {
+        // The outline of the back itself (a set filmed with masks): a fault when it bent well
+        // past the lifter's own standing curve.
+        let s = th.back_flexion.above(back.flexion_bottom);
+        f.add_text(
+            FaultCode::RoundedBack,
+            s,
+            messages::rounded_back_seen(back.flexion_bottom, s >= 2),
+        );
+    } else if rules::head_seen(m)
         && m.hip_flexion_bottom > th.rounded_hip_deg
         && m.neck_change_bottom > th.rounded_neck_deg
         && m.trunk_bottom > th.rounded_trunk_deg
@@ -401,6 +422,10 @@ fn metrics(m: &RepMeasure, limit: Option<PelvicLimit>, lead: Option<f64>) -> BTr
     };
     // A1–A3 over the whole ascent, bottom to lockout (§5.2), for every lift.
     put("lead_ms", m.ascent.lead_ms, 0);
+    // The back's outline at the bottom (a set filmed with masks).
+    put("lumbar_flexion_deg", m.back.map(|b| b.flexion_bottom), 1);
+    put("pelvic_tilt_deg", m.back.map(|b| b.pelvis_bottom), 1);
+    put("back_outline_seen", m.back.map(|b| b.seen), 2);
     // The lead the verdict stood on (floor lifts: the hips' rise; others: their drive), so a
     // table's lead and a message's "chest N ms ahead" are the same number.
     put("hips_lead_ms", lead, 0);
@@ -461,4 +486,65 @@ fn metrics(m: &RepMeasure, limit: Option<PelvicLimit>, lead: Option<f64>) -> BTr
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coach::measure::{BackMeasure, RepMeasure};
+
+    /// A measured, side-on deadlift rep with everything seen and the back's outline read.
+    fn rep(flexion: f64, yaw: f64) -> RepMeasure {
+        let mut m = RepMeasure {
+            measured: true,
+            yaw: Some(yaw),
+            quality: 1.0,
+            ..RepMeasure::default()
+        };
+        m.seen.trunk_bottom = 1.0;
+        m.seen.trunk_ascent = 1.0;
+        m.back = Some(BackMeasure {
+            flexion_bottom: flexion,
+            pelvis_bottom: 20.0,
+            curve_bottom: flexion,
+            low_bottom: 20.0,
+            seen: 1.0,
+        });
+        m
+    }
+
+    #[test]
+    fn the_back_s_outline_past_the_fault_line_is_a_crane_near_side_on_only() {
+        let th = Thresholds::est(Lift::Deadlift);
+        let rounded = judge(&rep(50.0, 5.0), Lift::Deadlift, &th, None);
+        let f = rounded
+            .faults
+            .iter()
+            .find(|f| f.code == FaultCode::RoundedBack)
+            .expect("rounded_back");
+        assert_eq!(f.severity, Severity::Fault);
+        assert_eq!(rounded.verdict, Verdict::Crane);
+        assert!(
+            rounded.message.contains("lower back rounded"),
+            "{}",
+            rounded.message
+        );
+        assert_eq!(rounded.metrics.get("lumbar_flexion_deg"), Some(&50.0));
+        // A hinge's usual flattening of the lumbar curve is no fault.
+        let sound = judge(&rep(30.0, 5.0), Lift::Deadlift, &th, None);
+        assert!(!sound
+            .faults
+            .iter()
+            .any(|f| f.code == FaultCode::RoundedBack));
+        // Turned 30° from side-on, the outline is not the back's midline: not judged from it.
+        let turned = judge(&rep(50.0, 30.0), Lift::Deadlift, &th, None);
+        assert!(
+            !turned
+                .faults
+                .iter()
+                .any(|f| f.code == FaultCode::RoundedBack && f.severity == Severity::Fault),
+            "{:?}",
+            turned.faults
+        );
+    }
 }

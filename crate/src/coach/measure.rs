@@ -11,15 +11,10 @@ use crate::motion::reps::{Candidate, RepEnd};
 use crate::pose::LANDMARKS;
 use crate::signal::features::{Frame, FrameSig, Points, Side, VIS_MISSING, VIS_USE};
 use crate::signal::zero_phase::{
-    argmax_refined, at, derivative, fill_nan, filtfilt, rep_filter, resample, MAX_BRIDGED_GAP_S,
+    argmax_refined, at, derivative, fill_nan, filtfilt_block, filtfilt_pad, pad_into, rep_filter,
+    resample, Resampler, MAX_BRIDGED_GAP_S,
 };
 use crate::signal::V2;
-
-/// The landmarks the signals read (`FrameSig::compute`): nose, ears, and the body and hand
-/// points; the per-rep path filters only these.
-const USED: [usize; 23] = [
-    0, 7, 8, 11, 12, 13, 14, 15, 16, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
-];
 
 /// One raw frame kept for per-rep analysis: swap-repaired isotropic points and the view yaw.
 #[derive(Clone, Debug)]
@@ -32,6 +27,9 @@ pub struct Sample {
     pub yaw: f64,
     /// Bit i set: landmark i lies inside the picture.
     pub inside: u64,
+    /// The back's outline on this frame (`motion::contour`): the low band's angle and the
+    /// curve (deg), where the frame had a mask and the outline could be read.
+    pub back: Option<(f64, f64)>,
 }
 
 /// A rep's signals on a uniform grid.
@@ -57,6 +55,42 @@ pub struct RepSeries {
     /// knee bend in the stretched signals). `sig` keeps the stretched ones for timing: depth is
     /// five times noisier than x.
     pub posture: Option<Vec<FrameSig>>,
+    /// The back's outline (`motion::contour`): the low band's angle and the lumbar curve (deg),
+    /// NaN where there was no mask or the outline could not be read.
+    pub back_low: Vec<f64>,
+    pub back_curve: Vec<f64>,
+    /// The set's standing curve and low-band angle (`motion::contour::BackReference`) when
+    /// known: the reference for a rep whose own window holds too few upright frames (a clip that
+    /// opens at the bottom).
+    pub back_standing: Option<(f64, f64)>,
+    /// The signals the measurement reads most, one column each (copies of `sig`'s fields).
+    pub cols: Columns,
+}
+
+/// Columns of a rep's signals (see [`RepSeries::cols`]).
+#[derive(Clone, Debug, Default)]
+pub struct Columns {
+    pub trunk: Vec<f64>,
+    pub knee: Vec<f64>,
+    pub hip_x: Vec<f64>,
+    pub hip_y: Vec<f64>,
+    pub shoulder_y: Vec<f64>,
+    pub bell_x: Vec<f64>,
+    pub bell_y: Vec<f64>,
+    pub knee_y: Vec<f64>,
+}
+
+impl Columns {
+    fn push(&mut self, s: &FrameSig) {
+        self.trunk.push(s.trunk);
+        self.knee.push(s.knee);
+        self.hip_x.push(s.hip_x);
+        self.hip_y.push(s.hip_y);
+        self.shoulder_y.push(s.shoulder_y);
+        self.bell_x.push(s.bell_x);
+        self.bell_y.push(s.bell_y);
+        self.knee_y.push(s.knee_y);
+    }
 }
 
 impl RepSeries {
@@ -88,12 +122,28 @@ impl RepSeries {
 /// §2 plausibility: a landmark that jumps by more than `limit` in one frame while its
 /// neighbours agree with each other is a glitch: it becomes missing (and is bridged). The
 /// first and last samples are checked against the two next to them.
-fn drop_jumps(mut x: Vec<f64>, mut y: Vec<f64>, limit: f64) -> (Vec<f64>, Vec<f64>) {
+fn drop_jumps(x: &mut [f64], y: &mut [f64], limit: f64) {
     let n = x.len();
     if n < 3 || !(limit > 0.0) {
-        return (x, y);
+        return;
     }
-    let d = |x: &[f64], y: &[f64], a: usize, b: usize| (x[a] - x[b]).hypot(y[a] - y[b]);
+    // |p_a − p_b| against the limit. The distance lies between the larger of |dx|, |dy| and
+    // their sum: only a distance near the limit needs its square root.
+    #[inline(always)]
+    fn dist(x: &[f64], y: &[f64], a: usize, b: usize, limit: f64) -> std::cmp::Ordering {
+        use std::cmp::Ordering::*;
+        let (dx, dy) = (x[a] - x[b], y[a] - y[b]);
+        let (ax, ay) = (dx.abs(), dy.abs());
+        let sum = ax + ay;
+        if sum.is_finite() && sum <= 0.5 * limit {
+            Less
+        } else if sum.is_finite() && (ax > 2.0 * limit || ay > 2.0 * limit) {
+            Greater
+        } else {
+            // NaN (a missing point) compares neither way.
+            dx.hypot(dy).partial_cmp(&limit).unwrap_or(Equal)
+        }
+    }
     let mut bad = vec![false; n];
     for (k, glitch) in bad.iter_mut().enumerate() {
         let (a, b) = match k {
@@ -101,21 +151,44 @@ fn drop_jumps(mut x: Vec<f64>, mut y: Vec<f64>, limit: f64) -> (Vec<f64>, Vec<f6
             k if k == n - 1 => (n - 2, n - 3),
             k => (k - 1, k + 1),
         };
-        let (da, db, ab) = (d(&x, &y, k, a), d(&x, &y, k, b), d(&x, &y, a, b));
-        *glitch = da > limit && db > limit && ab < limit;
+        *glitch = dist(x, y, k, a, limit).is_gt()
+            && dist(x, y, k, b, limit).is_gt()
+            && dist(x, y, a, b, limit).is_lt();
     }
     for k in (0..n).filter(|&k| bad[k]) {
         x[k] = f64::NAN;
         y[k] = f64::NAN;
     }
-    (x, y)
 }
 
-/// Grid rate for the per-rep path: 60 Hz for fast cameras, else 30 Hz (§1.1).
+/// Grid rate for the per-rep path: 60 Hz for fast cameras, else 30 Hz (§1.1): whether the
+/// median frame interval is under 1/45 s, told by counting the intervals below it (the two
+/// middle ones are looked at only when they straddle it).
 pub fn grid_rate(samples: &[&Sample]) -> f64 {
-    match source_rate(samples) {
-        Some(r) if r > 45.0 => 60.0,
-        _ => 30.0,
+    const FAST: f64 = 1.0 / 45.0;
+    let dts = || {
+        samples
+            .windows(2)
+            .map(|w| w[1].t - w[0].t)
+            .filter(|d| *d > 0.0)
+    };
+    let (n, below) = dts().fold((0, 0), |(n, b), d| (n + 1, b + usize::from(d < FAST)));
+    // The median is the middle interval, or the mean of the two middle ones (n even).
+    let fast = if n == 0 {
+        false
+    } else if n % 2 == 1 || below != n / 2 {
+        below > n / 2
+    } else {
+        let lo = dts()
+            .filter(|d| *d < FAST)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let hi = dts().filter(|d| *d >= FAST).fold(f64::INFINITY, f64::min);
+        0.5 * (lo + hi) < FAST
+    };
+    if fast {
+        60.0
+    } else {
+        30.0
     }
 }
 
@@ -300,7 +373,7 @@ fn series_in(
         return None;
     }
     let t: Vec<f64> = within.iter().map(|s| s.t).collect();
-    let filt = rep_filter(fs);
+    let m = t.len();
     // Depth is five times noisier than x: where it enters (the lateral axis turned out of the
     // picture), each landmark's depth is first averaged over ±0.15 s. The posture read from it
     // is held at the bottom and at lockout; the timing is read from x alone.
@@ -362,50 +435,57 @@ fn series_in(
         frame.leg.knee(),
         frame.leg.ankle(),
     ];
-    let mut xs: Vec<Vec<f64>> = Vec::with_capacity(LANDMARKS);
-    let mut ys: Vec<Vec<f64>> = Vec::with_capacity(LANDMARKS);
-    let mut vs: Vec<Vec<f64>> = Vec::with_capacity(LANDMARKS);
-    let mut n = 0;
-    let mut gap: Vec<bool> = Vec::new();
-    let mut seen: Vec<Vec<bool>> = Vec::with_capacity(LANDMARKS);
-    for i in 0..LANDMARKS {
-        if !USED.contains(&i) {
-            // Eyes, mouth and pinkies: no signal reads them.
-            xs.push(Vec::new());
-            ys.push(Vec::new());
-            vs.push(Vec::new());
-            seen.push(Vec::new());
-            continue;
+    let read = FrameSig::body_landmarks(frame);
+    let used: Vec<usize> = (0..LANDMARKS).filter(|&i| read & (1 << i) != 0).collect();
+    let mut seen: Vec<Vec<bool>> = vec![Vec::new(); LANDMARKS];
+    // The samples come from validated frames: every visibility, and every point found, is
+    // finite. One resampling plan serves all the seen flags and visibilities; the positions
+    // mostly share another (all found).
+    let whole = Resampler::new(&t, &vec![true; m], t0, t1, fs, f64::INFINITY);
+    let n = whole.len();
+    // Every used landmark's x and y, padded for the zero-phase filter, side by side (time-major)
+    // so the filters run together; its visibility at each grid point.
+    let (pad, filter) = if n < 3 {
+        (0, false)
+    } else {
+        (filtfilt_pad(n), true)
+    };
+    let channels = 2 * used.len();
+    // (A landmark never seen leaves its channels unwritten: they are filtered but not read.)
+    let mut block = vec![0.0; (n + 2 * pad) * channels];
+    let mut vis = vec![0.0; used.len() * n];
+    let mut visible = vec![false; used.len()];
+    // The positions' plans, by the samples they were made for (most landmarks share one).
+    let mut plans: Vec<(Vec<bool>, Resampler)> = Vec::new();
+    let (mut x, mut y, mut raw, mut vr) = (vec![0.0; m], vec![0.0; m], vec![0.0; m], vec![0.0; m]);
+    let mut valid = vec![false; m];
+    let (mut rx, mut ry, mut grid, mut gv) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut gap = vec![false; n];
+    for (u, &i) in used.iter().enumerate() {
+        for (j, s) in within.iter().enumerate() {
+            let (p, v) = (s.pts.p[i], s.pts.v[i]);
+            let found = v >= VIS_MISSING;
+            x[j] = if found { sag_x(j, i) } else { f64::NAN };
+            y[j] = if found { p.y } else { f64::NAN };
+            raw[j] = f64::from(u8::from(v >= VIS_USE && s.inside & (1 << i) != 0));
+            vr[j] = v;
         }
-        let found = |s: &Sample| s.pts.v[i] >= VIS_MISSING;
-        let x: Vec<f64> = within
-            .iter()
-            .enumerate()
-            .map(|(j, s)| if found(s) { sag_x(j, i) } else { f64::NAN })
-            .collect();
-        let y: Vec<f64> = within
-            .iter()
-            .map(|s| if found(s) { s.pts.p[i].y } else { f64::NAN })
-            .collect();
-        let v: Vec<f64> = within.iter().map(|s| s.pts.v[i]).collect();
-        let seen_raw: Vec<f64> = within
-            .iter()
-            .map(|s| f64::from(u8::from(s.pts.v[i] >= VIS_USE && s.inside & (1 << i) != 0)))
-            .collect();
-        seen.push(
-            resample(&t, &seen_raw, t0, t1, fs, f64::INFINITY)
-                .into_iter()
-                .map(|v| v >= 0.5)
-                .collect(),
-        );
-        let (x, y) = drop_jumps(x, y, 0.08 * frame.b);
-        let mut rx = resample(&t, &x, t0, t1, fs, MAX_BRIDGED_GAP_S);
-        let mut ry = resample(&t, &y, t0, t1, fs, MAX_BRIDGED_GAP_S);
-        let rv = resample(&t, &v, t0, t1, fs, f64::INFINITY);
-        n = rx.len();
-        if gap.is_empty() {
-            gap = vec![false; n];
+        whole.apply2(&raw, &vr, &mut grid, &mut gv);
+        seen[i] = grid.iter().map(|v| *v >= 0.5).collect();
+        drop_jumps(&mut x, &mut y, 0.08 * frame.b);
+        // (x and y are missing together: not found, or dropped as a glitch.)
+        for (v, x) in valid.iter_mut().zip(&x) {
+            *v = x.is_finite();
         }
+        let k = match plans.iter().position(|(v, _)| *v == valid) {
+            Some(k) => k,
+            None => {
+                let plan = Resampler::new(&t, &valid, t0, t1, fs, MAX_BRIDGED_GAP_S);
+                plans.push((valid.clone(), plan));
+                plans.len() - 1
+            }
+        };
+        plans[k].1.apply2(&x, &y, &mut rx, &mut ry);
         if key.contains(&i) {
             for (g, v) in gap.iter_mut().zip(&rx) {
                 *g |= v.is_nan();
@@ -414,41 +494,58 @@ fn series_in(
         let missing = rx.iter().filter(|v| v.is_nan()).count();
         fill_nan(&mut rx);
         fill_nan(&mut ry);
-        let visible = missing < rx.len() && rx.iter().all(|v| v.is_finite());
-        xs.push(if visible {
-            filtfilt(&filt, &rx)
-        } else {
-            vec![f64::NAN; n]
-        });
-        ys.push(if visible {
-            filtfilt(&filt, &ry)
-        } else {
-            vec![f64::NAN; n]
-        });
-        // A landmark never seen in the window has no visibility at all.
-        let rv: Vec<f64> = rv
-            .into_iter()
-            .map(|v| if visible && v.is_finite() { v } else { 0.0 })
-            .collect();
-        vs.push(rv);
+        visible[u] = missing < rx.len() && rx.iter().all(|v| v.is_finite());
+        if visible[u] {
+            pad_into(&rx, pad, &mut block, channels, 2 * u);
+            pad_into(&ry, pad, &mut block, channels, 2 * u + 1);
+            // A landmark never seen in the window has no visibility at all.
+            for (o, v) in vis[u * n..(u + 1) * n].iter_mut().zip(&gv) {
+                *o = if v.is_finite() { *v } else { 0.0 };
+            }
+        }
+    }
+    if filter {
+        filtfilt_block(&rep_filter(fs), &mut block, channels);
     }
     let yaw_t: Vec<f64> = within.iter().map(|s| s.yaw).collect();
     let mut yaw = resample(&t, &yaw_t, t0, t1, fs, f64::INFINITY);
     fill_nan(&mut yaw);
+    // The back's outline (frames with a mask), bridged over a few frames without one.
+    let back_col = |f: fn((f64, f64)) -> f64| {
+        let v: Vec<f64> = within.iter().map(|s| s.back.map_or(f64::NAN, f)).collect();
+        resample(&t, &v, t0, t1, fs, BACK_BRIDGE_S)
+    };
+    let back_low = back_col(|b| b.0);
+    let back_curve = back_col(|b| b.1);
     let mut sig = Vec::with_capacity(n);
     let mut pts = Points::default();
-    for k in 0..n {
-        for i in USED {
-            pts.p[i] = V2::new(xs[i][k], ys[i][k]);
+    for &i in &used {
+        pts.p[i] = V2::new(f64::NAN, f64::NAN);
+    }
+    for (k, row) in block.chunks_exact(channels).skip(pad).take(n).enumerate() {
+        for (u, &i) in used.iter().enumerate() {
+            if !visible[u] {
+                continue;
+            }
+            let (px, py) = (row[2 * u], row[2 * u + 1]);
+            pts.p[i] = V2::new(px, py);
             // Interpolated across gaps: usable for the shape of the rep; the gap flags lower
             // the confidence of anything timed near them (§2 "Dropouts").
-            pts.v[i] = if xs[i][k].is_finite() {
-                vs[i][k].max(VIS_MISSING)
-            } else {
+            // (max(v, VIS_MISSING), v finite.)
+            let v = vis[u * n + k];
+            pts.v[i] = if !px.is_finite() {
                 0.0
+            } else if v > VIS_MISSING {
+                v
+            } else {
+                VIS_MISSING
             };
         }
         sig.push(FrameSig::compute(&pts, frame));
+    }
+    let mut cols = Columns::default();
+    for s in &sig {
+        cols.push(s);
     }
     Some(RepSeries {
         frame: *frame,
@@ -458,11 +555,121 @@ fn series_in(
         gap,
         seen,
         yaw,
+        cols,
         plane: plane.how,
         source_fps: source_rate(within).unwrap_or(fs),
         posture: None,
+        back_low,
+        back_curve,
+        back_standing: None,
     })
 }
+
+/// The back's outline at the bottom of a rep (docs/biomechanics.md §1.6, §5.4).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct BackMeasure {
+    /// ΔΛ: the lumbar curve at the bottom over the lifter's standing curve (deg, + flexed); NaN
+    /// until the standing curve is known (a clip that opens at the bottom: see
+    /// [`BackMeasure::against`]).
+    pub flexion_bottom: f64,
+    /// Δθ_pel: the sacral band's tilt at the bottom over standing (deg, + anterior).
+    pub pelvis_bottom: f64,
+    /// The curve and the low band's angle at the bottom themselves (deg).
+    pub curve_bottom: f64,
+    pub low_bottom: f64,
+    /// The share of the bottom's samples whose outline was read.
+    pub seen: f64,
+}
+
+impl BackMeasure {
+    /// The proxies against a standing curve and low-band angle.
+    pub fn against(self, (curve0, low0): (f64, f64)) -> BackMeasure {
+        BackMeasure {
+            flexion_bottom: self.curve_bottom - curve0,
+            pelvis_bottom: self.low_bottom - low0,
+            ..self
+        }
+    }
+}
+
+/// Half the window read at the bottom (s): the median over ±0.15 s (the doc's ≥ 100 ms).
+const BACK_WINDOW_S: f64 = 0.15;
+/// A blended mask lags a fast movement: the outline is read only where the trunk turns slower
+/// than this (deg/s) — the bottom of a deadlift holds, a swing's is a quick turn.
+pub const BACK_MAX_TRUNK_SPEED: f64 = 30.0;
+/// Upright samples (trunk within 10° of standing) needed for the standing curve.
+const BACK_REFERENCE_MIN: usize = 5;
+
+/// Reads the back's outline at the bottom `ib` against the rep's own upright samples.
+fn back_measure(series: &RepSeries, standing: &Standing, ib: usize) -> Option<BackMeasure> {
+    let n = series.len();
+    if series.back_curve.len() != n || n == 0 {
+        return None;
+    }
+    // The bottom's posture: within ±0.4 s of the bottom, where the trunk is within 8° of its
+    // bottom angle (a lift that opens at the bottom holds it after ib, a deadlift's pause on
+    // both sides).
+    let w = (BACK_WINDOW_S * series.fs).round() as usize;
+    let reach = (0.4 * series.fs).round() as usize;
+    let trunk_b = series.sig[ib].trunk;
+    let window: Vec<usize> = (ib.saturating_sub(reach)..=(ib + reach).min(n - 1))
+        .filter(|&k| (series.sig[k].trunk - trunk_b).abs() <= 8.0)
+        .collect();
+    if window.len() < w.max(2) {
+        return None;
+    }
+    let (lo, hi) = (window[0], window[window.len() - 1]);
+    let read: Vec<usize> = window
+        .iter()
+        .copied()
+        .filter(|&k| series.back_curve[k].is_finite() && series.back_low[k].is_finite())
+        .collect();
+    let seen = read.len() as f64 / window.len() as f64;
+    if read.len() < 3 {
+        return None;
+    }
+    // The trunk's speed over the window's central ±0.15 s.
+    let (c0, c1) = (ib.saturating_sub(w).max(lo), (ib + w).min(hi));
+    let speed =
+        (series.sig[c1].trunk - series.sig[c0].trunk).abs() / ((c1 - c0).max(1) as f64 / series.fs);
+    if !(speed <= BACK_MAX_TRUNK_SPEED) {
+        return None;
+    }
+    let upright: Vec<usize> = (0..n)
+        .filter(|&k| {
+            (series.sig[k].trunk - standing.trunk).abs() < 10.0
+                && series.back_curve[k].is_finite()
+                && series.back_low[k].is_finite()
+        })
+        .collect();
+    let med = |ks: &[usize], col: &[f64]| {
+        let mut v: Vec<f64> = ks.iter().map(|&k| col[k]).collect();
+        median(&mut v)
+    };
+    let reference = if upright.len() >= BACK_REFERENCE_MIN {
+        Some((
+            med(&upright, &series.back_curve)?,
+            med(&upright, &series.back_low)?,
+        ))
+    } else {
+        series.back_standing
+    };
+    let at_bottom = BackMeasure {
+        flexion_bottom: f64::NAN,
+        pelvis_bottom: f64::NAN,
+        curve_bottom: med(&read, &series.back_curve)?,
+        low_bottom: med(&read, &series.back_low)?,
+        seen,
+    };
+    Some(match reference {
+        Some(r) => at_bottom.against(r),
+        None => at_bottom,
+    })
+}
+
+/// Frames without an outline bridged in the back's series (s): masks may come every other
+/// frame, and a frame's outline may be refused.
+const BACK_BRIDGE_S: f64 = 0.2;
 
 /// How much of each part of the body the camera really saw in each phase of the rep: the
 /// share of samples where the landmarks were visible (≥ 0.5) and inside the picture. A rule
@@ -547,6 +754,8 @@ pub struct RepMeasure {
     /// oblique view, with depth or without), and the frame rate it was seen at.
     pub plane: PlaneFrom,
     pub source_fps: f64,
+    /// The back's outline at the bottom (a set filmed with masks), against standing.
+    pub back: Option<BackMeasure>,
     pub quality: f64,
     pub gap_critical: bool,
     /// What the camera saw of each body part.
@@ -601,12 +810,12 @@ fn finite_or(v: f64, d: f64) -> f64 {
     }
 }
 
-fn mean(x: &[f64]) -> f64 {
-    let v: Vec<f64> = x.iter().copied().filter(|v| v.is_finite()).collect();
-    if v.is_empty() {
-        f64::NAN
-    } else {
-        v.iter().sum::<f64>() / v.len() as f64
+/// The mean of `f` over the samples where it is finite (NaN if none is).
+fn mean_of(sig: &[FrameSig], f: impl Fn(&FrameSig) -> f64) -> f64 {
+    let finite = || sig.iter().map(&f).filter(|v| v.is_finite());
+    match finite().count() {
+        0 => f64::NAN,
+        k => finite().sum::<f64>() / k as f64,
     }
 }
 
@@ -624,17 +833,34 @@ fn min_in(x: &[f64]) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// The shape of a rep found live as `cand` on its series (what tells the lift), from its
+/// events found as no particular lift: the first, cheap part of [`measure`]. None where
+/// [`measure`] finds no rep either.
+pub fn rep_shape(series: &RepSeries, cand: &Candidate, standing: &Standing) -> Option<Shape> {
+    measure_as(series, cand, standing, false, false).map(|(m, _)| m.shape)
+}
+
 /// Measures a rep found live as `cand` on its series. For a swing (`swing`), the bottom is
 /// the deepest hinge while the bell is back between the legs: the first rep's pickup from the
-/// floor in front is not its bottom, the hike is. Without `sequencing` only the events and the
-/// rep's shape are measured (enough to tell the lift), not the crane-versus-engine timing.
+/// floor in front is not its bottom, the hike is. Everything but the crane-versus-engine
+/// timing (`ascent`, `descent`: [`time_rep`] adds them) is measured.
 pub fn measure(
     series: &RepSeries,
     cand: &Candidate,
     standing: &Standing,
     swing: bool,
-    sequencing: bool,
-) -> Option<RepMeasure> {
+) -> Option<(RepMeasure, Timing)> {
+    measure_as(series, cand, standing, swing, true)
+}
+
+/// [`measure`], or only the events and the shape (`full` false: the rest left default).
+fn measure_as(
+    series: &RepSeries,
+    cand: &Candidate,
+    standing: &Standing,
+    swing: bool,
+    full: bool,
+) -> Option<(RepMeasure, Timing)> {
     let n = series.len();
     if n < 8 {
         return None;
@@ -648,8 +874,8 @@ pub fn measure(
         .iter()
         .map(|s| s.hip - standing.hip)
         .collect();
-    let trunk = series.col(|s| s.trunk);
-    let hip_x = series.col(|s| s.hip_x);
+    let c = &series.cols;
+    let (trunk, hip_x, hip_y, shoulder_y) = (&c.trunk, &c.hip_x, &c.hip_y, &c.shoulder_y);
     let is0 = series.index(cand.t_start);
     let il0 = series.index(cand.t_lockout).max(is0 + 1);
     // The events are found on the landmark hip angle where the camera shows it (a side or
@@ -665,19 +891,17 @@ pub fn measure(
     let yaw_med = median(&mut yaws).unwrap_or(0.0);
     let hip_span = max_in(&hip[is0..=il0.min(n - 1)]) - min_in(&hip[is0..=il0.min(n - 1)]);
     let by_angle = hip.iter().all(|v| v.is_finite()) && hip_span >= 20.0 && yaw_med <= 50.0;
+    let drop: Vec<f64>;
     let (ev, plateau_tol, top_tol) = if by_angle {
-        (hip.clone(), 8.0, 0.5)
+        (&hip, 8.0, 0.5)
     } else {
-        let sy = series.col(|s| s.shoulder_y);
-        let top = max_in(&sy);
+        let sy = &shoulder_y;
+        let top = max_in(sy);
         if !(top > 0.0) || sy.iter().any(|v| !v.is_finite()) {
             return None;
         }
-        (
-            sy.iter().map(|v| 100.0 * (1.0 - v / top)).collect(),
-            4.0,
-            0.25,
-        )
+        drop = sy.iter().map(|v| 100.0 * (1.0 - v / top)).collect();
+        (&drop, 4.0, 0.25)
     };
     // Bottom (§4.2): the deepest hip flexion of the final descent. Climb back from the lockout
     // up the ascent, then take the bottom plateau; its latest deepest sample is where the
@@ -690,7 +914,7 @@ pub fn measure(
     } else {
         is0
     };
-    let bell_x = series.col(|s| s.bell_x);
+    let bell_x = &c.bell_x;
     // Bottom (§4.2): the deepest point near where the rep machine saw it, then its plateau
     // forward (a paused deadlift waits on the floor first: the ascent starts at the plateau's
     // end).
@@ -708,11 +932,12 @@ pub fn measure(
     while k < il0 && ev[k + 1] >= ev[deepest] - plateau_tol && k - lo < secs(1.5) {
         k += 1;
     }
-    let behind: Vec<usize> = (is0..=il0).filter(|&i| bell_x[i] < 0.0).collect();
-    let (lo, k) = if swing && behind.len() >= 3 {
-        (behind[0], *behind.last().unwrap_or(&il0))
-    } else {
-        (lo, k)
+    let mut behind = (is0..=il0).filter(|&i| bell_x[i] < 0.0);
+    let (first_behind, last_behind) = (behind.next(), behind.next_back());
+    let three_behind = behind.next().is_some();
+    let (lo, k) = match (first_behind, last_behind) {
+        (Some(a), Some(b)) if swing && three_behind => (a, b),
+        _ => (lo, k),
     };
     let top = ev[lo..=k].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     let ib_plateau = (lo..=k)
@@ -720,14 +945,14 @@ pub fn measure(
         .find(|&i| ev[i] >= top - top_tol)
         .unwrap_or(lo);
     let ibf = argmax_refined(
-        &ev,
+        ev,
         ib_plateau.saturating_sub(1),
         (ib_plateau + 2).min(k + 1),
     )
     .unwrap_or(ib_plateau as f64);
     let ib = ibf.round() as usize;
     let depth = at(&hip, ibf);
-    let ev_depth = at(&ev, ibf);
+    let ev_depth = at(ev, ibf);
     // Descent onset: the last moment near the top before the bottom.
     let lo_from = is0.saturating_sub(secs(0.5));
     let top_min = min_in(&ev[lo_from..=ib]);
@@ -746,8 +971,7 @@ pub fn measure(
         .unwrap_or(hi_to);
     let lock_to = (il + secs(0.1)).min(n - 1);
 
-    let bell_y = series.col(|s| s.bell_y);
-    let knee_y = series.col(|s| s.knee_y);
+    let (bell_y, knee_y) = (&c.bell_y, &c.knee_y);
     let float_to = (il + secs(0.6)).min(n - 1);
     let top = (ib..=float_to)
         .filter(|&k| bell_y[k].is_finite())
@@ -757,9 +981,38 @@ pub fn measure(
     let s_l = series.posture_at(il);
     let knee_change_bottom = s_b.knee - standing.knee;
     let trunk_change_bottom = s_b.trunk - standing.trunk;
+    let top_k = top.unwrap_or(il);
+    let shape = Shape {
+        bell_y_bottom: bell_y[ib],
+        bell_x_bottom: bell_x[ib],
+        knee_y_bottom: knee_y[ib],
+        hip_y_bottom: s_b.hip_y,
+        bell_y_top: bell_y[top_k],
+        arm_top: series.sig[top_k].arm,
+        elbow_top: series.sig[top_k].elbow,
+        hip_y_top: s_l.hip_y,
+        shoulder_y_top: s_l.shoulder_y,
+        knee_bottom: knee_change_bottom,
+        trunk_bottom: trunk_change_bottom,
+        feet_apart: s_b.feet_apart,
+        free_foot: s_b.free_foot_y,
+    };
+    let timing = Timing {
+        start: is,
+        bottom: ib,
+        lockout: il,
+        swing,
+    };
+    if !full {
+        let m = RepMeasure {
+            shape,
+            ..RepMeasure::default()
+        };
+        return Some((m, timing));
+    }
 
     // Floor lifts: liftoff (the bell starts rising) and knee pass (§4.4).
-    let bell_v = derivative(&bell_y, fs);
+    let bell_v = derivative(bell_y, fs);
     let hold = sequence::hold_samples(fs);
     let t_lo_i = (ib.saturating_sub(secs(0.3))..il)
         .find(|&k| k + hold <= n && (k..k + hold).all(|j| bell_v[j] > 0.1));
@@ -774,46 +1027,21 @@ pub fn measure(
         .map(|lo| max_in(&bell_x[lo..=il]) - bell_x[lo])
         .filter(|v| v.is_finite());
 
-    let hip_y = series.col(|s| s.hip_y);
-    // Hip-drive timing from the near hip (§1.2: positions from the near chain only). The
-    // mid-hip would be steadier on the simulator, but on real side views BlazePose guesses the
-    // far hip, and its guess moves on its own clock.
-    let drive = hip_x.clone();
-    let ascent = if sequencing {
-        sequence::ascent(&trunk, &drive, &hip_y, ib, il, fs, !swing)
-    } else {
-        Ascent::default()
-    };
+    let hip_rise = sequence::hip_rise_index(hip_y, shoulder_y, ib, il);
 
-    let descent = if sequencing {
-        sequence::descent(&trunk, &drive, is, ib, fs)
-    } else {
-        Descent::default()
-    };
-    let hip_rise = sequence::hip_rise_index(
-        &series.col(|s| s.hip_y),
-        &series.col(|s| s.shoulder_y),
-        ib,
-        il,
-    );
-
-    let lock = |f: fn(&FrameSig) -> f64| {
-        mean(
-            &series
-                .posture_over(il, lock_to)
-                .iter()
-                .map(f)
-                .collect::<Vec<_>>(),
-        )
-    };
+    let lock = |f: fn(&FrameSig) -> f64| mean_of(series.posture_over(il, lock_to), f);
     // Heel, toe and ankle rise from where they stood as the rep began (B). A real heel lift
     // rolls the foot over planted toes, the ankle rising with the heel; a heel the model guesses
     // behind a plate wanders on its own.
     let foot_to = (ib + secs(0.2)).min(n - 1);
     let rise_of = |f: fn(&FrameSig) -> f64| {
-        let c = series.col(f);
-        let base = c[is];
-        Some(max_in(&c[is..=foot_to]) - base).filter(|v| v.is_finite())
+        let c = &series.sig[is..=foot_to];
+        let top = c
+            .iter()
+            .map(f)
+            .filter(|v| v.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
+        Some(top - f(&c[0])).filter(|v| v.is_finite())
     };
     let heel_rise = rise_of(|s| s.heel_y);
     let toe_rise = rise_of(|s| s.toe_y);
@@ -826,10 +1054,13 @@ pub fn measure(
         .collect();
     let elbow_upswing = median(&mut elbows);
     let hip_v = derivative(&hip, fs);
-    let hx_v = derivative(&hip_x, fs);
-    let peak_hip_ext_vel = max_in(&hip_v[ib..=il].iter().map(|v| -v).collect::<Vec<_>>());
+    let hx_v = derivative(hip_x, fs);
+    let peak_hip_ext_vel = hip_v[ib..=il]
+        .iter()
+        .map(|v| -v)
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
     let peak_hip_drive = max_in(&hx_v[ib..=il]);
-    let shoulder_y = series.col(|s| s.shoulder_y);
     let (output, output_is_apex) = match top {
         Some(k) if series.sig[k].arm > 40.0 => (Some(bell_y[k] - shoulder_y[k]), true),
         _ => (
@@ -837,15 +1068,14 @@ pub fn measure(
             false,
         ),
     };
-    let yaw_slice: Vec<f64> = series.yaw[is..=il]
+    let mut s: Vec<f64> = series.yaw[is..=il]
         .iter()
         .copied()
         .filter(|v| v.is_finite())
         .collect();
-    let (yaw, yaw_change) = if yaw_slice.is_empty() {
+    let (yaw, yaw_change) = if s.is_empty() {
         (None, None)
     } else {
-        let mut s = yaw_slice.clone();
         s.sort_by(|a, b| a.total_cmp(b));
         let q = |p: f64| s[((s.len() - 1) as f64 * p).round() as usize];
         (Some(q(0.5)), Some(q(0.9) - q(0.1)))
@@ -855,20 +1085,20 @@ pub fn measure(
             .iter()
             .any(|g| *g)
     };
-    let top_k = top.unwrap_or(il);
     let fr = series.frame;
     // A rigid segment keeps its length: where the trunk chord, thigh or shank strays more than
     // a fifth from its median over the rep, the model is guessing one of its ends (§2).
     let steady = |f: fn(&FrameSig) -> f64| -> Vec<bool> {
-        let c = series.col(f);
-        let mut v: Vec<f64> = c[is.min(n - 1)..=lock_to.min(n - 1)]
+        let mut v: Vec<f64> = series.sig[is.min(n - 1)..=lock_to.min(n - 1)]
             .iter()
-            .copied()
+            .map(f)
             .filter(|x| x.is_finite())
             .collect();
         let med = median(&mut v).unwrap_or(f64::NAN);
-        c.iter()
-            .map(|x| med > 0.0 && (x / med - 1.0).abs() <= 0.3)
+        series
+            .sig
+            .iter()
+            .map(|s| med > 0.0 && (f(s) / med - 1.0).abs() <= 0.3)
             .collect()
     };
     let (trunk_ok, thigh_ok, shank_ok) = (
@@ -912,47 +1142,30 @@ pub fn measure(
         head_lock: ear_seen(il, lock_to),
     };
     // Floor lifts: the pull starts where the hips are lowest before the lockout.
-    let hip_y = series.col(|s| s.hip_y);
     let pull = (is..=ib.max(is))
         .filter(|&k| hip_y[k].is_finite() && trunk_ok[k])
         .min_by(|&a, &b| hip_y[a].total_cmp(&hip_y[b]));
-    let pull_hip_rise =
-        pull.and_then(|p| sequence::hip_rise_index(&hip_y, &series.col(|s| s.shoulder_y), p, il));
+    let pull_hip_rise = pull.and_then(|p| sequence::hip_rise_index(hip_y, shoulder_y, p, il));
     let pull_trunk_gain = pull
         .map(|p| max_in(&trunk[p..=il.max(p)]) - trunk[p])
         .filter(|v| v.is_finite());
-    let knee = series.col(|s| s.knee);
+    let knee = &c.knee;
     let trunk_at_knee70 = pull.and_then(|p| {
-        let rk = sequence::progress(&knee, p, il, 15.0)?;
-        let rt = sequence::progress(&trunk, p, il, 10.0)?;
+        let rk = sequence::progress(knee, p, il, 15.0)?;
+        let rt = sequence::progress(trunk, p, il, 10.0)?;
         sequence::progress_at(&rt, &rk, 0.7)
     });
     let wrist_over_hip_lock =
         Some(lock(|s| s.bell_y) - lock(|s| s.hip_y)).filter(|v| v.is_finite());
     let elbow_lock = Some(lock(|s| s.elbow)).filter(|v| v.is_finite());
-    let shape = Shape {
-        bell_y_bottom: bell_y[ib],
-        bell_x_bottom: bell_x[ib],
-        knee_y_bottom: knee_y[ib],
-        hip_y_bottom: s_b.hip_y,
-        bell_y_top: bell_y[top_k],
-        arm_top: series.sig[top_k].arm,
-        elbow_top: series.sig[top_k].elbow,
-        hip_y_top: s_l.hip_y,
-        shoulder_y_top: s_l.shoulder_y,
-        knee_bottom: knee_change_bottom,
-        trunk_bottom: trunk_change_bottom,
-        feet_apart: s_b.feet_apart,
-        free_foot: s_b.free_foot_y,
-    };
     let t_lockout = series.time(il as f64);
     // (The bottom refined between samples stays within its rep: a rep that rose in a sample
     // or two has start ≤ bottom ≤ lockout all the same.)
     let ibf = ibf.clamp(is as f64, il as f64);
-    Some(RepMeasure {
+    let m = RepMeasure {
         t_start: series.time(is as f64),
         t_bottom: series.time(ibf),
-        t_trunk_max: argmax_refined(&trunk, ib.saturating_sub(secs(0.3)).max(is), il.max(is + 1))
+        t_trunk_max: argmax_refined(trunk, ib.saturating_sub(secs(0.3)).max(is), il.max(is + 1))
             .map(|k| series.time(k))
             .unwrap_or(series.time(ibf)),
         t_lockout,
@@ -968,8 +1181,8 @@ pub fn measure(
         hinge_index: hinge_index(trunk_change_bottom, knee_change_bottom),
         hip_drop_bottom: s_b.hip_y - standing.hip_y,
         hip_flexion_bottom: hip[ib],
-        ascent,
-        descent,
+        ascent: Ascent::default(),
+        descent: Descent::default(),
         hip_rise,
         trunk_gain_after_bottom: finite_or(trunk_gain_after_bottom, 0.0),
         first_pull,
@@ -994,12 +1207,8 @@ pub fn measure(
         yaw_change,
         plane: series.plane,
         source_fps: series.source_fps,
-        quality: mean(
-            &series.sig[is..=il]
-                .iter()
-                .map(|s| s.quality)
-                .collect::<Vec<_>>(),
-        ),
+        back: back_measure(series, standing, ib),
+        quality: mean_of(&series.sig[is..=il], |s| s.quality),
         gap_critical: crit(ib, 0.3, 0.3) || crit(il, 0.2, 0.2),
         seen,
         pull_hip_rise,
@@ -1011,5 +1220,28 @@ pub fn measure(
         end: cand.end,
         standing_known: standing.source != CalibrationSource::Provisional,
         from_unseen_start: cand.from_unseen_start,
-    })
+    };
+    Some((m, timing))
+}
+
+/// Where a measured rep's crane-versus-engine timing is read: its start, bottom and lockout
+/// samples, and whether it was measured as a swing.
+#[derive(Clone, Copy, Debug)]
+pub struct Timing {
+    start: usize,
+    bottom: usize,
+    lockout: usize,
+    swing: bool,
+}
+
+/// The crane-versus-engine timing (§5) of a rep [`measure`]d on `series`, into its measure.
+pub fn time_rep(series: &RepSeries, m: &mut RepMeasure, at: Timing) {
+    let c = &series.cols;
+    // Hip-drive timing from the near hip (§1.2: positions from the near chain only). The
+    // mid-hip would be steadier on the simulator, but on real side views BlazePose guesses the
+    // far hip, and its guess moves on its own clock.
+    let (trunk, drive, hip_y) = (&c.trunk, &c.hip_x, &c.hip_y);
+    let (is, ib, il, fs) = (at.start, at.bottom, at.lockout, series.fs);
+    m.ascent = sequence::ascent(trunk, drive, hip_y, ib, il, fs, !at.swing);
+    m.descent = sequence::descent(trunk, drive, is, ib, fs);
 }

@@ -91,6 +91,15 @@ pub const LIFT_UNKNOWN: &str =
 /// A floor lift found by auto is judged by the rules that hold for barbells too.
 pub const KETTLEBELL_HINT: &str = "Judged as a deadlift with any implement: if it was a kettlebell lifted from between the feet, choose \"kettlebell deadlift\" — with the bell between the feet the hips and chest should rise together, and hips rising first is judged more strictly.";
 
+/// A rounded back seen in the outline of the back itself (a set filmed with masks).
+pub fn rounded_back_seen(flexion: f64, fault: bool) -> String {
+    if fault {
+        format!("Your lower back rounded at the bottom — its outline bent {flexion:.0}° more than when you stand. Keep the steel crane rigid: hinge at the hips, chest proud, spine long.")
+    } else {
+        format!("Your lower back began to round at the bottom — its outline bent {flexion:.0}° more than when you stand. Stop where the hips stop and keep the spine long.")
+    }
+}
+
 /// Report notes about the set as a whole.
 pub const NO_REPS_YET: &str = "No hinge reps seen yet.";
 pub const STANDING_FROM_LOCKOUTS: &str =
@@ -101,6 +110,11 @@ pub fn oblique_note(yaw: f64) -> String {
     format!("Filmed about {yaw:.0}° off side-on: each rep was put back in your side view and graded where the angle allows (who led: hips or chest, the squat and the lockout up to 50°; the head, heels and a twist only near side-on). Side-on is still best.")
 }
 pub const FRONT_NOTE: &str = "Filmed from the front: reps are counted but not graded — hips and chest cannot be told apart from there. Turn side-on to the camera.";
+
+/// The masks came but the back's outline could not be read on most frames.
+pub fn back_outline_refused(why: &str) -> String {
+    format!("The back's outline could not be read on most frames ({why}): the lower back's curve was not judged from it.")
+}
 
 pub fn squat_movements(n: usize) -> String {
     format!("{n} squat-pattern movements seen.")

@@ -80,8 +80,9 @@ pub fn trusted_to_yaw(code: FaultCode, m: &RepMeasure) -> f64 {
         | FaultCode::TrunkLeadsDescent
         | FaultCode::LeanBackLockout
         | FaultCode::IncompleteLockout
-        | FaultCode::RoundedBack
         | FaultCode::BarDrift => SEQUENCE_MAX_YAW,
+        FaultCode::RoundedBack if m.back.is_some() => BACK_MAX_YAW,
+        FaultCode::RoundedBack => SEQUENCE_MAX_YAW,
         FaultCode::SquatNotHinge | FaultCode::SpinalFlexionDepth => posture_max_yaw(m),
         FaultCode::KneesLocked => KNEES_MAX_YAW,
         FaultCode::ArmsLiftBell => ARMS_MAX_YAW,
@@ -166,6 +167,14 @@ pub fn lockout_seen(m: &RepMeasure) -> bool {
 }
 pub fn knees_seen(m: &RepMeasure) -> bool {
     yaw_within(m, KNEES_MAX_YAW) && m.seen.trunk_bottom >= SEEN && m.seen.knee_bottom >= SEEN
+}
+/// The back's outline (Tier C, §1.6): near side-on (a turned back's outline is not its
+/// midline), read on most of the bottom's samples.
+pub const BACK_MAX_YAW: f64 = 20.0;
+pub fn back_seen(m: &RepMeasure) -> Option<super::measure::BackMeasure> {
+    m.back
+        .filter(|b| b.seen >= 0.6 && b.flexion_bottom.is_finite())
+        .filter(|_| yaw_within(m, BACK_MAX_YAW))
 }
 pub fn arms_seen_at_lockout(m: &RepMeasure) -> bool {
     m.end == RepEnd::Lockout && m.seen.wrist_lock >= SEEN && m.seen.elbow_lock >= SEEN

@@ -82,11 +82,6 @@ pub struct MinJerkFit {
 /// duration: 30τ²(1−τ)² = 0.15 · 1.875.
 pub const MINJERK_ONSET_TAU: f64 = 0.108_625;
 
-fn minjerk(tau: f64) -> f64 {
-    let t = tau.clamp(0.0, 1.0);
-    t * t * t * (10.0 + t * (-15.0 + 6.0 * t))
-}
-
 impl MinJerkFit {
     /// The §5.2 onset (15 % of peak velocity) of the fitted movement, in fractional samples.
     pub fn onset(&self) -> f64 {
@@ -94,35 +89,100 @@ impl MinJerkFit {
     }
 }
 
-/// Least squares of the profile `(t0, dur)` on every `stride`-th sample of `x[i0..=i1]`:
-/// (offset, amplitude, RMS residual).
-fn fit_at(
-    x: &[f64],
+/// The samples a fit reads: every `stride`-th sample of `x[i0..=i1]`, with their count, sum
+/// and sum of squares (the same for every candidate profile).
+struct FitWindow<'a> {
+    x: &'a [f64],
     i0: usize,
     i1: usize,
-    t0: f64,
-    dur: f64,
     stride: usize,
-) -> Option<(f64, f64, f64)> {
-    let n = ((i1 - i0) / stride + 1) as f64;
-    let (mut ss, mut sx, mut sss, mut ssx, mut sxx) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (k, &v) in x[i0..=i1].iter().enumerate().step_by(stride) {
-        let s = minjerk(((i0 + k) as f64 - t0) / dur);
-        ss += s;
-        sx += v;
-        sss += s * s;
-        ssx += s * v;
-        sxx += v * v;
-    }
-    let var = sss - ss * ss / n;
-    if var < 1e-9 {
-        return None;
-    }
-    let c = (ssx - ss * sx / n) / var;
-    let a = (sx - c * ss) / n;
-    let sse = (sxx - a * sx - c * ssx).max(0.0);
-    Some((a, c, (sse / n).sqrt()))
+    n: f64,
+    sx: f64,
+    sxx: f64,
 }
+
+impl<'a> FitWindow<'a> {
+    fn new(x: &'a [f64], i0: usize, i1: usize, stride: usize) -> Self {
+        let (mut sx, mut sxx) = (0.0, 0.0);
+        for &v in x[i0..=i1].iter().step_by(stride) {
+            sx += v;
+            sxx += v * v;
+        }
+        FitWindow {
+            x,
+            i0,
+            i1,
+            stride,
+            n: ((i1 - i0) / stride + 1) as f64,
+            sx,
+            sxx,
+        }
+    }
+
+    /// Least squares of the profile `(t0, dur)` on the window's samples: (offset, amplitude,
+    /// RMS residual, residual sum of squares). Samples at or before `t0` have s = 0 and add
+    /// nothing; once τ reaches 1 (it only grows along the window) s = 1 for the rest. The sums
+    /// run in sample order, as a plain loop over every sample would. None also for a fit whose
+    /// residual is no smaller than `beat`'s (its RMS could not be smaller either).
+    fn fit_at(&self, t0: f64, dur: f64, beat: Option<f64>) -> Option<(f64, f64, f64, f64)> {
+        let (i0, stride) = (self.i0, self.stride);
+        let x = &self.x[..=self.i1];
+        let (mut ss, mut sss, mut ssx) = (0.0, 0.0, 0.0);
+        // The first sample after t0 (a guess a sample early, then checked exactly).
+        let guess = if t0 > i0 as f64 {
+            ((t0 - i0 as f64).floor() as usize).saturating_sub(1)
+        } else {
+            0
+        };
+        let mut i = i0 + guess.div_ceil(stride) * stride;
+        while i < x.len() && i as f64 <= t0 {
+            i += stride;
+        }
+        while i < x.len() {
+            let tau = (i as f64 - t0) / dur;
+            if tau >= 1.0 {
+                break;
+            }
+            // s(τ) = 10τ³ − 15τ⁴ + 6τ⁵ (0 < τ < 1).
+            let s = tau * tau * tau * (10.0 + tau * (-15.0 + 6.0 * tau));
+            ss += s;
+            sss += s * s;
+            ssx += s * x[i];
+            i += stride;
+        }
+        for &v in x.get(i..).unwrap_or_default().iter().step_by(stride) {
+            ss += 1.0;
+            sss += 1.0;
+            ssx += v;
+        }
+        let (n, sx) = (self.n, self.sx);
+        let var = sss - ss * ss / n;
+        if var < 1e-9 {
+            return None;
+        }
+        let c = (ssx - ss * sx / n) / var;
+        let a = (sx - c * ss) / n;
+        let sse = (self.sxx - a * sx - c * ssx).max(0.0);
+        if beat.is_some_and(|b| sse >= b) {
+            return None;
+        }
+        Some((a, c, (sse / n).sqrt(), sse))
+    }
+}
+
+/// The fine pass's duration steps, `1.12^(j/4)` for j = −4..=4 (as bits: the values `powf`
+/// gives, without carrying a pow into the page's wasm).
+const FINE_STEPS: [u64; 9] = [
+    0x3fec_9249_2492_4924,
+    0x3fed_647a_96d9_018e,
+    0x3fee_3cb6_6051_f5e0,
+    0x3fef_1b28_f10b_c659,
+    0x3ff0_0000_0000_0000,
+    0x3ff0_75b5_4a3c_155a,
+    0x3ff0_eecc_87db_fa55,
+    0x3ff1_6b5e_9b77_3be0,
+    0x3ff1_eb85_1eb8_51ec,
+];
 
 /// Least-squares fit of one minimum-jerk transition to `x[i0..=i1]`, its start searched in
 /// `[t0_min, t0_max]` and its duration in `[dur_min, dur_max]` samples (coarse grid, then
@@ -141,11 +201,12 @@ pub fn fit_minjerk(
     if i1 >= x.len() || i1 < i0 + 4 || x[i0..=i1].iter().any(|v| !v.is_finite()) {
         return None;
     }
-    type Best = Option<(f64, f64, f64, f64, f64)>;
-    let consider = |best: &mut Best, t0: f64, d: f64, stride: usize| {
-        if let Some((a, c, rms)) = fit_at(x, i0, i1, t0, d, stride) {
+    // (t0, dur, offset, amplitude, rms, residual sum of squares)
+    type Best = Option<(f64, f64, f64, f64, f64, f64)>;
+    let consider = |best: &mut Best, w: &FitWindow, t0: f64, d: f64| {
+        if let Some((a, c, rms, sse)) = w.fit_at(t0, d, best.map(|b| b.5)) {
             if best.is_none_or(|b| rms < b.4) {
-                *best = Some((t0, d, a, c, rms));
+                *best = Some((t0, d, a, c, rms, sse));
             }
         }
     };
@@ -154,25 +215,35 @@ pub fn fit_minjerk(
     const RATIO: f64 = 1.12;
     let stride = ((i1 - i0) / 30).max(1);
     let t_step = (((i1 - i0) as f64) / 30.0).max(2.0);
+    let mut durs = Vec::with_capacity(32);
+    let mut d = dur_min;
+    while d <= dur_max {
+        durs.push(d);
+        d *= RATIO;
+    }
+    let coarse_w = FitWindow::new(x, i0, i1, stride);
     let mut coarse: Best = None;
     let mut t0 = t0_min;
     while t0 <= t0_max.min(i1 as f64) {
-        let mut d = dur_min;
-        while d <= dur_max {
-            consider(&mut coarse, t0, d, stride);
-            d *= RATIO;
+        for &d in &durs {
+            consider(&mut coarse, &coarse_w, t0, d);
         }
         t0 += t_step;
     }
     let (bt, bd, ..) = coarse?;
+    let fine_w = if stride == 1 {
+        coarse_w
+    } else {
+        FitWindow::new(x, i0, i1, 1)
+    };
+    let fine_d: [f64; 9] = FINE_STEPS.map(|f| bd * f64::from_bits(f));
     let mut best: Best = None;
     for i in -8..=8 {
-        for j in -4..=4 {
-            let d = bd * RATIO.powf(j as f64 / 4.0);
-            consider(&mut best, bt + i as f64 * t_step / 4.0, d, 1);
+        for &d in &fine_d {
+            consider(&mut best, &fine_w, bt + i as f64 * t_step / 4.0, d);
         }
     }
-    let (t0, dur, a, c, rms) = best?;
+    let (t0, dur, a, c, rms, _) = best?;
     Some(MinJerkFit {
         t0,
         dur,
@@ -290,8 +361,10 @@ pub fn ascent(
         }
     }
     // Floor lifts: the hips' first visible work is to rise (knees and hips extending together).
-    if let Some(yf) = fit_minjerk(hip_y, ib, end, t0_min, t0_max, dmin, dmax)
-        .filter(|f| rise_timing && f.to - f.from >= 0.03)
+    if let Some(yf) = rise_timing
+        .then(|| fit_minjerk(hip_y, ib, end, t0_min, t0_max, dmin, dmax))
+        .flatten()
+        .filter(|f| f.to - f.from >= 0.03)
     {
         let t_rise = guided_onset(hip_y, &yf, fs);
         out.rise_lead_ms = Some((t_trunk - t_rise) * 1000.0 / fs);
@@ -385,6 +458,14 @@ mod tests {
             assert!((lead - lag * 1000.0).abs() < 20.0, "lag {lag}: lead {lead}");
             let l = a.l_asc.unwrap();
             assert_eq!(l > 0.02, lag < -0.05, "lag {lag}: L_asc {l}");
+        }
+    }
+
+    #[test]
+    fn fine_steps_are_the_ratio_powers() {
+        for (j, f) in FINE_STEPS.iter().enumerate() {
+            let p = 1.12f64.powf((j as i32 - 4) as f64 / 4.0);
+            assert_eq!(f64::from_bits(*f), p, "step {j}");
         }
     }
 

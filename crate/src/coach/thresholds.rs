@@ -96,6 +96,14 @@ pub struct Thresholds {
     pub rounded_hip_deg: f64,
     pub rounded_trunk_deg: f64,
     pub rounded_neck_deg: f64,
+    /// The back's outline (a set filmed with masks): the lumbar curve at the bottom over the
+    /// lifter's standing curve, ΔΛ (deg). Set on real masks (the browser's BlazePose full,
+    /// `tools/mask-tracks.sh`): good lifts flatten the lumbar curve too — 23–33° (a correct
+    /// kettlebell deadlift in a hoodie, 10 reps, SD 3.3°) and 24–34° (two good barbell pulls,
+    /// shirtless) — where rounded backs read 50–60° (two barbell pulls with the spine line drawn
+    /// on the skin) and 33–51° (a rounded kettlebell set in a hoodie). Warning one noise width
+    /// past the good lifts' top, fault two (one source of good reps with masks: not fitted).
+    pub back_flexion: Band,
 
     // ---- Squat instead of hinge, knees (§6) ----
     /// Hinge index at the bottom (100 = hinge, 0 = squat): warning below `warn`, fault below
@@ -159,6 +167,7 @@ const COMMON: Thresholds = Thresholds {
     rounded_hip_deg: 128.0,
     rounded_trunk_deg: 60.0,
     rounded_neck_deg: -10.0,
+    back_flexion: Band::new(36.0, 40.0),
     squat_hi: Band::new(45.0, 40.0),
     squat_knee: Band::new(60.0, f64::INFINITY),
     squat_shin: Band::new(25.0, f64::INFINITY),

@@ -89,6 +89,86 @@ pub fn median(v: &mut [f64]) -> Option<f64> {
     Some(0.5 * (lo + hi))
 }
 
+/// The integer whose order is [`f64::total_cmp`]'s (the key it compares).
+fn total_key(x: f64) -> i64 {
+    let b = x.to_bits() as i64;
+    b ^ ((((b >> 63) as u64) >> 1) as i64)
+}
+
+/// The median of the last `cap` values pushed, the window kept sorted as values come and go:
+/// the same value as [`median`] of the window, without selecting it again every frame.
+#[derive(Clone, Debug)]
+pub struct RollingMedian {
+    cap: usize,
+    /// The window in arrival order, a ring once full (`oldest` is next to go).
+    window: Vec<f64>,
+    oldest: usize,
+    /// The same values, ascending (total order).
+    sorted: Vec<f64>,
+}
+
+impl RollingMedian {
+    pub fn new(cap: usize) -> Self {
+        RollingMedian {
+            cap: cap.max(1),
+            window: Vec::with_capacity(cap),
+            oldest: 0,
+            sorted: Vec::with_capacity(cap),
+        }
+    }
+
+    /// Adds a value, dropping the oldest once `cap` are kept.
+    pub fn push(&mut self, v: f64) {
+        let s = &mut self.sorted;
+        // The new value takes the oldest's place (or a new one at the end), then moves to its
+        // rank. Values equal in the total order are the same bits: any of them will do.
+        let mut i = if self.window.len() < self.cap {
+            self.window.push(v);
+            s.push(v);
+            s.len() - 1
+        } else {
+            let old = std::mem::replace(&mut self.window[self.oldest], v);
+            self.oldest = (self.oldest + 1) % self.cap;
+            s.iter()
+                .position(|x| x.to_bits() == old.to_bits())
+                .unwrap_or(0)
+        };
+        let key = total_key(v);
+        while i > 0 && total_key(s[i - 1]) > key {
+            s[i] = s[i - 1];
+            i -= 1;
+        }
+        while i + 1 < s.len() && total_key(s[i + 1]) < key {
+            s[i] = s[i + 1];
+            i += 1;
+        }
+        s[i] = v;
+    }
+
+    pub fn median(&self) -> Option<f64> {
+        let n = self.sorted.len();
+        let hi = *self.sorted.get(n / 2)?;
+        if n % 2 == 1 {
+            return Some(hi);
+        }
+        let lo = self.sorted[..n / 2]
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        Some(0.5 * (lo + hi))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.window.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.window.clear();
+        self.sorted.clear();
+        self.oldest = 0;
+    }
+}
+
 /// A frame counts as "upright" for body-scale and calibration purposes (EST).
 pub fn is_upright(s: &FrameSig) -> bool {
     s.trunk.abs() < 15.0 && s.knee.is_finite() && s.knee < 25.0 && s.hip.abs() < 25.0
@@ -121,9 +201,11 @@ pub struct BodyTracker {
     switch_since: Option<f64>,
     facing_vote: f64,
     facing: f64,
-    b_samples: VecDeque<f64>,
+    b_samples: RollingMedian,
     b: f64,
-    midfoot_samples: VecDeque<V2>,
+    /// The standing midfoot's recent x and y.
+    midfoot_x: RollingMedian,
+    midfoot_y: RollingMedian,
     midfoot: V2,
     prev: Option<Points>,
     last_t: f64,
@@ -147,9 +229,10 @@ impl Default for BodyTracker {
             switch_since: None,
             facing_vote: 0.0,
             facing: 0.0,
-            b_samples: VecDeque::with_capacity(64),
+            b_samples: RollingMedian::new(31),
             b: 0.0,
-            midfoot_samples: VecDeque::with_capacity(64),
+            midfoot_x: RollingMedian::new(61),
+            midfoot_y: RollingMedian::new(61),
             midfoot: V2::zeros(),
             prev: None,
             last_t: f64::NEG_INFINITY,
@@ -395,12 +478,11 @@ impl BodyTracker {
             } else {
                 pts.p[heel]
             };
-            push_bounded(&mut self.midfoot_samples, mid, 61);
-            let mut xs: Vec<f64> = self.midfoot_samples.iter().map(|p| p.x).collect();
-            let mut ys: Vec<f64> = self.midfoot_samples.iter().map(|p| p.y).collect();
+            self.midfoot_x.push(mid.x);
+            self.midfoot_y.push(mid.y);
             self.midfoot = V2::new(
-                median(&mut xs).unwrap_or(mid.x),
-                median(&mut ys).unwrap_or(mid.y),
+                self.midfoot_x.median().unwrap_or(mid.x),
+                self.midfoot_y.median().unwrap_or(mid.y),
             );
         }
         if pts.v[ear] < VIS_MISSING || !foot_ok {
@@ -419,9 +501,8 @@ impl BodyTracker {
             if self.b_samples.is_empty() {
                 self.b = 0.0;
             }
-            push_bounded(&mut self.b_samples, height, 31);
-            let mut v: Vec<f64> = self.b_samples.iter().copied().collect();
-            self.b = median(&mut v).unwrap_or(height);
+            self.b_samples.push(height);
+            self.b = self.b_samples.median().unwrap_or(height);
         } else if self.b_samples.is_empty() && height > self.b {
             self.b = height;
         }
@@ -491,6 +572,11 @@ impl BodyTracker {
             return;
         }
         let new = Standing::from_sigs(lockout, CalibrationSource::FromLockouts);
+        // A lockout that does not look upright (the model swapping the body mid-frame) is no
+        // standing reference.
+        if !(new.trunk.abs() < 30.0) {
+            return;
+        }
         if self.standing.source == CalibrationSource::Provisional {
             self.standing = new;
         } else {
@@ -517,13 +603,6 @@ impl BodyTracker {
             self.standing = s;
         }
     }
-}
-
-fn push_bounded<T>(q: &mut VecDeque<T>, v: T, cap: usize) {
-    if q.len() == cap {
-        q.pop_front();
-    }
-    q.push_back(v);
 }
 
 #[cfg(test)]

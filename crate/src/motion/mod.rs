@@ -3,6 +3,7 @@
 //! Biomechanics.md §1.2, §1.3, §3 and §4.
 
 pub mod body;
+pub mod contour;
 pub mod posture;
 pub mod reps;
 pub mod view;

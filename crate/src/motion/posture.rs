@@ -8,10 +8,10 @@
 //! no heels or no elbows still has shoulders and ankles. The rep machine counts on it
 //! (`motion::reps`); the sagittal angles judge the rep afterwards.
 
+use crate::motion::body::RollingMedian;
 use crate::pose::{idx, Landmark};
 use crate::signal::features::{Points, VIS_MISSING};
 use crate::signal::geometry::{angle_at, V2};
-use std::collections::VecDeque;
 
 /// One frame as the rep counter sees it.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -58,9 +58,17 @@ const UPRIGHT_KNEE_DEG: f64 = 35.0;
 const ANGLES_MAX_SHOULDER_SPREAD: f64 = 0.6;
 
 /// Keeps the floor estimate across frames and reads each frame's [`Posture`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct PostureReader {
-    floor: VecDeque<f64>,
+    floor: RollingMedian,
+}
+
+impl Default for PostureReader {
+    fn default() -> Self {
+        PostureReader {
+            floor: RollingMedian::new(FLOOR_FRAMES),
+        }
+    }
 }
 
 impl PostureReader {
@@ -79,16 +87,13 @@ impl PostureReader {
             .map(|&i| pts.p[i].y)
             .min_by(|a, b| a.total_cmp(b))
         {
-            if self.floor.len() == FLOOR_FRAMES {
-                self.floor.pop_front();
-            }
-            self.floor.push_back(lowest);
+            self.floor.push(lowest);
         }
         let head_at_top = HEAD
             .iter()
             .any(|&i| seen(i) && lm.get(i).is_some_and(|l| l.y < TOP_EDGE));
         let shoulders = pts.mid(idx::LEFT_SHOULDER);
-        let floor = median(&self.floor);
+        let floor = self.floor.median();
         let height = match floor {
             Some(f) if shoulders.y.is_finite() && shoulders.y - f > 1.0 => Some(shoulders.y - f),
             _ => None,
@@ -99,14 +104,6 @@ impl PostureReader {
             upright: upright(pts),
         }
     }
-}
-
-fn median(q: &VecDeque<f64>) -> Option<f64> {
-    if q.is_empty() {
-        return None;
-    }
-    let mut v: Vec<f64> = q.iter().copied().collect();
-    crate::motion::body::median(&mut v)
 }
 
 /// Upright by the angles, where a side or oblique view shows them and the legs are plausible

@@ -66,6 +66,9 @@ pub enum FramingIssue {
     NoPerson,
     /// An oblique view kept: graded where the angle allows (information, not a request).
     ObliqueAccepted,
+    /// The back's outline in the mask stands off the back (a loose top, hair): its curve cannot
+    /// be read.
+    BackHidden,
 }
 
 impl FramingIssue {
@@ -95,6 +98,9 @@ impl FramingIssue {
             FramingIssue::NoPerson => "Step into view",
             FramingIssue::ObliqueAccepted => {
                 "Filmed at an angle: graded as far as the angle allows (side-on is best)"
+            }
+            FramingIssue::BackHidden => {
+                "Your lower back's outline is hidden by a loose top or hair: a fitted top lets the camera see its curve"
             }
         }
     }

@@ -6,7 +6,7 @@
 //! and the per-rep zero-phase path (Butterworth-filtered points), so both read the same
 //! geometry. Missing landmarks make the signals that need them NaN, never a guess.
 
-use super::geometry::{ang, angle_at, vis_weight, weighted_mid, V2};
+use super::geometry::{ang, angle_at, norm, sub, vis_weight, weighted_mid, V2};
 use crate::pose::{idx, LANDMARKS};
 
 /// Below this visibility a landmark counts as missing for single-point signals (§2 gating).
@@ -182,6 +182,32 @@ pub struct FrameSig {
 }
 
 impl FrameSig {
+    /// The landmarks (bit i: landmark i) every signal but the hand's (`pelvic_line`,
+    /// `thumb_index`) reads in [`FrameSig::compute`] for the body frame `fr`: both ears,
+    /// shoulders, wrists, hips and ankles; the near elbow; the working knee, heel and toe.
+    /// Computed without the other landmarks (visibility 0), those signals are the same.
+    pub fn body_landmarks(fr: &Frame) -> u64 {
+        let (n, leg) = (fr.near, fr.leg);
+        [
+            idx::LEFT_EAR,
+            idx::RIGHT_EAR,
+            idx::LEFT_SHOULDER,
+            idx::RIGHT_SHOULDER,
+            idx::LEFT_WRIST,
+            idx::RIGHT_WRIST,
+            idx::LEFT_HIP,
+            idx::RIGHT_HIP,
+            idx::LEFT_ANKLE,
+            idx::RIGHT_ANKLE,
+            n.elbow(),
+            leg.knee(),
+            leg.heel(),
+            leg.toe(),
+        ]
+        .iter()
+        .fold(0, |m, &i| m | 1 << i)
+    }
+
     pub fn compute(pts: &Points, fr: &Frame) -> FrameSig {
         let f = fr.facing;
         let b = if fr.b > 1.0 { fr.b } else { 1.0 };
@@ -192,9 +218,10 @@ impl FrameSig {
         let hn = pts.get(leg.hip());
         let kn = pts.get(leg.knee());
         let an = pts.get(leg.ankle());
-        let trunk = ang(s - hm, f);
-        let thigh = -ang(hn - kn, f);
-        let shin = ang(kn - an, f);
+        let (trunk_v, thigh_v, shin_v) = (sub(s, hm), sub(hn, kn), sub(kn, an));
+        let trunk = ang(trunk_v, f);
+        let thigh = -ang(thigh_v, f);
+        let shin = ang(shin_v, f);
         let m0 = fr.midfoot;
         let fwd = |p: V2| f * (p.x - m0.x) / b;
         let up = |p: V2| (p.y - m0.y) / b;
@@ -205,7 +232,7 @@ impl FrameSig {
             pts.get(n.other().ear())
         };
         let sn = pts.get(n.shoulder());
-        let neck = ang(ear - s, f) - trunk;
+        let neck = ang(sub(ear, s), f) - trunk;
         let arm = if w.x.is_finite() && s.x.is_finite() && hm.x.is_finite() {
             angle_at(w, s, hm)
         } else {
@@ -216,7 +243,7 @@ impl FrameSig {
         let far_ankle = pts.get(leg.other().ankle());
         let (thumb, index) = (pts.get(n.thumb()), pts.get(n.index()));
         let pelvic_line = if pts.v[n.thumb()] >= VIS_USE && pts.v[n.index()] >= VIS_USE {
-            ang(thumb - index, f)
+            ang(sub(thumb, index), f)
         } else {
             f64::NAN
         };
@@ -242,11 +269,11 @@ impl FrameSig {
             ankle_y: up(an),
             feet_apart: (far_ankle.x - an.x).abs() / b,
             free_foot_y: (far_ankle.y - an.y) / b,
-            chord: (s - hm).norm() / b,
-            thigh_len: (hn - kn).norm() / b,
-            shank_len: (kn - an).norm() / b,
+            chord: norm(trunk_v) / b,
+            thigh_len: norm(thigh_v) / b,
+            shank_len: norm(shin_v) / b,
             pelvic_line,
-            thumb_index: (thumb - index).norm() / b,
+            thumb_index: norm(sub(thumb, index)) / b,
             quality,
         }
     }

@@ -21,13 +21,24 @@ pub fn ang(v: V2, facing: f64) -> f64 {
     (facing * v.x).atan2(v.y).to_degrees()
 }
 
+/// `a − b`, written out (the vector operators are calls in the page's size-optimised wasm).
+#[inline(always)]
+pub fn sub(a: V2, b: V2) -> V2 {
+    V2::new(a.x - b.x, a.y - b.y)
+}
+
+/// `|v|`, as `v.norm()` computes it.
+#[inline(always)]
+pub fn norm(v: V2) -> f64 {
+    (v.x * v.x + v.y * v.y).sqrt()
+}
+
 /// The three-point angle at `b` between `a` and `c` in degrees (180 = straight).
 #[inline]
 pub fn angle_at(a: V2, b: V2, c: V2) -> f64 {
-    let u = a - b;
-    let w = c - b;
+    let (u, w) = (sub(a, b), sub(c, b));
     let cross = u.x * w.y - u.y * w.x;
-    cross.abs().atan2(u.dot(&w)).to_degrees()
+    cross.abs().atan2(u.x * w.x + u.y * w.y).to_degrees()
 }
 
 /// Weighted midpoint of two points; falls back to the better one when a weight is zero.
@@ -35,13 +46,13 @@ pub fn angle_at(a: V2, b: V2, c: V2) -> f64 {
 pub fn weighted_mid(a: V2, wa: f64, b: V2, wb: f64) -> V2 {
     let s = wa + wb;
     if s <= 1e-9 {
-        (a + b) * 0.5
+        V2::new((a.x + b.x) * 0.5, (a.y + b.y) * 0.5)
     } else if wa <= 0.0 {
         b
     } else if wb <= 0.0 {
         a
     } else {
-        (a * wa + b * wb) / s
+        V2::new((a.x * wa + b.x * wb) / s, (a.y * wa + b.y * wb) / s)
     }
 }
 

@@ -43,18 +43,74 @@ pub fn rep_filter(fs: f64) -> Biquad {
     butterworth_lowpass(EFFECTIVE_CUTOFF_HZ / WINTER_CORRECTION, fs)
 }
 
-fn lfilter(f: &Biquad, x: &[f64], out: &mut Vec<f64>) {
-    out.clear();
-    // Start from the steady state for the first value, so no start-up transient.
-    let x0 = x.first().copied().unwrap_or(0.0);
-    let (mut x1, mut x2, mut y1, mut y2) = (x0, x0, x0, x0);
-    for &xi in x {
-        let y = f.b[0] * xi + f.b[1] * x1 + f.b[2] * x2 - f.a[1] * y1 - f.a[2] * y2;
-        x2 = x1;
-        x1 = xi;
-        y2 = y1;
-        y1 = y;
-        out.push(y);
+/// One biquad's state, started from the steady state for the first value (no start-up
+/// transient).
+#[derive(Clone, Copy)]
+struct Section {
+    x1: f64,
+    x2: f64,
+    y1: f64,
+    y2: f64,
+}
+
+impl Section {
+    fn at(x0: f64) -> Self {
+        Section {
+            x1: x0,
+            x2: x0,
+            y1: x0,
+            y2: x0,
+        }
+    }
+
+    #[inline(always)]
+    fn step(&mut self, f: &Biquad, xi: f64) -> f64 {
+        let y =
+            f.b[0] * xi + f.b[1] * self.x1 + f.b[2] * self.x2 - f.a[1] * self.y1 - f.a[2] * self.y2;
+        self.x2 = self.x1;
+        self.x1 = xi;
+        self.y2 = self.y1;
+        self.y1 = y;
+        y
+    }
+}
+
+/// How many samples [`filtfilt`] pads a series of `n` with at each end.
+pub fn filtfilt_pad(n: usize) -> usize {
+    15.min(n.saturating_sub(1))
+}
+
+/// Writes series `x` (`n` samples), padded by odd reflection of `pad` samples at both ends,
+/// into channel `c` of the time-major block `e` (`channels` values per time step).
+pub fn pad_into(x: &[f64], pad: usize, e: &mut [f64], channels: usize, c: usize) {
+    let n = x.len();
+    for j in 0..n + 2 * pad {
+        e[j * channels + c] = if j < pad {
+            2.0 * x[0] - x[pad - j]
+        } else if j < pad + n {
+            x[j - pad]
+        } else {
+            2.0 * x[n - 1] - x[2 * (n - 1) + pad - j]
+        };
+    }
+}
+
+/// [`filtfilt`]'s two passes over several padded series at once ([`pad_into`]), in place: the
+/// same arithmetic per series, the series' filters stepped side by side.
+pub fn filtfilt_block(f: &Biquad, e: &mut [f64], channels: usize) {
+    let steps = e.len() / channels.max(1);
+    let mut st: Vec<Section> = Vec::with_capacity(channels);
+    // Forwards over the steps, then backwards, each pass starting from its first value.
+    for k in 0..2 * steps {
+        let t = if k < steps { k } else { 2 * steps - 1 - k };
+        let row = &mut e[t * channels..(t + 1) * channels];
+        if k == 0 || k == steps {
+            st.clear();
+            st.extend(row.iter().map(|&v| Section::at(v)));
+        }
+        for (v, s) in row.iter_mut().zip(st.iter_mut()) {
+            *v = s.step(f, *v);
+        }
     }
 }
 
@@ -64,22 +120,13 @@ pub fn filtfilt(f: &Biquad, x: &[f64]) -> Vec<f64> {
     if n < 3 {
         return x.to_vec();
     }
-    let pad = 15.min(n - 1);
-    let mut ext = Vec::with_capacity(n + 2 * pad);
-    for i in (1..=pad).rev() {
-        ext.push(2.0 * x[0] - x[i]);
-    }
-    ext.extend_from_slice(x);
-    for i in 1..=pad {
-        ext.push(2.0 * x[n - 1] - x[n - 1 - i]);
-    }
-    let mut fwd = Vec::with_capacity(ext.len());
-    lfilter(f, &ext, &mut fwd);
-    fwd.reverse();
-    let mut back = Vec::with_capacity(ext.len());
-    lfilter(f, &fwd, &mut back);
-    back.reverse();
-    back[pad..pad + n].to_vec()
+    let pad = filtfilt_pad(n);
+    let mut e = vec![0.0; n + 2 * pad];
+    pad_into(x, pad, &mut e, 1, 0);
+    filtfilt_block(f, &mut e, 1);
+    e.truncate(pad + n);
+    e.drain(..pad);
+    e
 }
 
 /// First derivative by the 7-point quadratic Savitzky–Golay kernel, `fs · Σ k·x[i+k] / 28`,
@@ -112,51 +159,113 @@ pub fn derivative(x: &[f64], fs: f64) -> Vec<f64> {
 /// interpolation. Samples given as NaN are missing: gaps up to `max_gap_s` are bridged, longer
 /// ones stay NaN. Returns the grid values.
 pub fn resample(t: &[f64], y: &[f64], t0: f64, t1: f64, fs: f64, max_gap_s: f64) -> Vec<f64> {
-    let n = (((t1 - t0) * fs).floor() as usize)
-        .saturating_add(1)
-        .min(1_000_000);
-    let mut out = Vec::with_capacity(n);
-    // Valid samples only.
-    let mut j = 0usize; // index of the last valid sample with t <= current grid time
-    let valid: Vec<usize> = (0..t.len())
-        .filter(|&i| y[i].is_finite() && t[i].is_finite())
-        .collect();
-    for k in 0..n {
-        let tk = t0 + k as f64 / fs;
-        while j + 1 < valid.len() && t[valid[j + 1]] <= tk {
-            j += 1;
+    let valid: Vec<bool> = y.iter().map(|v| v.is_finite()).collect();
+    Resampler::new(t, &valid, t0, t1, fs, max_gap_s).apply(y)
+}
+
+/// How [`resample`] fills one grid point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Step {
+    Missing,
+    Hold(usize),
+    /// `y[a] + w·(y[b] − y[a])`.
+    Lerp(usize, usize, f64),
+}
+
+impl Step {
+    #[inline(always)]
+    fn at(self, y: &[f64]) -> f64 {
+        match self {
+            Step::Missing => f64::NAN,
+            Step::Hold(a) => y[a],
+            Step::Lerp(a, b, w) => y[a] + w * (y[b] - y[a]),
         }
-        let v = if valid.is_empty() {
-            f64::NAN
-        } else {
-            let a = valid[j];
-            if t[a] > tk {
+    }
+}
+
+/// [`resample`]'s plan for sample times `t` and the samples `valid` there (finite): which
+/// samples, and which weights, each grid point takes. Series that are missing at the same
+/// samples share it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resampler {
+    steps: Vec<Step>,
+}
+
+impl Resampler {
+    /// Grid points.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    pub fn new(t: &[f64], valid: &[bool], t0: f64, t1: f64, fs: f64, max_gap_s: f64) -> Self {
+        let n = (((t1 - t0) * fs).floor() as usize)
+            .saturating_add(1)
+            .min(1_000_000);
+        let mut steps = Vec::with_capacity(n);
+        // Valid samples only: `a` is the last with t <= the grid time (or the first), `next`
+        // the one after it.
+        let ok = |i: usize| valid[i] && t[i].is_finite();
+        let after = |i: usize| (i..t.len()).find(|&i| ok(i));
+        let first = after(0);
+        let mut a = first.unwrap_or(0);
+        let mut next = first.and_then(|a| after(a + 1));
+        for k in 0..n {
+            let tk = t0 + k as f64 / fs;
+            while let Some(b) = next.filter(|&b| t[b] <= tk) {
+                a = b;
+                next = after(b + 1);
+            }
+            let step = if first.is_none() {
+                Step::Missing
+            } else if t[a] > tk {
                 // Before the first valid sample: hold if close enough.
                 if t[a] - tk <= max_gap_s {
-                    y[a]
+                    Step::Hold(a)
                 } else {
-                    f64::NAN
+                    Step::Missing
                 }
-            } else if j + 1 < valid.len() {
-                let b = valid[j + 1];
+            } else if let Some(b) = next {
                 let gap = t[b] - t[a];
                 if gap > max_gap_s + 1e-9 && (tk - t[a]) > 1e-9 && (t[b] - tk) > 1e-9 {
-                    f64::NAN
+                    Step::Missing
                 } else if gap <= 0.0 {
-                    y[a]
+                    Step::Hold(a)
                 } else {
-                    let w = (tk - t[a]) / gap;
-                    y[a] + w * (y[b] - y[a])
+                    Step::Lerp(a, b, (tk - t[a]) / gap)
                 }
             } else if tk - t[a] <= max_gap_s {
-                y[a]
+                Step::Hold(a)
             } else {
-                f64::NAN
-            }
-        };
-        out.push(v);
+                Step::Missing
+            };
+            steps.push(step);
+        }
+        Resampler { steps }
     }
-    out
+
+    /// The grid values of `y` (valid where the plan was made for).
+    pub fn apply(&self, y: &[f64]) -> Vec<f64> {
+        self.steps.iter().map(|s| s.at(y)).collect()
+    }
+
+    /// Two series valid at the same samples at once (a landmark's x and y), into their `out`.
+    pub fn apply2(&self, y: &[f64], z: &[f64], out_y: &mut Vec<f64>, out_z: &mut Vec<f64>) {
+        out_y.resize(self.steps.len(), 0.0);
+        out_z.resize(self.steps.len(), 0.0);
+        for ((s, oy), oz) in self
+            .steps
+            .iter()
+            .zip(out_y.iter_mut())
+            .zip(out_z.iter_mut())
+        {
+            *oy = s.at(y);
+            *oz = s.at(z);
+        }
+    }
 }
 
 /// Fills interior NaN runs by linear interpolation and the ends by holding the nearest value

@@ -381,6 +381,27 @@ impl Body {
         out
     }
 
+    /// The midline chain the body's outline is drawn around (`sim::mask`): hip joint,
+    /// lumbosacral and thoracolumbar joints, C7, the working knee, the gluteal fold, and the
+    /// outline's radius around each segment (m): pelvis, lumbar, thoracic, thigh.
+    pub(crate) fn outline_chain(&self, p: &Posture) -> ([Point3; 6], [f64; 4]) {
+        let k = self.stature_m / 1.75;
+        let h = self.stature_m;
+        let (hip, knee) = self.leg(p.hip_x, p.knee);
+        let a_lumbar = p.pelvis + p.lumbar;
+        let a_thor = a_lumbar + p.thoracic;
+        let ls = hip.add(rot(self.pelvis_seg, p.pelvis));
+        let tl = ls.add(rot(self.lumbar_seg, a_lumbar));
+        let c7 = tl.add(rot(self.thoracic_seg, a_thor));
+        // The pelvis as the mask shows it: sacrum and buttock, from the gluteal fold (behind and
+        // below the hip joint) up to the lumbosacral joint, turning with the pelvis.
+        let glute = hip.add(rot(V2::new(-0.035 * h, -0.045 * h), p.pelvis));
+        (
+            [hip, ls, tl, c7, knee, glute].map(|v| Point3::sag(v, 0.0)),
+            [0.095 * k, 0.095 * k, 0.095 * k, 0.075 * k],
+        )
+    }
+
     /// The pistol squat's free leg (held forward off the floor), on the far side.
     fn free_leg(&self, p: &Posture, hip: V2, sign: f64, out: &mut [Point3; LANDMARKS], side: Side) {
         let knee = hip.add(down(p.free_thigh).scale(self.thigh_p));

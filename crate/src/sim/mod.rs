@@ -32,6 +32,7 @@
 //! ```
 
 mod body;
+mod mask;
 mod plan;
 mod program;
 mod render;
@@ -42,6 +43,7 @@ mod truth;
 mod tests;
 
 pub use body::{is_near, pose_at, Body, Camera, Facing, Point3, Posture, Sagittal, Side};
+pub use mask::MaskSim;
 pub use plan::{DrillKind, Plan};
 pub use program::{
     DrillProgram, FatigueDrift, Finish, Noise, RepOverride, RepPattern, RepProgram, RepVariability,

@@ -514,6 +514,8 @@ pub struct SimConfig {
     pub finish_hold_s: f64,
     pub drill: DrillProgram,
     pub seed: u64,
+    /// Person masks around the trunk, as the page cuts them (none by default).
+    pub masks: Option<super::mask::MaskSim>,
 }
 
 impl Default for SimConfig {
@@ -600,6 +602,7 @@ impl SimConfig {
             finish_hold_s: 1.0,
             drill: DrillProgram::default(),
             seed: 1,
+            masks: None,
         }
     }
 

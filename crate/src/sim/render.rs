@@ -101,6 +101,8 @@ pub(crate) fn render(cfg: &SimConfig, plan: &Plan) -> (Vec<PoseFrame>, usize) {
     let mut dips = [(0usize, 1.0f64); 5];
     let mut hand_drop = 0usize;
 
+    let mut masks = cfg.masks.map(|m| super::mask::MaskDrawer::new(m, cfg.seed));
+    let mask_every = cfg.masks.map_or(1, |m| m.every.max(1));
     let mut cursor = 0;
     let mut frames = Vec::with_capacity(n);
     let mut empty = 0usize;
@@ -178,13 +180,17 @@ pub(crate) fn render(cfg: &SimConfig, plan: &Plan) -> (Vec<PoseFrame>, usize) {
         for l in lm.iter_mut() {
             l.visibility = l.visibility.clamp(0.0, 1.0);
         }
+        let mask = match &mut masks {
+            Some(d) if k % mask_every == 0 => d.draw(body, &posture, cam, &lm).map(Box::new),
+            _ => None,
+        };
         frames.push(PoseFrame {
             t_ms,
             width: w,
             height: h,
             format: KeypointFormat::BlazePose33,
             landmarks: lm.to_vec(),
-            mask: None,
+            mask,
         });
     }
     (frames, empty)

@@ -160,12 +160,14 @@ pub enum Framing {
     NoPerson = 13,
     /// The pose model saw more than one person.
     SecondPerson = 14,
-    /// An oblique view kept: graded where the angle allows (information, the least urgent).
+    /// An oblique view kept: graded where the angle allows (information).
     ObliqueAccepted = 15,
+    /// The back's outline is hidden by loose clothing or hair (a set filmed with masks).
+    BackHidden = 16,
 }
 
 /// Every framing code, in the order of importance.
-pub const FRAMINGS: [Framing; 16] = [
+pub const FRAMINGS: [Framing; 17] = [
     Framing::TurnSideOn,
     Framing::TurnLeftLittle,
     Framing::TurnLeftEighth,
@@ -182,6 +184,7 @@ pub const FRAMINGS: [Framing; 16] = [
     Framing::NoPerson,
     Framing::SecondPerson,
     Framing::ObliqueAccepted,
+    Framing::BackHidden,
 ];
 
 impl From<FramingIssue> for Framing {
@@ -195,6 +198,7 @@ impl From<FramingIssue> for Framing {
             FramingIssue::TurnRightEighth => Framing::TurnRightEighth,
             FramingIssue::TurnRightQuarter => Framing::TurnRightQuarter,
             FramingIssue::ObliqueAccepted => Framing::ObliqueAccepted,
+            FramingIssue::BackHidden => Framing::BackHidden,
             FramingIssue::NotWholeBody => Framing::NotWholeBody,
             FramingIssue::MoveCloser => Framing::MoveCloser,
             FramingIssue::MoveBack => Framing::MoveBack,
@@ -220,6 +224,7 @@ pub fn framing_text(f: Framing) -> &'static str {
         Framing::TurnRightEighth => FramingIssue::TurnRightEighth,
         Framing::TurnRightQuarter => FramingIssue::TurnRightQuarter,
         Framing::ObliqueAccepted => FramingIssue::ObliqueAccepted,
+        Framing::BackHidden => FramingIssue::BackHidden,
         Framing::NotWholeBody => FramingIssue::NotWholeBody,
         Framing::MoveCloser => FramingIssue::MoveCloser,
         Framing::MoveBack => FramingIssue::MoveBack,
@@ -447,7 +452,11 @@ pub struct FrameRecord {
     /// RESERVED for depth (oblique views): world landmarks x, y, z (m, hip-centred) per
     /// BlazePose landmark. NaN until the analysis uses depth (the page does not send it yet).
     pub depth: [f32; DEPTH_LANDMARKS * 3],
-    /// RESERVED for a segmentation-mask summary of the back's contour. NaN until then.
+    /// The back's outline on this frame (a frame with a mask, `motion::contour`): [0] 0 when
+    /// read, else why not (1 no outline, 2 sparse, 3 ragged, 4 loose clothing or hair); [1] the
+    /// low band's angle and [2] the upper band's (deg from vertical, + toward the facing); [3]
+    /// the lumbar curve over standing ΔΛ and [4] the pelvic tilt over standing (deg), once the
+    /// standing curve is known. NaN where not measured; the rest reserved.
     pub mask: [f32; MASK_SUMMARY],
 }
 
@@ -522,6 +531,14 @@ impl FrameRecord {
             framing |= 1 << Framing::SecondPerson as u32;
         }
         self.framing = framing;
+        self.mask = [f32::NAN; MASK_SUMMARY];
+        if let Some(c) = &live.back {
+            self.mask[0] = c.issue.map_or(0.0, |i| 1.0 + i as u8 as f32);
+            self.mask[1] = f32_or_nan(Some(c.theta_low));
+            self.mask[2] = f32_or_nan(Some(c.theta_up));
+            self.mask[3] = f32_or_nan(live.back_flexion);
+            self.mask[4] = f32_or_nan(live.back_pelvis);
+        }
         let mut flags = 0;
         if live.calibrated {
             flags |= flag::CALIBRATED;
