@@ -126,3 +126,63 @@ fn rounded_backs_on_real_masks_are_faults_and_good_backs_are_not() {
         "the hips-first set is not called rounded on most reps"
     );
 }
+
+/// A pull that opens at the bottom: the rep arrives before the lifter has stood, so its back
+/// cannot be read yet; half a second into the lockout the standing outline is known and the rep
+/// is judged again (`rep_revised`) — crane for the rounded back, as the final report says —
+/// long before the recording ends.
+#[test]
+fn a_rep_that_opens_at_the_bottom_is_told_again_once_standing_is_seen() {
+    let Some(dir) = cache() else { return };
+    let path = dir.join("bbdl-b-bad007.full.posetrack.json.gz");
+    let track = hingecheck::pose::posetrack::read_file(&path).unwrap();
+    let mut a = hingecheck::Analyzer::new(Settings {
+        exercise: Exercise::Deadlift,
+        ..Default::default()
+    });
+    let (mut arrived, mut revised) = (Vec::new(), Vec::new());
+    for f in &track.frames {
+        let Ok(live) = a.push(f) else { continue };
+        let (new, again) = (live.new_rep, live.rep_revised);
+        if new || again {
+            let ev = a.latest_rep().expect("a rep event");
+            let at = (f.t_ms / 1000.0, ev.report);
+            if new {
+                arrived.push(at);
+            } else {
+                revised.push(at);
+            }
+        }
+    }
+    let end = track.frames.last().unwrap().t_ms / 1000.0;
+    let report = a.finish();
+    assert_eq!(arrived.len(), 1, "one rep arrives");
+    assert_eq!(
+        arrived[0].1.verdict,
+        hingecheck::Verdict::Engine,
+        "before the back is read"
+    );
+    assert!(
+        !arrived[0].1.metrics.contains_key("lumbar_flexion_deg"),
+        "its back waits for standing"
+    );
+    assert_eq!(revised.len(), 1, "told again once: {revised:?}");
+    let (t, again) = &revised[0];
+    println!(
+        "arrived {:.2} s, told again {t:.2} s (end {end:.2} s): {:?}, {}",
+        arrived[0].0, again.verdict, again.message
+    );
+    assert!(
+        *t < end - 1.0,
+        "told again mid-set ({t:.2} s of {end:.2} s)"
+    );
+    assert_eq!(again.verdict, hingecheck::Verdict::Crane);
+    assert!(again
+        .faults
+        .iter()
+        .any(|f| f.code == FaultCode::RoundedBack && f.severity == Severity::Fault));
+    assert_eq!(
+        &report.reps[0], again,
+        "the final report is what the lifter was told"
+    );
+}

@@ -114,7 +114,8 @@ export class Analyser {
    * when it has one: { box: [x0, y0, x1, y1] (normalised), data: Uint8Array(128 × 128) }. The
    * crop is written into the analyser's mask block; one that is not a crop (validMask) is left
    * out and the frame analysed without it (`maskUsed` says which). Returns 1 when a rep
-   * arrived, 0, or −1 when refused (error() says why).
+   * arrived, 2 when the latest rep was judged again (REP_REVISED), 0, or −1 when refused
+   * (error() says why).
    */
   feed(tMs, width, height, landmarks, people, mask = null) {
     this.views();

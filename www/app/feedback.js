@@ -56,7 +56,11 @@ export function createFeedback(voice) {
     voice.say(first.message, 'framing');
   }
 
-  /** A rep event (Session's 'rep'): verdict shown, cue spoken, fatigue notice when it changes. */
+  /**
+   * A rep event (Session's 'rep'): verdict shown, cue spoken, fatigue notice when it changes. A
+   * revised rep (its back read once standing was seen) is shown and spoken again: the lifter
+   * heard the first verdict.
+   */
   function rep(r, { speak = true } = {}) {
     hud.verdict(r);
     if (speak) {

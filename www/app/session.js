@@ -2,7 +2,8 @@
 // page's one per-frame tail. `feed(frame)` hands a pose frame to the analyser (core.js: one call
 // into wasm), reads the frame record, stores what review needs, and tells its listeners:
 // 'frame' (detail: the frame record) after every frame, 'rep' (detail: the rep event, words
-// included) when a rep arrived. Live, clip, demo and import only feed it; the HUD, the voice and
+// included) when a rep arrived or the latest was judged again (`revised`: its back's outline
+// read once the lifter's standing was seen, or at the end; same index, new verdict and words). Live, clip, demo and import only feed it; the HUD, the voice and
 // the stage listen (main.js wires them to the session on show).
 //
 // It keeps the frames themselves (so a replay re-draws the overlay without re-running the pose
@@ -146,11 +147,13 @@ export class Session extends EventTarget {
       this.framing = framingList(f.framing);
     }
     this.dispatchEvent(new CustomEvent('frame', { detail: f }));
-    if (code === 1) {
-      this.rep = this.repEvent(f);
-      this.dispatchEvent(new CustomEvent('rep', { detail: this.rep }));
-    }
+    if (code === 1 || code === 2) this.announce(f, code === 2);
     return f;
+  }
+
+  announce(f, revised) {
+    this.rep = { ...this.repEvent(f), revised };
+    this.dispatchEvent(new CustomEvent('rep', { detail: this.rep }));
   }
 
   /** The rep event: what the record holds about the latest rep, and its words (fetched now). */
@@ -204,10 +207,12 @@ export class Session extends EventTarget {
   report() { return this.decorate(this.finished ?? this.analyser.report()); }
 
   /** Ends the recording: a rep cut at its lockout counts. Idempotent. */
-  finish() {
+  finish({ quiet = false } = {}) {
     if (!this.finished) {
       this.finished = this.analyser.finish();
       this.frame = this.analyser.frame();
+      // A rep cut at its lockout, or the latest judged again at the end: told like any other.
+      if (!quiet && (this.frame.newRep || this.frame.repRevised)) this.announce(this.frame, !this.frame.newRep);
     }
     return this.report();
   }
@@ -283,7 +288,7 @@ export class Session extends EventTarget {
     this.calibrations = this.calibrations.filter((c) => c > first).map((c) => c - first);
     this.frame = this.analyser.frame();
     this.finished = null;
-    if (wasFinished) this.finish();
+    if (wasFinished) this.finish({ quiet: true });
   }
 
   /** Chart data: times (s), trunk/hip/knee (deg), phases. */

@@ -64,7 +64,7 @@ export const hud = {
     if (!rep) { el.textContent = extra || 'No rep yet.'; return; }
     el.classList.add(rep.verdict);
     el.replaceChildren(
-      h('strong', {}, `Rep ${rep.index}: ${VERDICT_WORD[rep.verdict] ?? rep.verdict}.`),
+      h('strong', {}, `Rep ${rep.index}${rep.revised ? ', read again' : ''}: ${VERDICT_WORD[rep.verdict] ?? rep.verdict}.`),
       h('span', { class: 'msg' }, ` ${rep.message || ''}`, ...(extra ? [h('span', { class: 'extra' }, ` ${extra}`)] : [])));
   },
   framing(list, known) {

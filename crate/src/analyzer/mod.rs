@@ -100,6 +100,9 @@ pub struct Live {
     pub crane: f64,
     /// Set on the frame a counted rep arrives ([`Analyzer::latest_rep`] is it).
     pub new_rep: bool,
+    /// Set on the frame the latest counted rep was judged again (its back's outline read once
+    /// the lifter's standing curve was known): [`Analyzer::latest_rep`] has the new judgement.
+    pub rep_revised: bool,
     pub exercise: Option<Lift>,
     pub calibrated: bool,
     /// The image size the landmarks refer to (px).
@@ -209,6 +212,7 @@ impl Analyzer {
     pub fn push(&mut self, frame: &PoseFrame) -> Result<&Live, FrameError> {
         self.recording.counts.total += 1;
         self.live.new_rep = false;
+        self.live.rep_revised = false;
         if let Err(e) = frame.validate().and(self.in_order(frame.t_ms)) {
             self.recording.reject(&e);
             return Err(e);
@@ -354,6 +358,11 @@ impl Analyzer {
         if let Some(c) = &self.live.back {
             let upright = (sig.trunk - self.body.standing.trunk).abs() < 10.0;
             self.back_ref.observe(c, upright);
+        }
+        // A rep that opened the set at the bottom is read as soon as standing's curve is known
+        // (half a second of its first lockout), not at the end.
+        if self.set.back_waiting() && self.set.complete_back(self.back_ref.settled()) {
+            self.live.rep_revised = true;
         }
         (self.live.back_flexion, self.live.back_pelvis) =
             match (&self.live.back, self.back_ref.standing()) {

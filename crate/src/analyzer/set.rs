@@ -113,6 +113,8 @@ pub(super) struct SetLog {
     /// The last rep's whole judgement (index into `reps`), kept so the rep event that follows
     /// its arrival does not judge it again.
     last_judged: Option<(usize, Judgement)>,
+    /// Reps whose back outline waits for the lifter's standing curve.
+    back_waiting: usize,
 }
 
 impl SetLog {
@@ -127,6 +129,7 @@ impl SetLog {
             counted: Vec::new(),
             fatigue: FatigueTracker::default(),
             last_judged: None,
+            back_waiting: 0,
         }
     }
 
@@ -134,6 +137,9 @@ impl SetLog {
     /// this one included). Returns whether it counts.
     pub fn add(&mut self, m: RepMeasure) -> bool {
         let guess = classify(&m.shape);
+        if m.back.is_some_and(|b| !b.flexion_bottom.is_finite()) {
+            self.back_waiting += 1;
+        }
         if m.measured {
             self.tally.add(guess);
         }
@@ -182,11 +188,25 @@ impl SetLog {
         }
     }
 
-    /// Reps whose back outline waited for the lifter's standing curve (a clip that opened at the
-    /// bottom) are read against it now and judged again.
-    pub fn complete_back(&mut self, standing: Option<(f64, f64)>) {
-        let Some(reference) = standing else { return };
-        let mut changed = false;
+    /// Whether a rep's back outline waits for the lifter's standing curve.
+    pub fn back_waiting(&self) -> bool {
+        self.back_waiting > 0
+    }
+
+    /// Reps whose back outline waited for the lifter's standing curve (a clip or a set that
+    /// opened at the bottom) are read against it now and judged again. Returns whether the
+    /// latest counted rep's verdict, cue or confidence changed (the lifter is told again).
+    pub fn complete_back(&mut self, standing: Option<(f64, f64)>) -> bool {
+        let Some(reference) = standing else {
+            return false;
+        };
+        if self.back_waiting == 0 {
+            return false;
+        }
+        self.back_waiting = 0;
+        let latest = self.counted.last().copied();
+        let said = |r: &RepRecord| (r.verdict, r.cue, r.confidence.to_bits());
+        let before = latest.map(|i| said(&self.reps[i]));
         let last = self.reps.len().wrapping_sub(1);
         for (i, r) in self.reps.iter_mut().enumerate() {
             if let Some(b) = r.measure.back.filter(|b| !b.flexion_bottom.is_finite()) {
@@ -197,12 +217,11 @@ impl SetLog {
                 if i == last {
                     self.last_judged = Some((i, j));
                 }
-                changed = true;
             }
         }
-        if changed {
-            self.recount();
-        }
+        self.recount();
+        let after = self.counted.last().map(|&i| said(&self.reps[i]));
+        latest.is_some() && before != after
     }
 
     /// The set's lift: what the user chose, or what the measured reps look like.

@@ -109,6 +109,8 @@ pub struct BackReference {
 pub const REFERENCE_FRAMES: usize = 45;
 /// Upright frames needed before the standing curve is known.
 pub const REFERENCE_MIN: usize = 5;
+/// Upright frames a standing curve read mid-set rests on (half a second at 30 fps).
+pub const REFERENCE_SETTLED: usize = 15;
 
 impl BackReference {
     /// One frame's outline; `upright`: the trunk is near standing.
@@ -125,7 +127,17 @@ impl BackReference {
     }
     /// The standing curve and low-band angle (deg), once enough upright frames were seen.
     pub fn standing(&self) -> Option<(f64, f64)> {
-        if self.curve.len() < REFERENCE_MIN {
+        self.standing_over(REFERENCE_MIN)
+    }
+
+    /// The standing curve once [`REFERENCE_SETTLED`] upright frames were seen: what a rep that
+    /// waited for it is read against mid-set (at the end, [`BackReference::standing`] does).
+    pub fn settled(&self) -> Option<(f64, f64)> {
+        self.standing_over(REFERENCE_SETTLED)
+    }
+
+    fn standing_over(&self, min: usize) -> Option<(f64, f64)> {
+        if self.curve.len() < min {
             return None;
         }
         let med = |q: &std::collections::VecDeque<f64>| {

@@ -181,8 +181,9 @@ impl HingeCheck {
     /// One frame, the page's one call per frame: media time (ms), the image size the landmarks
     /// refer to, how many numbers were written to the input block (132, or 0 when nobody was
     /// found), how many people the model saw, and whether the mask block holds this frame's
-    /// mask crop (1) or not (0). Updates the frame record; returns 1 when a new rep arrived, 0
-    /// otherwise, −1 when the frame was refused (`lastError()` says why). A mask with a broken
+    /// mask crop (1) or not (0). Updates the frame record; returns 1 when a new rep arrived, 2
+    /// when the latest rep was judged again (`REP_REVISED`), 0 otherwise, −1 when the frame was
+    /// refused (`lastError()` says why). A mask with a broken
     /// box is dropped (`lastError()` says so) and the frame analysed without it.
     pub fn feed(
         &mut self,
@@ -230,10 +231,13 @@ impl HingeCheck {
         to_js(&self.analyzer.report())
     }
 
-    /// Ends a recording (a rep cut at its lockout counts) and returns the final report.
+    /// Ends a recording (a rep cut at its lockout counts) and returns the final report. The
+    /// record's flags then say whether that made a new rep (`NEW_REP`: one cut at its lockout)
+    /// or judged the latest again (`REP_REVISED`).
     pub fn finish(&mut self) -> Result<JsValue, JsError> {
         let r = self.analyzer.finish();
         self.record.rep_count = r.summary.rep_count;
+        self.record.flags &= !(flag::NEW_REP | flag::REP_REVISED);
         self.rep_event();
         to_js(&r)
     }
@@ -393,27 +397,38 @@ impl HingeCheck {
         self.record
             .observe(self.analyzer.live(), people, drill.as_ref());
         // A movement was measured: is the latest counted rep a new one? (Parks, set-downs and
-        // not-hinge movements are measured too, but not counted.)
-        if self.record.flags & flag::NEW_REP != 0 && !self.rep_event() {
+        // not-hinge movements are measured too, but not counted.) Or the latest rep was judged
+        // again: does the lifter hear something new?
+        let revised = self.analyzer.live().rep_revised;
+        let mut event = RepChange::None;
+        if self.record.flags & flag::NEW_REP != 0 || revised {
             self.record.flags &= !flag::NEW_REP;
+            event = self.rep_event();
         }
-        i32::from(self.record.flags & flag::NEW_REP != 0)
+        match event {
+            RepChange::New => 1,
+            RepChange::Revised => 2,
+            RepChange::None => 0,
+        }
     }
 
-    /// Fills the record's rep block when the latest counted rep is not the one it holds.
-    /// Returns whether it changed. Costs one rep's judgement, whatever the set's length.
-    fn rep_event(&mut self) -> bool {
+    /// Fills the record's rep block when the latest counted rep is not the one it holds (a new
+    /// rep: `NEW_REP`), or is but its words changed (judged again: `REP_REVISED`). Costs one
+    /// rep's judgement, whatever the set's length.
+    fn rep_event(&mut self) -> RepChange {
         let Some(ev) = self.analyzer.latest_rep() else {
-            return false;
+            return RepChange::None;
         };
         let rep = ev.report;
-        let same = self
-            .last
-            .as_ref()
-            .is_some_and(|l| l.index == rep.index && l.lockout_s == rep.lockout_s);
-        if same {
-            return false;
-        }
+        let change = match &self.last {
+            Some(l) if l.index == rep.index && l.lockout_s == rep.lockout_s => {
+                if l.verdict == rep.verdict && l.message == rep.message {
+                    return RepChange::None;
+                }
+                RepChange::Revised
+            }
+            _ => RepChange::New,
+        };
         self.cue = Some(ev.cue);
         self.fatigue = ev.fatigue;
         let r = &mut self.record;
@@ -424,7 +439,10 @@ impl HingeCheck {
         r.rep_cue = Fault::from(ev.cue_fault) as u8;
         r.fatigue_level = FatigueLevel::from(self.fatigue.level) as u8;
         r.fatigue_onset_rep = self.fatigue.onset_rep.unwrap_or(0);
-        r.flags |= flag::NEW_REP;
+        r.flags |= match change {
+            RepChange::Revised => flag::REP_REVISED,
+            _ => flag::NEW_REP,
+        };
         self.words = [
             rep.message.as_str(),
             self.cue.unwrap_or_default(),
@@ -433,8 +451,16 @@ impl HingeCheck {
         .join("\u{1f}");
         r.rep_words = [self.words.as_ptr() as usize as u32, self.words.len() as u32];
         self.last = Some(rep);
-        true
+        change
     }
+}
+
+/// What a frame did to the latest counted rep.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RepChange {
+    None,
+    New,
+    Revised,
 }
 
 /// The frame record's layout, `name offset type;…` (see [`record::frame_layout`]).

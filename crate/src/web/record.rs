@@ -372,6 +372,9 @@ pub enum Flag {
     DrillStageChanged = 3,
     /// The drill judged a movement on this frame (`drillReport()` has it).
     DrillMovement = 4,
+    /// The latest rep was judged again on this frame (its back's outline read once the
+    /// lifter's standing curve was known, or at the end): the rep block holds the new verdict.
+    RepRevised = 5,
 }
 
 /// The [`Flag`]s as masks.
@@ -382,6 +385,7 @@ pub mod flag {
     pub const NEW_REP: u8 = 1 << Flag::NewRep as u8;
     pub const DRILL_STAGE_CHANGED: u8 = 1 << Flag::DrillStageChanged as u8;
     pub const DRILL_MOVEMENT: u8 = 1 << Flag::DrillMovement as u8;
+    pub const REP_REVISED: u8 = 1 << Flag::RepRevised as u8;
 }
 
 /// Landmarks of a BlazePose frame (the reserved depth block holds x, y, z per landmark).
@@ -392,7 +396,8 @@ pub const MASK_SUMMARY: usize = 16;
 /// The frame record (little-endian, C layout; offsets in [`frame_layout`] and ARCHITECTURE.md).
 ///
 /// Every field is rewritten after each frame except the rep block, which changes only on the
-/// frame a rep arrives (`flags & NEW_REP`) and holds the latest rep until the next one.
+/// frame a rep arrives (`flags & NEW_REP`) or is judged again (`flags & REP_REVISED`) and holds
+/// the latest rep until the next one.
 #[repr(C)]
 #[derive(Clone, Debug)]
 pub struct FrameRecord {
@@ -577,7 +582,8 @@ impl FrameRecord {
         self.frames = self.frames.wrapping_add(1);
         self.rejected = self.rejected.wrapping_add(1);
         self.status = FrameStatus::Rejected as u8;
-        self.flags &= !(flag::NEW_REP | flag::DRILL_STAGE_CHANGED | flag::DRILL_MOVEMENT);
+        self.flags &=
+            !(flag::NEW_REP | flag::REP_REVISED | flag::DRILL_STAGE_CHANGED | flag::DRILL_MOVEMENT);
     }
 }
 
