@@ -1,6 +1,7 @@
 // The JS check (tools/test.sh runs `npx eslint`; any error fails the test command): ESLint's
 // recommended rules plus a few that catch real mistakes, over the page (www/), the tests and
-// the tools. Generated and vendored code (www/pkg, www/vendor) is not ours to lint.
+// the tools. Generated, bundled and vendored code (www/pkg, www/build, www/vendor) is not ours
+// to lint.
 import js from '@eslint/js';
 import globals from 'globals';
 
@@ -19,7 +20,7 @@ const strict = {
 };
 
 export default [
-  { ignores: ['www/pkg/**', 'www/vendor/**', 'node_modules/**', 'target/**', 'test-artifacts/**'] },
+  { ignores: ['www/pkg/**', 'www/vendor/**', 'www/build/**', 'node_modules/**', 'target/**', 'test-artifacts/**'] },
   js.configs.recommended,
   {
     files: ['www/**/*.js'],

@@ -22,7 +22,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WWW = path.join(ROOT, 'www');
 const OUT = path.resolve(process.argv[2] ?? path.join(ROOT, 'dist'));
 
-for (const f of ['pkg/hingecheck.js', 'pkg/hingecheck_bg.wasm', 'vendor/tasks-vision/vision_bundle.mjs', 'models/pose_landmarker_lite.task']) {
+for (const f of ['build/app.js', 'build/pose-worker.js', 'pkg/hingecheck_bg.wasm', 'vendor/tasks-vision/vision_bundle.mjs', 'models/pose_landmarker_lite.task']) {
   if (!fs.existsSync(path.join(WWW, f))) {
     console.error(`www/${f} is missing: build first (bash tools/setup.sh)`);
     process.exit(1);

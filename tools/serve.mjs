@@ -217,10 +217,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.exit(2);
   }
   const www = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../www');
-  if (!fs.existsSync(path.join(www, 'pkg/hingecheck.js'))) {
-    console.error('www/pkg is missing: build first (bash tools/setup.sh, or bash tools/build-web.sh)');
+  if (!fs.existsSync(path.join(www, 'pkg/hingecheck.js')) || !fs.existsSync(path.join(www, 'build/app.js'))) {
+    console.error('www/pkg or www/build is missing: build first (bash tools/setup.sh, or bash tools/build-web.sh)');
     process.exit(1);
   }
+  // The page loads the bundle (www/build): sources edited since it was made are not served.
+  const built = fs.statSync(path.join(www, 'build/app.js')).mtimeMs;
+  const newer = ['app', 'js'].flatMap((d) => fs.readdirSync(path.join(www, d)).map((f) => `${d}/${f}`))
+    .filter((f) => f.endsWith('.js') && fs.statSync(path.join(www, f)).mtimeMs > built);
+  if (newer.length) console.warn(`note: ${newer.join(', ')} changed after www/build was made: run bash tools/build-web.sh to serve them`);
   const failed = (e) => {
     console.error(e.code === 'EADDRINUSE' ? `port ${port} is in use: set PORT to another one` : `cannot serve: ${e.message}`);
     process.exit(1);

@@ -51,10 +51,9 @@ const mb = (b) => (b == null ? '–' : `${(b / 1024 / 1024).toFixed(1)} MiB`);
 
 // ---- size of the app's own code, gzipped ----
 export function appSize() {
-  const files = [
-    ...fs.readdirSync(path.join(ROOT, 'www/app')).filter((f) => f.endsWith('.js')).map((f) => `www/app/${f}`),
-    'www/js/pose-client.js', 'www/js/pose-worker.js', 'www/js/mask-crop.js', 'www/sw.js', 'www/pkg/hingecheck.js', 'www/pkg/hingecheck_bg.wasm',
-  ];
+  // What the page loads of our own: the bundled page and worker (tools/build-web.sh), the
+  // service worker and the wasm core (source maps are fetched only by a debugger).
+  const files = ['www/build/app.js', 'www/build/pose-worker.js', 'www/sw.js', 'www/pkg/hingecheck_bg.wasm'];
   // `gzip -9` as tools/build-web.sh measures (node's zlib at level 9 gives a few % more).
   const gz = (file) => {
     try {

@@ -32,11 +32,14 @@ test('the service worker precaches every file the page loads', () => {
   const runtime = list('RUNTIME');
   for (const f of [...shell, ...runtime]) if (f !== './') assert.ok(fs.existsSync(path.join(WWW, f)), `${f} (listed) exists`);
   const wanted = [
-    ...fs.readdirSync(path.join(WWW, 'app')).filter((f) => f.endsWith('.js')).map((f) => `app/${f}`),
-    ...fs.readdirSync(path.join(WWW, 'js')).filter((f) => f.endsWith('.js')).map((f) => `js/${f}`),
+    // The page's JS as bundled (tools/build-web.sh; source maps only for a debugger).
+    ...fs.readdirSync(path.join(WWW, 'build')).filter((f) => f.endsWith('.js')).map((f) => `build/${f}`),
     ...fs.readdirSync(path.join(WWW, 'icons')).map((f) => `icons/${f}`),
-    'index.html', 'styles.css', 'manifest.webmanifest', 'icon.svg', 'pkg/hingecheck.js', 'pkg/hingecheck_bg.wasm',
+    'index.html', 'styles.css', 'manifest.webmanifest', 'icon.svg', 'pkg/hingecheck_bg.wasm',
   ];
+  const html = fs.readFileSync(path.join(WWW, 'index.html'), 'utf8');
+  const entry = /<script type="module" src="([^"]+)"><\/script>/.exec(html)?.[1];
+  assert.equal(entry, 'build/app.js', 'the page loads the bundle');
   const missing = wanted.filter((f) => !shell.includes(f));
   assert.deepEqual(missing, [], 'every module, icon and the core are precached (else the page breaks offline)');
   const manifest = JSON.parse(fs.readFileSync(path.join(WWW, 'manifest.webmanifest'), 'utf8'));

@@ -45,7 +45,7 @@ test('served with the CSP, correct types, no console error, no request off the o
   assert.equal(res.headers.get('content-security-policy'), CSP);
   assert.match(CSP, /default-src 'self'/);
   assert.match(CSP, /connect-src 'self'(;|$)/);
-  for (const [p, type] of [['/pkg/hingecheck_bg.wasm', 'application/wasm'], ['/app/main.js', 'text/javascript'],
+  for (const [p, type] of [['/pkg/hingecheck_bg.wasm', 'application/wasm'], ['/build/app.js', 'text/javascript'],
     ['/models/pose_landmarker_lite.task', 'application/octet-stream'], ['/manifest.webmanifest', 'application/manifest+json'], ['/sw.js', 'text/javascript']]) {
     const r = await fetch(server.url + p, { method: 'HEAD' });
     assert.equal(r.status, 200, p);
@@ -55,6 +55,10 @@ test('served with the CSP, correct types, no console error, no request off the o
   assert.equal((await fetch(`${server.url}/../../etc/passwd`)).status, 404);
   const s = await state();
   assert.equal(s.crossOriginIsolated, true);
+  // The page runs the bundle (tools/build-web.sh), not the source modules one by one.
+  const ours = watch.urls.filter((p) => p.endsWith('.js'));
+  assert.ok(ours.includes('/build/app.js'), `the bundle is loaded: ${ours.join(' ')}`);
+  assert.deepEqual(ours.filter((p) => p.startsWith('/app/') || p.startsWith('/js/') || p.startsWith('/pkg/')), [], 'no source module is fetched');
   assert.deepEqual(watch.errors, []);
   assert.deepEqual(watch.offOrigin, []);
 });

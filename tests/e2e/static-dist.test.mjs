@@ -55,7 +55,7 @@ test('the build: _headers with the security headers, a CSP <meta>, a versioned s
   assert.equal(meta, CSP.split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; '), 'the same policy (less what a <meta> cannot carry)');
   const sw = fs.readFileSync(path.join(dist, 'sw.js'), 'utf8');
   assert.match(sw, /const VERSION = '[0-9a-f]{12}';/, 'the service worker is stamped with the build\'s version');
-  for (const f of ['app/main.js', 'pkg/hingecheck_bg.wasm', 'vendor/tasks-vision/vision_bundle.mjs', 'models/pose_landmarker_lite.task', 'icons/icon-512.png', 'manifest.webmanifest']) {
+  for (const f of ['build/app.js', 'build/pose-worker.js', 'pkg/hingecheck_bg.wasm', 'vendor/tasks-vision/vision_bundle.mjs', 'models/pose_landmarker_lite.task', 'icons/icon-512.png', 'manifest.webmanifest']) {
     assert.ok(fs.existsSync(path.join(dist, f)), `${f} is in the build`);
   }
   assert.ok(!fs.existsSync(path.join(ROOT, 'dist')) || execFileSync('git', ['check-ignore', 'dist'], { cwd: ROOT, encoding: 'utf8' }).trim() === 'dist', 'dist/ is git-ignored');
