@@ -365,11 +365,16 @@ fn engine(items: &mut Vec<Item>, fig: &Figure<'_>, driving: f64, recent: Option<
 }
 
 /// The back's outline read from the mask (a set filmed with masks): the skin line from the
-/// sacrum to the upper back, coloured by how far the lower back bent past standing (engine
-/// green within 10°, amber to 15°, red beyond), with the number beside it; when the outline
-/// cannot be read, why, in small type.
+/// sacrum to the upper back, coloured by how far the lower back bent past standing against the
+/// same lines the rep is judged by (engine green within the warning line, amber past it, red
+/// past the fault line), with the number beside it; when the outline cannot be read, why, in
+/// small type. Not drawn where the view is too far from side-on for the outline to be judged
+/// (the line would follow the belly or the flank, not the back).
 fn back_line(items: &mut Vec<Item>, fig: &Figure<'_>, live: &Live, o: &Options) {
     let Some(c) = &live.back else { return };
+    if !live.back_judged {
+        return;
+    }
     let ts = fig.ts;
     let side = fig.behind(o.mirror);
     if !c.ok() {
@@ -394,9 +399,9 @@ fn back_line(items: &mut Vec<Item>, fig: &Figure<'_>, live: &Live, o: &Options) 
         return;
     }
     let flex = live.back_flexion;
-    let col = match flex {
-        Some(f) if f > 15.0 => color::CRANE_ALARM,
-        Some(f) if f > 10.0 => color::WARN,
+    let col = match live.back_severity {
+        Some(2) => color::CRANE_ALARM,
+        Some(1) => color::WARN,
         _ => color::ENGINE,
     };
     // From the sacrum (just below the hip's station) to 70 % up the chord.
@@ -722,13 +727,12 @@ mod tests {
     }
 
     /// Filmed with masks, the back's outline is drawn along the back, behind the hip-shoulder
-    /// line, red with its number at the bottom of a rounded deadlift, green on a sound one.
+    /// line, with its number, in the colour of the line its bend has passed — the rule's own
+    /// lines (green within the warning line, amber past it, red past the fault line) — and not
+    /// at all where the view is too far from side-on for the outline to be judged.
     #[test]
-    fn the_back_s_outline_is_drawn_on_the_back_and_coloured_by_its_bend() {
-        for (preset, want) in [
-            ("deadlift-rounded", color::CRANE_ALARM),
-            ("deadlift-good", color::ENGINE),
-        ] {
+    fn the_back_s_outline_is_drawn_on_the_back_and_coloured_by_the_rule_s_lines() {
+        for preset in ["deadlift-rounded", "deadlift-good"] {
             let mut cfg = SimConfig::from_preset(preset).expect("preset");
             cfg.masks = Some(crate::sim::MaskSim::default());
             let track = simulate(&cfg);
@@ -741,37 +745,66 @@ mod tests {
             {
                 let _ = a.push(f);
             }
-            let live = a.live().clone();
-            let o = Options::default();
-            let s = scene(&live, None, &o);
-            let lines: Vec<_> = s
-                .items
-                .iter()
-                .filter(|i| matches!(i, Item::Line { color, width, .. } if *color == want && *width >= 3.0 * 0.99))
-                .collect();
-            assert!(
-                lines.len() >= 10,
-                "{preset}: the back line is drawn in {want} ({} pieces)",
-                lines.len()
+            let mut live = a.live().clone();
+            // The analyser rates the bend by the lines the rep is judged by.
+            let flex = live.back_flexion.expect("the bend at the bottom");
+            let lines = crate::coach::thresholds::Thresholds::for_view(
+                crate::coach::lift::Lift::Deadlift,
+                crate::coach::rules::ViewClass::Side,
+            )
+            .back_flexion;
+            assert!(live.back_judged, "{preset}: side-on, the outline is judged");
+            assert_eq!(
+                live.back_severity,
+                Some(lines.above(flex)),
+                "{preset}: {flex:.0}°"
             );
-            let label = s.items.iter().find_map(|i| match i {
-                Item::Text { text, color, .. } if text.starts_with("lower back") => {
-                    Some((text.clone(), *color))
-                }
-                _ => None,
-            });
-            let (text, c) = label.expect("the bend is labelled");
-            assert_eq!(c, want, "{preset}: {text}");
-            // Behind the chord: facing right, the back line lies left of the hip-shoulder line.
-            let fig = Figure::of(&live, &o, 1.0).unwrap();
-            let (hx, _) = fig.m.map(fig.hip());
-            if let Item::Line { a, .. } = lines[lines.len() / 2] {
+            let o = Options::default();
+            for (severity, want) in [
+                (0, color::ENGINE),
+                (1, color::WARN),
+                (2, color::CRANE_ALARM),
+            ] {
+                live.back_severity = Some(severity);
+                let s = scene(&live, None, &o);
+                let lines: Vec<_> = s
+                    .items
+                    .iter()
+                    .filter(|i| matches!(i, Item::Line { color, width, .. } if *color == want && *width >= 3.0 * 0.99))
+                    .collect();
                 assert!(
-                    a.0 < hx + 5.0,
-                    "{preset}: the outline lies behind the hip ({} vs {hx})",
-                    a.0
+                    lines.len() >= 10,
+                    "{preset}: the back line is drawn in {want} ({} pieces)",
+                    lines.len()
                 );
+                let label = s.items.iter().find_map(|i| match i {
+                    Item::Text { text, color, .. } if text.starts_with("lower back") => {
+                        Some((text.clone(), *color))
+                    }
+                    _ => None,
+                });
+                let (text, c) = label.expect("the bend is labelled");
+                assert_eq!(c, want, "{preset}: {text}");
+                // Behind the chord: facing right, the back line lies left of the hip-shoulder line.
+                let fig = Figure::of(&live, &o, 1.0).unwrap();
+                let (hx, _) = fig.m.map(fig.hip());
+                if let Item::Line { a, .. } = lines[lines.len() / 2] {
+                    assert!(
+                        a.0 < hx + 5.0,
+                        "{preset}: the outline lies behind the hip ({} vs {hx})",
+                        a.0
+                    );
+                }
             }
+            // Too far from side-on: no back line, no number.
+            live.back_judged = false;
+            let s = scene(&live, None, &o);
+            assert!(
+                !s.items.iter().any(
+                    |i| matches!(i, Item::Text { text, .. } if text.starts_with("lower back"))
+                ),
+                "{preset}: no bend shown where the outline is not judged"
+            );
         }
     }
 

@@ -28,6 +28,7 @@ use crate::coach::measure::{
     build_series, measure, rep_shape, time_rep, RepMeasure, RepSeries, Sample, Timing,
 };
 use crate::coach::messages;
+use crate::coach::rules::ViewClass;
 use crate::motion::body::{BodyTracker, CalibrationSource, Standing};
 use crate::motion::contour::{self, BackContour, BackReference};
 use crate::motion::posture::{Posture, PostureReader};
@@ -113,6 +114,11 @@ pub struct Live {
     pub back_flexion: Option<f64>,
     /// The pelvis's tilt from the outline against standing (deg, + anterior), once known.
     pub back_pelvis: Option<f64>,
+    /// Whether the view lets the outline be judged (within the rule's yaw: the overlay draws it
+    /// only then), and how its bend now stands against the set's lines (0 within, 1 the
+    /// warning line, 2 the fault line): the colour the overlay gives it.
+    pub back_judged: bool,
+    pub back_severity: Option<u8>,
 }
 
 /// The frame-by-frame analyser.
@@ -371,6 +377,24 @@ impl Analyzer {
                 }
                 _ => (None, None),
             };
+        self.live.back_judged = self
+            .live
+            .view
+            .yaw_deg
+            .is_some_and(|y| y.abs() <= crate::coach::rules::BACK_MAX_YAW);
+        self.live.back_severity = self
+            .live
+            .back_flexion
+            .filter(|_| self.live.back_judged)
+            .map(|f| {
+                let lift = self.set.lift().unwrap_or(Lift::Deadlift);
+                let lines = self
+                    .set
+                    .judge()
+                    .thresholds(lift, ViewClass::Side)
+                    .back_flexion;
+                lines.above(f)
+            });
         let quiet = self.machine.phase == Phase::Top
             && self.pending.is_empty()
             && self.staged.is_none()
