@@ -45,7 +45,7 @@ if [[ "$have" != "$want" ]]; then
   cargo install wasm-bindgen-cli --version "$want" >/dev/null
 fi
 
-if [[ ! -x node_modules/.bin/wasm-opt || package-lock.json -nt node_modules/.package-lock.json ]]; then
+if [[ ! -x node_modules/.bin/wasm-opt || ! -x node_modules/.bin/esbuild || package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "installing npm packages (pinned by package-lock.json)"
   npm ci --no-audit --no-fund >/dev/null
 fi
