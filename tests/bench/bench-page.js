@@ -12,7 +12,8 @@
 //     with and without the segmentation mask and its crop;
 //   maskFeed(): the analysis per frame (Session.feed) with and without the frames' person-mask
 //     crops, on a real posetrack with masks (tools/mask-track.mjs): what a mask costs the core.
-import { loadCore, simulate, Analyser, readPosetrack } from '/app/core.js';
+import { loadCore, simulate, Analyser } from '/app/core.js';
+import { readPosetrack } from '/app/posetrack.js';
 import { Session } from '/app/session.js';
 import { posetrackMasks } from '/app/files.js';
 import { createPoseClient } from '/js/pose-client.js';

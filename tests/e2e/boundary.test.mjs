@@ -19,12 +19,14 @@ import { ROOT, SHARED, FAULTS, checkBuilt, cliReport, needShared } from './helpe
 
 let core;
 let Session;
+let readPosetrack;
 
 before(async () => {
   checkBuilt();
   core = await import('../../www/app/core.js');
   await core.loadCore(fs.readFileSync(path.join(ROOT, 'www/pkg/hingecheck_bg.wasm')));
   ({ Session } = await import('../../www/app/session.js'));
+  ({ readPosetrack } = await import('../../www/app/posetrack.js'));
 });
 
 function jsFiles(dir) {
@@ -150,7 +152,7 @@ for (const [name, exercise] of TRACKS) {
   const file = `tracks/${name}.posetrack.json.gz`;
   test(`real track ${name}: the frame record gives the report's reps and the CLI's`, { skip: needShared(file) }, () => {
     const text = zlib.gunzipSync(fs.readFileSync(path.join(SHARED, file))).toString('utf8');
-    const track = core.readPosetrack(text);
+    const track = readPosetrack(text);
     for (const [settings, forced] of [[{ exercise }, true], [{ exercise: 'auto' }, false]]) {
       const r = run(track, settings);
       assertRecordMatchesReport(r, `${name} (${settings.exercise})`, { forced });

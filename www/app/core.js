@@ -205,10 +205,3 @@ function framesOf(track) {
 /** A simulated lifter (the demo): a preset, how many reps, a seed. */
 export function simulate(name, reps, seed) { return framesOf(wasm.simulatePreset(name, reps, seed)); }
 
-/** Reads posetrack JSON text. Throws the core's message. */
-export function readPosetrack(text) { return framesOf(wasm.parsePosetrack(text)); }
-
-/** Posetrack JSON from recorded frames (132 numbers a frame, all zero = nobody). */
-export function posetrackJson(flat, times, width, height, fps, masks = { frames: new Uint32Array(0), boxes: new Float32Array(0), data: new Uint8Array(0) }) {
-  return wasm.posetrackJson(flat, times, width, height, fps, masks.frames, masks.boxes, masks.data);
-}

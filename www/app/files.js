@@ -1,7 +1,7 @@
 // Export (report JSON, reps CSV, the session's posetrack) and import (a posetrack, .json or
 // .json.gz) of sessions. Files are made and read on the device; nothing is uploaded.
 
-import { readPosetrack } from './core.js';
+import { readPosetrack } from './posetrack.js';
 import { Session } from './session.js';
 
 const MAX_IMPORT_BYTES = 512 * 1024 * 1024; // a 60-min posetrack is ~150 MB of JSON
@@ -57,10 +57,9 @@ export async function readText(file) {
 
 /**
  * The person-mask crops a posetrack carries (its frames' optional `mask`: box, side, base64
- * cells), by frame time (ms), or null when it has none. The core reads the track itself
- * (readPosetrack); its Track hands the page no masks, so they are read here from the same text,
- * and matched to the core's frames by time (a frame the core dropped is simply not asked for).
- * A mask that is not a crop is left out by the session (core.js validMask).
+ * cells), by frame time (ms), or null when it has none: a quick look at a track's masks (the
+ * import itself takes them from readPosetrack, frame by frame). A mask that is not a crop is
+ * left out by the session (core.js validMask).
  */
 export function posetrackMasks(text) {
   if (!text.includes('"mask"')) return null;
@@ -99,11 +98,10 @@ export async function importPosetrack(file, { settings, meta }) {
   }
   const n = track.times.length;
   if (!n) throw new Error(`${file.name} has no frames`);
-  const masks = posetrackMasks(text);
   const s = new Session({ settings, source: 'import', name: file.name, meta });
   for (let i = 0; i < n; i++) {
     const lm = track.lms[i];
-    const mask = masks?.get(timeKey(track.times[i])) ?? null;
+    const mask = track.masks?.get(i) ?? null;
     s.feed({ t: track.times[i], width: track.width, height: track.height, landmarks: lm, people: lm.length ? 1 : 0, mask });
   }
   s.problems = track.problems;

@@ -26,7 +26,8 @@
 // frames since its last write, and `Session.restore(info, slices)` re-analyses saved frames into
 // a session again (resuming a set after a reload or a crash, opening a past one in Review).
 
-import { Analyser, WORDS, framingList, drillInstruction, posetrackJson, MASK_BYTES } from './core.js';
+import { Analyser, WORDS, framingList, drillInstruction, MASK_BYTES } from './core.js';
+import { writePosetrack } from './posetrack.js';
 
 const LM = 33 * 4;
 const CHUNK = 4096; // frames per storage chunk (4096 × 528 B ≈ 2 MB)
@@ -302,7 +303,7 @@ export class Session extends EventTarget {
     return { t0: t0 / 1000, t: ts, sig, phase: this.phase.toArray(), phaseWords: WORDS.Phase };
   }
 
-  /** The session as posetrack JSON (the core writes it; the CLI and other tools read it). */
+  /** The session as posetrack JSON (posetrack.js writes it; the CLI and other tools read it). */
   posetrackJson() {
     const n = this.frames - this.first;
     const flat = new Float32Array(n * LM);
@@ -310,10 +311,10 @@ export class Session extends EventTarget {
       const frames = Math.min(CHUNK, n - j * CHUNK);
       flat.set(this.lm[j].subarray(0, frames * LM), j * CHUNK * LM);
     }
-    return posetrackJson(flat, this.t.toArray(), this.W, this.H, this.fps(), this.masksBlock());
+    return writePosetrack(flat, this.t.toArray(), this.W, this.H, this.fps(), this.masksBlock());
   }
 
-  /** The kept masks as posetrackJson wants them: frame indices from the first kept frame. */
+  /** The kept masks as writePosetrack wants them: frame indices from the first kept frame. */
   masksBlock() {
     const keys = [...this.masks.keys()].filter((k) => k >= this.first);
     const frames = new Uint32Array(keys.length);

@@ -545,8 +545,8 @@ impl Track {
     }
 }
 
-/// Reads posetrack JSON text (the page decompresses `.gz` first).
-#[wasm_bindgen(js_name = parsePosetrack)]
+/// Reads posetrack JSON text (Rust-side: the wasm tests; the page reads posetracks in JS,
+/// `www/app/posetrack.js`, so serde's reader stays out of its download).
 pub fn parse_posetrack(text: &str) -> Result<Track, JsError> {
     posetrack::read_json(text.as_bytes())
         .map(|track| Track { track, truth: None })
@@ -585,7 +585,7 @@ pub fn simulate_preset(name: &str, reps: u32, seed: u32) -> Result<Track, JsErro
 /// (all zero = nobody), `times_ms` one time per frame; the frames with a mask crop are listed
 /// in `mask_frames` (ascending), their boxes in `mask_boxes` (4 each) and their cells in
 /// `mask_data` (128 × 128 each), all empty when the session kept no masks.
-#[wasm_bindgen(js_name = posetrackJson)]
+/// (Rust-side: the wasm tests hold the page's writer, `www/app/posetrack.js`, to this layout.)
 #[allow(clippy::too_many_arguments)]
 pub fn posetrack_json(
     landmarks: &[f32],
