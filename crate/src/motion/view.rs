@@ -38,6 +38,8 @@ pub const YAW_FRONT_DEG: f64 = 60.0;
 /// An oblique view held this long (s) is accepted: the lifter cannot turn, the coach stops
 /// asking and says what the angle allows.
 pub const ACCEPT_OBLIQUE_S: f64 = 8.0;
+/// How long the yaw may wander past the graded range before an oblique view's count restarts (s).
+pub const OBLIQUE_WANDER_S: f64 = 2.0;
 /// Shoulder separation / trunk length in a front view (§3, r_front, EST).
 const R_FRONT_SHOULDER: f64 = 0.68;
 /// Hip separation / trunk length in a front view (EST: hip breadth ≈ 0.19 H over trunk ≈ 0.31 H).
@@ -226,8 +228,11 @@ pub struct ViewMonitor {
     chest_in: Option<f64>,
     /// The side nearer the camera, once known.
     near: Option<Side>,
-    /// How long the view has stayed oblique within the graded range (s).
+    /// How long the view has stayed oblique within the graded range (s), and how long the
+    /// estimate has now been outside it (a wander shorter than [`OBLIQUE_WANDER_S`] does not
+    /// restart the count: the yaw of a bending lifter swings by tens of degrees within a rep).
     oblique_s: f64,
+    outside_s: f64,
     size: Option<f64>,
     hip_level: Option<f64>,
     light: Option<f64>,
@@ -264,11 +269,16 @@ impl ViewMonitor {
             ema(&mut self.chest_in, c);
         }
         let y = self.yaw.unwrap_or(0.0);
-        // (A few degrees of the estimate's wander past the graded range do not restart it.)
+        // (A few degrees of the estimate's wander past the graded range, or a wander of a
+        // second or two, do not restart it.)
         if y > YAW_VALID_DEG && y <= YAW_GRADED_DEG + 5.0 {
             self.oblique_s += dt;
+            self.outside_s = 0.0;
         } else {
-            self.oblique_s = 0.0;
+            self.outside_s += dt;
+            if self.outside_s > OBLIQUE_WANDER_S || y <= YAW_VALID_DEG {
+                self.oblique_s = 0.0;
+            }
         }
         ema(&mut self.size, s.size);
         ema(&mut self.hip_level, s.hip_level);
@@ -375,5 +385,59 @@ pub fn view_confidence(yaw: Option<f64>) -> f64 {
         Some(y) if y <= 50.0 => 1.0 - 0.3 * (y - YAW_VALID_DEG) / (50.0 - YAW_VALID_DEG),
         Some(y) if y < 60.0 => 0.7 * (60.0 - y) / 10.0,
         Some(_) => 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(yaw: f64) -> ViewSample {
+        ViewSample {
+            yaw_deg: yaw,
+            whole_body: true,
+            size: 0.7,
+            hip_level: 0.5,
+            light: 0.5,
+            chest_in: Some(0.1),
+        }
+    }
+
+    fn accepted(m: &ViewMonitor) -> bool {
+        m.state().issues.contains(&FramingIssue::ObliqueAccepted)
+    }
+
+    /// A bending lifter's yaw swings: a wander past the graded range for a second does not
+    /// restart the count toward accepting the view; three seconds beyond it do.
+    #[test]
+    fn an_oblique_view_is_accepted_through_short_wanders_of_the_yaw() {
+        let dt = 1.0 / 15.0;
+        let mut m = ViewMonitor::default();
+        let mut at = None;
+        for k in 0..(15 * 20) {
+            let t = k as f64 * dt;
+            // 40° with a 1 s excursion to 70° every 3 s.
+            let yaw = if t % 3.0 < 1.0 { 70.0 } else { 40.0 };
+            m.observe(Some(sample(yaw)), dt);
+            if at.is_none() && accepted(&m) {
+                at = Some(t);
+            }
+        }
+        let at = at.expect("accepted");
+        assert!(at < 14.0, "accepted at {at:.1} s");
+
+        let mut m = ViewMonitor::default();
+        for _ in 0..(15 * 9) {
+            m.observe(Some(sample(40.0)), dt);
+        }
+        assert!(accepted(&m), "9 s at 40°");
+        for _ in 0..(15 * 3) {
+            m.observe(Some(sample(75.0)), dt);
+        }
+        assert!(!accepted(&m), "3 s at 75°: the coach asks to turn again");
+        for _ in 0..(15 * 4) {
+            m.observe(Some(sample(40.0)), dt);
+        }
+        assert!(!accepted(&m), "4 s back at 40°: counting again");
     }
 }
