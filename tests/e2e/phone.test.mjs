@@ -187,7 +187,10 @@ test('landscape phone: the stage takes the height, count, verdict and the start 
     assert.equal(s.mirror, true, 'the front camera is mirrored');
     assert.equal(await page.evaluate(() => document.getElementById('video').classList.contains('mirrored')), true, 'the preview is flipped');
     const frames = s.frames;
-    await page.waitForFunction((n) => window.hingecheck.state().frames > n + 5, frames, { timeout: 20000 });
+    await page.waitForFunction((n) => window.hingecheck.state().frames > n + 5, frames, { timeout: 20000 }).catch(async (e) => {
+      const now = await state(page);
+      throw new Error(`${e.message}; after the flips: frames ${frames} → ${now.frames}, live ${JSON.stringify(now.live)}, camera ${JSON.stringify(now.camera)}, model ${JSON.stringify(now.model)} ${now.modelError ?? ''}, dropped ${now.dropped}`);
+    });
     await shot(page, 'phone-landscape-front-mirrored');
     assert.ok(s.reps >= 2, 'the set went on across the switches');
     await page.tap('#live-start');

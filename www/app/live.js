@@ -28,6 +28,10 @@ export function createLive(app) {
   let paused = null; // null | 'hidden' | 'camera-lost' | 'model'
   let rvfc = 0;
   let inflight = false;
+  let inflightSince = 0;
+  // A frame whose picture or pose never came back (a camera switched under it) must not stop
+  // the set: past this, the next frame goes out anyway.
+  const STALL_MS = 2000;
   let seg = null; // clock segment: { base (session ms), media0 (ms) }
   let lastSent = -Infinity;
   let lastFrameWall = 0;
@@ -37,7 +41,7 @@ export function createLive(app) {
   let facing = 'user'; // the camera asked for when none is chosen: 'user' (front) | 'environment' (rear)
   let facingChosen = false; // the lifter switched: what was asked is what it faces, when the browser does not say
   let faces; // which way the open camera faces: 'user' | 'environment' | null (not known)
-  const stats = { frames: 0, errors: 0, lastError: null };
+  const stats = { frames: 0, errors: 0, lastError: null, stalls: 0 };
 
   async function refreshCameras() {
     const sel = $('camera');
@@ -155,8 +159,11 @@ export function createLive(app) {
     rvfc = video.requestVideoFrameCallback(onFrame);
     const t = clock(now, meta);
     lastFrameWall = now;
+    if (inflight && now - inflightSince > STALL_MS) { inflight = false; stats.stalls++; }
     if (inflight || !app.pose.ready || !(t > lastSent)) return;
     inflight = true;
+    inflightSince = now;
+    const mine = inflightSince;
     lastSent = t;
     const s = session;
     createImageBitmap(video)
@@ -172,7 +179,7 @@ export function createLive(app) {
         stats.lastError = e.message;
         if (!app.pose.ready && app.pose.error) modelStopped(e);
       })
-      .finally(() => { inflight = false; });
+      .finally(() => { if (inflightSince === mine) inflight = false; });
   }
 
   function modelStopped(e) {

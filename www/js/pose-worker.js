@@ -227,14 +227,15 @@ function frame(msg) {
     if (!(bitmap.width > 0 && bitmap.height > 0)) throw new Error('frame.bitmap is empty (closed or 0x0)');
     if (typeof timestampMs !== 'number' || !Number.isFinite(timestampMs)) throw new Error(`frame.timestampMs must be a finite number, got ${timestampMs}`);
 
-    // MediaPipe's VIDEO mode needs strictly increasing timestamps. Media time can repeat
-    // (the same frame twice) or go back (seek, loop): shift our clock so MediaPipe's keeps
-    // rising, by 1 ms after the last one, and report that this happened.
-    let mpTs = timestampMs + tsOffset;
+    // MediaPipe's VIDEO mode needs strictly increasing timestamps, in whole milliseconds (two
+    // frames within one millisecond — a camera switched mid-set — break its graph). Media time
+    // can repeat (the same frame twice) or go back (seek, loop): shift our clock so MediaPipe's
+    // keeps rising, by 1 ms after the last one, and report that this happened.
+    let mpTs = Math.round(timestampMs + tsOffset);
     let timestampAdjusted = false;
     if (!(mpTs > lastMpTs)) {
       tsOffset = lastMpTs + 1 - timestampMs;
-      mpTs = timestampMs + tsOffset;
+      mpTs = lastMpTs + 1;
       timestampAdjusted = true;
     }
     lastMpTs = mpTs;
@@ -266,10 +267,23 @@ function frame(msg) {
     if (mask) transfer.push(mask.box.buffer, mask.data.buffer);
     post({ type: 'result', id, timestampMs, width, height, poses, inferenceMs, timestampAdjusted, mask, maskMs, maskError }, transfer);
   } catch (e) {
-    post({ type: 'error', id, fatal: false, message: errorText(e) });
+    const message = errorText(e);
+    // A graph that has refused a packet's timestamp refuses every later one: rebuilt (below).
+    if (/timestamp mismatch|Graph has errors/i.test(message)) graphBroken = true;
+    post({ type: 'error', id, fatal: false, message });
   } finally {
     try { bitmap?.close?.(); } catch { /* already closed */ }
   }
+}
+
+let graphBroken = false;
+/** Rebuilds MediaPipe's graph after it broke (setOptions makes a new one; the model stays). */
+async function rebuildGraph() {
+  graphBroken = false;
+  if (!landmarker) return;
+  await landmarker.setOptions({ outputSegmentationMasks: maskGraph });
+  lastMpTs = -Infinity;
+  tsOffset = 0;
 }
 
 // One message at a time, in order: a frame waits for a mask-rate change (a graph rebuild) before it.
@@ -289,6 +303,13 @@ async function handle(msg) {
       break;
     case 'frame':
       frame(msg);
+      if (graphBroken) {
+        try {
+          await rebuildGraph();
+        } catch (e) {
+          post({ type: 'error', fatal: false, message: `rebuilding the pose graph: ${errorText(e)}` });
+        }
+      }
       break;
     case 'masks':
       try {
