@@ -15,7 +15,6 @@
 import { loadCore, simulate, Analyser } from '/app/core.js';
 import { readPosetrack } from '/app/posetrack.js';
 import { Session } from '/app/session.js';
-import { posetrackMasks } from '/app/files.js';
 import { createPoseClient } from '/js/pose-client.js';
 
 // ---- count every call into wasm (patched before loadCore instantiates the module) ----
@@ -257,7 +256,7 @@ window.bench = {
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
     const text = await new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).text();
     const track = readPosetrack(text);
-    const masks = posetrackMasks(text);
+    const masks = track.masks;
     const n = track.times.length;
     const span = track.times[n - 1] - track.times[0] + 1000 / (track.fps || 30);
     const withM = new Session({ settings: { exercise: 'auto' }, source: 'bench' });
@@ -272,7 +271,7 @@ window.bench = {
         const lm = track.lms[i];
         const t = track.times[i] + k * span;
         const f = { t, width: track.width, height: track.height, landmarks: lm, people: lm.length ? 1 : 0 };
-        const m = masks?.get(Math.round(track.times[i] * 1000)) ?? null;
+        const m = masks?.get(i) ?? null;
         let a = performance.now();
         without.feed(f);
         tWithout.push((performance.now() - a) * 1000);

@@ -230,7 +230,6 @@ test('a frame\'s mask crop lands in the core\'s mask block (also after the memor
 });
 
 test('a session keeps its masks for replay and the posetrack export, the last MASK_KEEP of them', async () => {
-  const { posetrackMasks } = await import('../../www/app/files.js');
   const { MASK_KEEP } = await import('../../www/app/session.js');
   const track = core.simulate('deadlift-good', 4, 3);
   const s = new Session({ settings: { exercise: 'deadlift' }, source: 'test' });
@@ -244,7 +243,7 @@ test('a session keeps its masks for replay and the posetrack export, the last MA
   assert.equal(s.masks.size, Math.ceil(n / 2), 'every mask fed is kept');
   assert.deepEqual(s.maskStats, { fed: Math.ceil(n / 2), broken: 0, dropped: 0 });
   const text = s.posetrackJson();
-  const back = posetrackMasks(text);
+  const back = readPosetrack(text).masks;
   assert.equal(back.size, Math.ceil(n / 2), 'the export carries them');
   const frames = JSON.parse(text).frames;
   assert.ok(frames.every((f, i) => !!f.mask === (i % 2 === 0)), 'on the frames they came with');
@@ -254,7 +253,7 @@ test('a session keeps its masks for replay and the posetrack export, the last MA
   // Re-analysed as another lift, the masks go with their frames.
   s.rebuild({ exercise: 'rdl' });
   assert.equal(s.masks.size, Math.ceil(n / 2));
-  assert.equal(posetrackMasks(s.posetrackJson()).size, Math.ceil(n / 2));
+  assert.equal(readPosetrack(s.posetrackJson()).masks.size, Math.ceil(n / 2));
   s.free();
   // A long session keeps the last MASK_KEEP masks.
   const long = new Session({ settings: { exercise: 'deadlift' }, source: 'test' });

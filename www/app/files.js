@@ -55,38 +55,6 @@ export async function readText(file) {
   return file.text();
 }
 
-/**
- * The person-mask crops a posetrack carries (its frames' optional `mask`: box, side, base64
- * cells), by frame time (ms), or null when it has none: a quick look at a track's masks (the
- * import itself takes them from readPosetrack, frame by frame). A mask that is not a crop is
- * left out by the session (core.js validMask).
- */
-export function posetrackMasks(text) {
-  if (!text.includes('"mask"')) return null;
-  let frames;
-  try {
-    frames = JSON.parse(text).frames;
-  } catch {
-    return null; // the core has said what is wrong with the text
-  }
-  const out = new Map();
-  for (const f of Array.isArray(frames) ? frames : []) {
-    const m = f?.mask;
-    if (!m || typeof m.data !== 'string' || !Array.isArray(m.box)) continue;
-    const t = Number.isFinite(f.timestamp) ? f.timestamp : Number.isFinite(f.videoTime) ? f.videoTime * 1000 : NaN;
-    if (!Number.isFinite(t)) continue;
-    let data;
-    try {
-      data = Uint8Array.from(atob(m.data), (c) => c.charCodeAt(0));
-    } catch {
-      continue;
-    }
-    out.set(timeKey(t), { box: Float32Array.from(m.box), data });
-  }
-  return out.size ? out : null;
-}
-const timeKey = (t) => Math.round(t * 1000);
-
 /** Imports a posetrack file into a new (finished) session. Throws with a clear message. */
 export async function importPosetrack(file, { settings, meta }) {
   const text = await readText(file);
