@@ -17,7 +17,7 @@ fn main() {
                 offs.push(c.offset_low);
             }
             let found = c.points.iter().filter(|p| p.is_some()).count();
-            rows.push(format!("{:.2} trunk {:.0} {:?} found {found} off {:.3} rms {:.4}/{:.4} low {:.1} curve {:.1} flex {:?}", f.t_ms / 1000.0, l.sig.map(|s| s.trunk).unwrap_or(f64::NAN), c.issue, c.offset_low, c.rms_low, c.rms_up, c.theta_low, c.curve(), l.back_flexion.map(|v| v.round())));
+            rows.push(format!("{:.2} trunk {:.0} {:?} found {found} off {:.3} rms {:.4}/{:.4} low {:.1} curve {:.1} flex {:?}", f.t_ms / 1000.0, l.sig.map(|s| s.trunk).unwrap_or(f64::NAN), c.issue, c.offset_low, c.rms_low, c.rms_up, c.theta_low, c.curve(), l.back_bend.map(|v| v.round())));
         }
     }
     offs.sort_by(|a, b| a.total_cmp(b));

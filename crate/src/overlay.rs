@@ -398,7 +398,7 @@ fn back_line(items: &mut Vec<Item>, fig: &Figure<'_>, live: &Live, o: &Options) 
         }
         return;
     }
-    let flex = live.back_flexion;
+    let flex = live.back_bend;
     let col = match live.back_severity {
         Some(2) => color::CRANE_ALARM,
         Some(1) => color::WARN,
@@ -747,12 +747,12 @@ mod tests {
             }
             let mut live = a.live().clone();
             // The analyser rates the bend by the lines the rep is judged by.
-            let flex = live.back_flexion.expect("the bend at the bottom");
+            let flex = live.back_bend.expect("the bend at the bottom");
             let lines = crate::coach::thresholds::Thresholds::for_view(
                 crate::coach::lift::Lift::Deadlift,
                 crate::coach::rules::ViewClass::Side,
             )
-            .back_flexion;
+            .back_bend;
             assert!(live.back_judged, "{preset}: side-on, the outline is judged");
             assert_eq!(
                 live.back_severity,

@@ -108,10 +108,10 @@ pub struct Live {
     pub calibrated: bool,
     /// The image size the landmarks refer to (px).
     pub image: Option<(f64, f64)>,
-    /// The back's outline on this frame (a frame with a mask), and the lumbar curve against the
-    /// lifter's standing one (deg, + flexed) once that is known.
+    /// The back's outline on this frame (a frame with a mask), and the spine's bend against the
+    /// lifter's standing one (ΔΣ, deg, + flexed: what `rounded_back` judges) once that is known.
     pub back: Option<BackContour>,
-    pub back_flexion: Option<f64>,
+    pub back_bend: Option<f64>,
     /// The pelvis's tilt from the outline against standing (deg, + anterior), once known.
     pub back_pelvis: Option<f64>,
     /// Whether the view lets the outline be judged (within the rule's yaw: the overlay draws it
@@ -235,7 +235,7 @@ impl Analyzer {
         if !frame.has_person() {
             self.recording.counts.no_person += 1;
             self.live.back = None;
-            self.live.back_flexion = None;
+            self.live.back_bend = None;
             self.live.back_pelvis = None;
             self.view.observe(None, dt);
             self.live.view = self.view.state();
@@ -323,10 +323,7 @@ impl Analyzer {
             z: z.map(|v| (v * frame.width) as f32),
             yaw: yaw.unwrap_or(f64::NAN),
             inside,
-            back: back
-                .as_ref()
-                .filter(|c| c.ok())
-                .map(|c| (c.theta_low, c.curve())),
+            back: back.as_ref().and_then(BackContour::read),
         });
         self.recording.observe_back(back.as_ref());
         // A loose top or hair over the back on most of the last second's masks: said on screen.
@@ -370,10 +367,10 @@ impl Analyzer {
         if self.set.back_waiting() && self.set.complete_back(self.back_ref.settled()) {
             self.live.rep_revised = true;
         }
-        (self.live.back_flexion, self.live.back_pelvis) =
+        (self.live.back_bend, self.live.back_pelvis) =
             match (&self.live.back, self.back_ref.standing()) {
-                (Some(c), Some((curve0, low0))) if c.ok() => {
-                    (Some(c.curve() - curve0), Some(c.theta_low - low0))
+                (Some(c), Some(s)) if c.ok() => {
+                    (Some(c.bend() - s.bend), Some(c.theta_low - s.low))
                 }
                 _ => (None, None),
             };
@@ -384,15 +381,11 @@ impl Analyzer {
             .is_some_and(|y| y.abs() <= crate::coach::rules::BACK_MAX_YAW);
         self.live.back_severity = self
             .live
-            .back_flexion
+            .back_bend
             .filter(|_| self.live.back_judged)
             .map(|f| {
                 let lift = self.set.lift().unwrap_or(Lift::Deadlift);
-                let lines = self
-                    .set
-                    .judge()
-                    .thresholds(lift, ViewClass::Side)
-                    .back_flexion;
+                let lines = self.set.judge().thresholds(lift, ViewClass::Side).back_bend;
                 lines.above(f)
             });
         let quiet = self.machine.phase == Phase::Top

@@ -11,6 +11,7 @@ use crate::coach::lift::{classify, Guess, Lift, LiftTally};
 use crate::coach::measure::RepMeasure;
 use crate::coach::rules::ViewClass;
 use crate::coach::thresholds::Thresholds;
+use crate::motion::contour::BackRead;
 use crate::report::{FatigueReport, FaultCode, Verdict};
 
 /// A swing rep counts when the arms swung at least this far forward of the trunk (deg): the
@@ -196,7 +197,7 @@ impl SetLog {
     /// Reps whose back outline waited for the lifter's standing curve (a clip or a set that
     /// opened at the bottom) are read against it now and judged again. Returns whether the
     /// latest counted rep's verdict, cue or confidence changed (the lifter is told again).
-    pub fn complete_back(&mut self, standing: Option<(f64, f64)>) -> bool {
+    pub fn complete_back(&mut self, standing: Option<BackRead>) -> bool {
         let Some(reference) = standing else {
             return false;
         };

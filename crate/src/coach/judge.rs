@@ -197,11 +197,11 @@ pub fn judge(m: &RepMeasure, lift: Lift, th: &Thresholds, limit: Option<PelvicLi
     if let Some(back) = rules::back_seen(m) {
         // The outline of the back itself (a set filmed with masks): a fault when it bent well
         // past the lifter's own standing curve.
-        let s = th.back_flexion.above(back.flexion_bottom);
+        let s = th.back_bend.above(back.spine_bottom);
         f.add_text(
             FaultCode::RoundedBack,
             s,
-            messages::rounded_back_seen(back.flexion_bottom, s >= 2),
+            messages::rounded_back_seen(back.spine_bottom, s >= 2),
         );
     } else if rules::head_seen(m)
         && m.hip_flexion_bottom > th.rounded_hip_deg
@@ -424,6 +424,7 @@ fn metrics(m: &RepMeasure, limit: Option<PelvicLimit>, lead: Option<f64>) -> BTr
     put("lead_ms", m.ascent.lead_ms, 0);
     // The back's outline at the bottom (a set filmed with masks).
     put("lumbar_flexion_deg", m.back.map(|b| b.flexion_bottom), 1);
+    put("spine_bend_deg", m.back.map(|b| b.spine_bottom), 1);
     put("pelvic_tilt_deg", m.back.map(|b| b.pelvis_bottom), 1);
     put("back_outline_seen", m.back.map(|b| b.seen), 2);
     // The lead the verdict stood on (floor lifts: the hips' rise; others: their drive), so a
@@ -494,7 +495,7 @@ mod tests {
     use crate::coach::measure::{BackMeasure, RepMeasure};
 
     /// A measured, side-on deadlift rep with everything seen and the back's outline read.
-    fn rep(flexion: f64, yaw: f64) -> RepMeasure {
+    fn rep(bend: f64, yaw: f64) -> RepMeasure {
         let mut m = RepMeasure {
             measured: true,
             yaw: Some(yaw),
@@ -504,10 +505,12 @@ mod tests {
         m.seen.trunk_bottom = 1.0;
         m.seen.trunk_ascent = 1.0;
         m.back = Some(BackMeasure {
-            flexion_bottom: flexion,
+            flexion_bottom: bend + 10.0,
             pelvis_bottom: 20.0,
-            curve_bottom: flexion,
+            spine_bottom: bend,
+            curve_bottom: bend + 10.0,
             low_bottom: 20.0,
+            bend_bottom: bend + 10.0,
             seen: 1.0,
         });
         m
@@ -529,9 +532,9 @@ mod tests {
             "{}",
             rounded.message
         );
-        assert_eq!(rounded.metrics.get("lumbar_flexion_deg"), Some(&50.0));
-        // A hinge's usual flattening of the lumbar curve is no fault.
-        let sound = judge(&rep(30.0, 5.0), Lift::Deadlift, &th, None);
+        assert_eq!(rounded.metrics.get("spine_bend_deg"), Some(&50.0));
+        // A hinge's usual bend of the spine is no fault.
+        let sound = judge(&rep(25.0, 5.0), Lift::Deadlift, &th, None);
         assert!(!sound
             .faults
             .iter()

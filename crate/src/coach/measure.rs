@@ -7,6 +7,7 @@
 use super::lift::{hinge_index, Shape};
 use super::sequence::{self, Ascent, Descent};
 use crate::motion::body::{median, CalibrationSource, Standing};
+use crate::motion::contour::BackRead;
 use crate::motion::reps::{Candidate, RepEnd};
 use crate::pose::LANDMARKS;
 use crate::signal::features::{Frame, FrameSig, Points, Side, VIS_MISSING, VIS_USE};
@@ -27,9 +28,9 @@ pub struct Sample {
     pub yaw: f64,
     /// Bit i set: landmark i lies inside the picture.
     pub inside: u64,
-    /// The back's outline on this frame (`motion::contour`): the low band's angle and the
-    /// curve (deg), where the frame had a mask and the outline could be read.
-    pub back: Option<(f64, f64)>,
+    /// The back's outline on this frame (`motion::contour`), where the frame had a mask and
+    /// the outline could be read.
+    pub back: Option<BackRead>,
 }
 
 /// A rep's signals on a uniform grid.
@@ -55,14 +56,15 @@ pub struct RepSeries {
     /// knee bend in the stretched signals). `sig` keeps the stretched ones for timing: depth is
     /// five times noisier than x.
     pub posture: Option<Vec<FrameSig>>,
-    /// The back's outline (`motion::contour`): the low band's angle and the lumbar curve (deg),
-    /// NaN where there was no mask or the outline could not be read.
+    /// The back's outline (`motion::contour`): the low band's angle, the lumbar curve and the
+    /// spine's bend (deg), NaN where there was no mask or the outline could not be read.
     pub back_low: Vec<f64>,
     pub back_curve: Vec<f64>,
-    /// The set's standing curve and low-band angle (`motion::contour::BackReference`) when
-    /// known: the reference for a rep whose own window holds too few upright frames (a clip that
-    /// opens at the bottom).
-    pub back_standing: Option<(f64, f64)>,
+    pub back_bend: Vec<f64>,
+    /// The set's standing outline (`motion::contour::BackReference`) when known: the reference
+    /// for a rep whose own window holds too few upright frames (a clip that opens at the
+    /// bottom).
+    pub back_standing: Option<BackRead>,
     /// The signals the measurement reads most, one column each (copies of `sig`'s fields).
     pub cols: Columns,
 }
@@ -511,12 +513,13 @@ fn series_in(
     let mut yaw = resample(&t, &yaw_t, t0, t1, fs, f64::INFINITY);
     fill_nan(&mut yaw);
     // The back's outline (frames with a mask), bridged over a few frames without one.
-    let back_col = |f: fn((f64, f64)) -> f64| {
+    let back_col = |f: fn(BackRead) -> f64| {
         let v: Vec<f64> = within.iter().map(|s| s.back.map_or(f64::NAN, f)).collect();
         resample(&t, &v, t0, t1, fs, BACK_BRIDGE_S)
     };
-    let back_low = back_col(|b| b.0);
-    let back_curve = back_col(|b| b.1);
+    let back_low = back_col(|b| b.low);
+    let back_curve = back_col(|b| b.curve);
+    let back_bend = back_col(|b| b.bend);
     let mut sig = Vec::with_capacity(n);
     let mut pts = Points::default();
     for &i in &used {
@@ -561,6 +564,7 @@ fn series_in(
         posture: None,
         back_low,
         back_curve,
+        back_bend,
         back_standing: None,
     })
 }
@@ -574,19 +578,24 @@ pub struct BackMeasure {
     pub flexion_bottom: f64,
     /// Δθ_pel: the sacral band's tilt at the bottom over standing (deg, + anterior).
     pub pelvis_bottom: f64,
-    /// The curve and the low band's angle at the bottom themselves (deg).
+    /// ΔΣ: the spine's bend at the bottom over standing — how far the trunk turned past the
+    /// pelvis (deg, + flexed; NaN as `flexion_bottom`). What `rounded_back` judges.
+    pub spine_bottom: f64,
+    /// The curve, the low band's angle and the bend at the bottom themselves (deg).
     pub curve_bottom: f64,
     pub low_bottom: f64,
+    pub bend_bottom: f64,
     /// The share of the bottom's samples whose outline was read.
     pub seen: f64,
 }
 
 impl BackMeasure {
-    /// The proxies against a standing curve and low-band angle.
-    pub fn against(self, (curve0, low0): (f64, f64)) -> BackMeasure {
+    /// The proxies against the lifter's standing outline.
+    pub fn against(self, standing: BackRead) -> BackMeasure {
         BackMeasure {
-            flexion_bottom: self.curve_bottom - curve0,
-            pelvis_bottom: self.low_bottom - low0,
+            flexion_bottom: self.curve_bottom - standing.curve,
+            pelvis_bottom: self.low_bottom - standing.low,
+            spine_bottom: self.bend_bottom - standing.bend,
             ..self
         }
     }
@@ -603,7 +612,7 @@ const BACK_REFERENCE_MIN: usize = 5;
 /// Reads the back's outline at the bottom `ib` against the rep's own upright samples.
 fn back_measure(series: &RepSeries, standing: &Standing, ib: usize) -> Option<BackMeasure> {
     let n = series.len();
-    if series.back_curve.len() != n || n == 0 {
+    if series.back_curve.len() != n || series.back_bend.len() != n || n == 0 {
         return None;
     }
     // The bottom's posture: within ±0.4 s of the bottom, where the trunk is within 8° of its
@@ -622,7 +631,11 @@ fn back_measure(series: &RepSeries, standing: &Standing, ib: usize) -> Option<Ba
     let read: Vec<usize> = window
         .iter()
         .copied()
-        .filter(|&k| series.back_curve[k].is_finite() && series.back_low[k].is_finite())
+        .filter(|&k| {
+            series.back_curve[k].is_finite()
+                && series.back_low[k].is_finite()
+                && series.back_bend[k].is_finite()
+        })
         .collect();
     let seen = read.len() as f64 / window.len() as f64;
     if read.len() < 3 {
@@ -640,6 +653,7 @@ fn back_measure(series: &RepSeries, standing: &Standing, ib: usize) -> Option<Ba
             (series.sig[k].trunk - standing.trunk).abs() < 10.0
                 && series.back_curve[k].is_finite()
                 && series.back_low[k].is_finite()
+                && series.back_bend[k].is_finite()
         })
         .collect();
     let med = |ks: &[usize], col: &[f64]| {
@@ -647,18 +661,21 @@ fn back_measure(series: &RepSeries, standing: &Standing, ib: usize) -> Option<Ba
         median(&mut v)
     };
     let reference = if upright.len() >= BACK_REFERENCE_MIN {
-        Some((
-            med(&upright, &series.back_curve)?,
-            med(&upright, &series.back_low)?,
-        ))
+        Some(BackRead {
+            low: med(&upright, &series.back_low)?,
+            curve: med(&upright, &series.back_curve)?,
+            bend: med(&upright, &series.back_bend)?,
+        })
     } else {
         series.back_standing
     };
     let at_bottom = BackMeasure {
         flexion_bottom: f64::NAN,
         pelvis_bottom: f64::NAN,
+        spine_bottom: f64::NAN,
         curve_bottom: med(&read, &series.back_curve)?,
         low_bottom: med(&read, &series.back_low)?,
+        bend_bottom: med(&read, &series.back_bend)?,
         seen,
     };
     Some(match reference {

@@ -92,11 +92,11 @@ pub const LIFT_UNKNOWN: &str =
 pub const KETTLEBELL_HINT: &str = "Judged as a deadlift with any implement: if it was a kettlebell lifted from between the feet, choose \"kettlebell deadlift\" — with the bell between the feet the hips and chest should rise together, and hips rising first is judged more strictly.";
 
 /// A rounded back seen in the outline of the back itself (a set filmed with masks).
-pub fn rounded_back_seen(flexion: f64, fault: bool) -> String {
+pub fn rounded_back_seen(bend: f64, fault: bool) -> String {
     if fault {
-        format!("Your lower back rounded at the bottom — its outline bent {flexion:.0}° more than when you stand. Keep the steel crane rigid: hinge at the hips, chest proud, spine long.")
+        format!("Your lower back rounded at the bottom — your trunk tipped {bend:.0}° further than your pelvis turned, the spine bending between them. Keep the steel crane rigid: hinge at the hips, chest proud, spine long.")
     } else {
-        format!("Your lower back began to round at the bottom — its outline bent {flexion:.0}° more than when you stand. Stop where the hips stop and keep the spine long.")
+        format!("Your lower back began to round at the bottom — your trunk tipped {bend:.0}° further than your pelvis turned. Stop where the hips stop and keep the spine long.")
     }
 }
 

@@ -4,9 +4,11 @@
 //! 41 stations; a line is fitted to the low-back/sacral band (stations 5–22 % up the chord) and
 //! one to the upper-lumbar band (35–55 %). Their angles from vertical give a pelvic-tilt proxy
 //! (the low band) and a lumbar-flexion proxy (the upper band's angle over the low band's), each
-//! read against the lifter's own standing curve. Quality gates refuse an outline that is not a
-//! back: too few stations found, a ragged fit, or skin standing too far off the chord (a loose
-//! hoodie, hair over the back).
+//! read against the lifter's own standing curve; and the spine's bend (the trunk chord's angle
+//! over the low band's: the trunk tipping past the pelvis), which `rounded_back` judges —
+//! through a loose top the upper band follows the fabric, the chord does not. Quality gates
+//! refuse an outline that is not a back: too few stations found, a ragged fit, or skin standing
+//! too far off the chord (hair, a top hanging far off the back).
 
 use crate::pose::MaskCrop;
 use crate::signal::features::{Frame, Points};
@@ -76,6 +78,8 @@ pub struct BackContour {
     /// The bands' angles from vertical (deg, + toward the facing direction, as the trunk's).
     pub theta_low: f64,
     pub theta_up: f64,
+    /// The trunk chord's angle from vertical (deg, as the bands').
+    pub theta_chord: f64,
     /// The bands' fit residuals (B).
     pub rms_low: f64,
     pub rms_up: f64,
@@ -95,6 +99,31 @@ impl BackContour {
     pub fn curve(&self) -> f64 {
         self.theta_up - self.theta_low
     }
+    /// The spine's bend: the trunk chord's angle (hip joint to shoulder) over the sacral
+    /// band's (deg; larger = more flexed). Against standing it is ΔΣ: how far the trunk turned
+    /// past the pelvis, the spine between them bending — what `rounded_back` judges (the chord
+    /// rests on two landmarks the model sees well, where the upper band's outline follows a
+    /// loose top).
+    pub fn bend(&self) -> f64 {
+        self.theta_chord - self.theta_low
+    }
+    /// What the rep measurement keeps of a readable outline.
+    pub fn read(&self) -> Option<BackRead> {
+        self.ok().then(|| BackRead {
+            low: self.theta_low,
+            curve: self.curve(),
+            bend: self.bend(),
+        })
+    }
+}
+
+/// A readable outline's angles (deg): the sacral band's tilt, the lumbar curve and the spine's
+/// bend (see [`BackContour`]); on one frame, or the lifter's standing ones.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BackRead {
+    pub low: f64,
+    pub curve: f64,
+    pub bend: f64,
 }
 
 /// The lifter's standing curve: the median of the outline read while upright (the trunk within
@@ -103,6 +132,7 @@ impl BackContour {
 pub struct BackReference {
     curve: std::collections::VecDeque<f64>,
     low: std::collections::VecDeque<f64>,
+    bend: std::collections::VecDeque<f64>,
 }
 
 /// Upright frames the standing curve is taken over.
@@ -118,25 +148,29 @@ impl BackReference {
         if !(upright && c.ok()) {
             return;
         }
-        for (q, v) in [(&mut self.curve, c.curve()), (&mut self.low, c.theta_low)] {
+        for (q, v) in [
+            (&mut self.curve, c.curve()),
+            (&mut self.low, c.theta_low),
+            (&mut self.bend, c.bend()),
+        ] {
             if q.len() == REFERENCE_FRAMES {
                 q.pop_front();
             }
             q.push_back(v);
         }
     }
-    /// The standing curve and low-band angle (deg), once enough upright frames were seen.
-    pub fn standing(&self) -> Option<(f64, f64)> {
+    /// The standing outline's angles, once enough upright frames were seen.
+    pub fn standing(&self) -> Option<BackRead> {
         self.standing_over(REFERENCE_MIN)
     }
 
     /// The standing curve once [`REFERENCE_SETTLED`] upright frames were seen: what a rep that
     /// waited for it is read against mid-set (at the end, [`BackReference::standing`] does).
-    pub fn settled(&self) -> Option<(f64, f64)> {
+    pub fn settled(&self) -> Option<BackRead> {
         self.standing_over(REFERENCE_SETTLED)
     }
 
-    fn standing_over(&self, min: usize) -> Option<(f64, f64)> {
+    fn standing_over(&self, min: usize) -> Option<BackRead> {
         if self.curve.len() < min {
             return None;
         }
@@ -144,7 +178,11 @@ impl BackReference {
             let mut v: Vec<f64> = q.iter().copied().collect();
             crate::motion::body::median(&mut v)
         };
-        Some((med(&self.curve)?, med(&self.low)?))
+        Some(BackRead {
+            low: med(&self.low)?,
+            curve: med(&self.curve)?,
+            bend: med(&self.bend)?,
+        })
     }
 }
 
@@ -191,6 +229,7 @@ pub fn read(
         points: [None; STATIONS],
         theta_low: f64::NAN,
         theta_up: f64::NAN,
+        theta_chord: f64::NAN,
         rms_low: f64::NAN,
         rms_up: f64::NAN,
         offset_low: f64::NAN,
@@ -349,6 +388,7 @@ pub fn read(
     };
     out.theta_low = tl;
     out.theta_up = tu;
+    out.theta_chord = ang(chord, f);
     out.rms_low = rl;
     out.rms_up = ru;
     out.offset_low = low.iter().map(|(k, _)| offsets[*k]).sum::<f64>() / low.len() as f64 / b;

@@ -541,7 +541,7 @@ impl FrameRecord {
             self.mask[0] = c.issue.map_or(0.0, |i| 1.0 + i as u8 as f32);
             self.mask[1] = f32_or_nan(Some(c.theta_low));
             self.mask[2] = f32_or_nan(Some(c.theta_up));
-            self.mask[3] = f32_or_nan(live.back_flexion);
+            self.mask[3] = f32_or_nan(live.back_bend);
             self.mask[4] = f32_or_nan(live.back_pelvis);
         }
         let mut flags = 0;
