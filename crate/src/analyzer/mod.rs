@@ -29,7 +29,7 @@ use crate::coach::measure::{
 };
 use crate::coach::messages;
 use crate::coach::rules::ViewClass;
-use crate::motion::body::{BodyTracker, CalibrationSource, Standing};
+use crate::motion::body::{median, BodyTracker, CalibrationSource, Standing};
 use crate::motion::contour::{self, BackContour, BackReference};
 use crate::motion::posture::{Posture, PostureReader};
 use crate::motion::reps::{Candidate, Event, MachineParams, Phase, RepEnd, RepMachine};
@@ -142,10 +142,20 @@ pub struct Analyzer {
     back_ref: BackReference,
     /// How much of the recent masks showed a loose outline (0–1, over about a second).
     back_hidden: f64,
+    /// The last [`BACK_LIVE_S`] of readable outlines' spine bend (time, deg against standing):
+    /// the live value is their median, as the rule's is over the bottom's window (one frame's
+    /// outline can be off by 15°).
+    back_recent: VecDeque<(f64, f64)>,
     last_t: f64,
     last_rep_t: f64,
     live: Live,
 }
+
+/// The live spine bend is the median over this much of the latest readable outlines (s).
+const BACK_LIVE_S: f64 = 0.25;
+/// Readable outlines the live value needs within that time (a mask every other frame at 30
+/// frames a second gives four).
+const BACK_LIVE_MIN: usize = 3;
 
 fn euro_params(i: usize) -> OneEuroParams {
     match i {
@@ -189,6 +199,7 @@ impl Analyzer {
             recording: Recording::default(),
             back_ref: BackReference::default(),
             back_hidden: 0.0,
+            back_recent: VecDeque::new(),
             last_t: f64::NEG_INFINITY,
             last_rep_t: f64::NEG_INFINITY,
             live: Live::default(),
@@ -370,7 +381,19 @@ impl Analyzer {
         (self.live.back_bend, self.live.back_pelvis) =
             match (&self.live.back, self.back_ref.standing()) {
                 (Some(c), Some(s)) if c.ok() => {
-                    (Some(c.bend() - s.bend), Some(c.theta_low - s.low))
+                    self.back_recent.push_back((t, c.bend() - s.bend));
+                    while self
+                        .back_recent
+                        .front()
+                        .is_some_and(|(t0, _)| *t0 < t - BACK_LIVE_S)
+                    {
+                        self.back_recent.pop_front();
+                    }
+                    let mut recent: Vec<f64> = self.back_recent.iter().map(|(_, v)| *v).collect();
+                    let bend = (recent.len() >= BACK_LIVE_MIN)
+                        .then(|| median(&mut recent))
+                        .flatten();
+                    (bend, Some(c.theta_low - s.low))
                 }
                 _ => (None, None),
             };
