@@ -2,12 +2,13 @@
 //! (`coach::rules::FITTED`) is set from the good lifts of every source in the training set:
 //! per source, the 90th percentile of the feature toward "worse" (the range good lifters of
 //! that source reach; good reps far outside their own source's range — a body the model lost —
-//! set aside first); over sources, the furthest of those; the warning line beyond it by the
-//! combined noise and the fault line by twice that. The combined noise is the rep-to-rep noise
-//! (the spread of the feature between the reps of one set, pooled over every set of three or
-//! more reps: same lifter, camera and load, so what varies is tracking) together with the
-//! spread of the good range between sources (a new lifter's camera and body shift it about
-//! that much), never less than the rule's floor.
+//! set aside first). Over sources, where a new source's range may lie: a prediction bound from
+//! the sources' percentiles (mean plus Student's t times their spread, × √(1 + 1/n)) — the
+//! warning line at the 80 % bound, the fault line at the 90 % bound, never inside the furthest
+//! source — and beyond it the rep-to-rep noise (the spread of the feature between the reps of
+//! one set, pooled over every set of three or more reps: same lifter, camera and load, so what
+//! varies is tracking), once for the warning and twice for the fault, never less than the
+//! rule's floor.
 //!
 //! A rule keeps its design (EST) value when fewer than two sources with three good reps each
 //! speak for it — moved, if need be, so that its fault line lies two noise widths beyond what a
@@ -226,19 +227,34 @@ fn fit_rule(
         let mean = q.iter().sum::<f64>() / q.len().max(1) as f64;
         (q.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (q.len().max(2) - 1) as f64).sqrt()
     };
-    let spread = noise.hypot(between);
+    // Where a new source's good range may lie: a prediction bound from the sources' own
+    // percentiles — their mean plus Student's t times their spread, × √(1 + 1/n) for the
+    // mean's own uncertainty — the warning where one new source in five may reach, the fault
+    // where one in ten; never inside the furthest source's range. With two sources t is
+    // large: two sources say little about where a third will be (left out, the Kinect's good
+    // lifts sat past the lines two BlazePose sources gave, which agreed with each other). Beyond
+    // that, the rep-to-rep noise once for the warning and twice for the fault.
     let band = if fitted {
+        let q: Vec<f64> = sources.iter().map(|s| s.2).collect();
+        let n = q.len() as f64;
+        let mean = q.iter().sum::<f64>() / n;
+        let width = between * (1.0 + 1.0 / n).sqrt();
+        let df = q.len() - 1;
+        let (w80, w90) = (student_t(df, 0.80) * width, student_t(df, 0.90) * width);
         match rule.worse {
             Worse::High => {
-                let top = sources
-                    .iter()
-                    .map(|s| s.2)
-                    .fold(f64::NEG_INFINITY, f64::max);
-                Band::new(top + spread, top + 2.0 * spread)
+                let top = q.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                Band::new(
+                    (mean + w80).max(top) + noise,
+                    (mean + w90).max(top) + 2.0 * noise,
+                )
             }
             Worse::Low => {
-                let bottom = sources.iter().map(|s| s.2).fold(f64::INFINITY, f64::min);
-                Band::new(bottom - spread, bottom - 2.0 * spread)
+                let bottom = q.iter().copied().fold(f64::INFINITY, f64::min);
+                Band::new(
+                    (mean - w80).min(bottom) - noise,
+                    (mean - w90).min(bottom) - 2.0 * noise,
+                )
             }
         }
     } else if let Some(side) = side {
@@ -274,6 +290,22 @@ fn fit_rule(
         noise_sets,
         unit: rule.unit.to_string(),
     }
+}
+
+/// Student's t, one-sided, at `p` = 0.80 or 0.90, for `df` degrees of freedom.
+fn student_t(df: usize, p: f64) -> f64 {
+    const T90: [f64; 10] = [
+        3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415, 1.397, 1.383, 1.372,
+    ];
+    const T80: [f64; 10] = [
+        1.376, 1.061, 0.978, 0.941, 0.920, 0.906, 0.896, 0.889, 0.883, 0.879,
+    ];
+    let (t, inf) = if p >= 0.9 {
+        (&T90, 1.282)
+    } else {
+        (&T80, 0.842)
+    };
+    t.get(df.max(1) - 1).copied().unwrap_or(inf)
 }
 
 /// Fits the tuned thresholds on the training reps, starting from the design's values.
