@@ -128,6 +128,14 @@ fn rounded_backs_on_real_masks_are_faults_and_good_backs_are_not() {
         rounded(&r) >= 7 && r.reps.len() <= 11,
         "the rounded set: 7 of its 10 reps at least"
     );
+    // The report says what the back was judged from: its outline, not the landmarks alone.
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("outline in the person mask")),
+        "{:?}",
+        r.notes
+    );
     assert!(
         2 * rounded(&h) < h.reps.len(),
         "the hips-first set is not called rounded on most reps"

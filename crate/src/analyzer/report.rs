@@ -59,9 +59,14 @@ impl Recording {
         }
     }
 
+    /// Whether the back's outline was read on most of the frames with a mask.
+    fn back_outline_read(&self) -> bool {
+        self.masks >= 10 && self.back_read * 2 >= self.masks
+    }
+
     /// Why the back's outline could not be read on most of the frames with a mask, if so.
     fn back_refused(&self) -> Option<ContourIssue> {
-        if self.masks < 10 || self.back_read * 2 >= self.masks {
+        if self.masks < 10 || self.back_outline_read() {
             return None;
         }
         let (k, _) = self
@@ -206,7 +211,14 @@ pub(super) fn build(set: &SetLog, rec: &Recording, cx: Context) -> Report {
             notes.push(messages::squat_movements(set.movements()));
         }
         Some(_) => {
-            notes.push(messages::TIER_A_NOTE.to_string());
+            notes.push(
+                if rec.back_outline_read() {
+                    messages::TIER_C_NOTE
+                } else {
+                    messages::TIER_A_NOTE
+                }
+                .to_string(),
+            );
             if pelvic_limit.is_none() {
                 notes.push(messages::NO_DEPTH_CLAIM.to_string());
             }

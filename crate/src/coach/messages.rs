@@ -75,6 +75,8 @@ pub const UNCLEAR_SMALL: &str =
     "Can't judge who led this rep: the hips and chest moved too little to time.";
 pub const NO_DEPTH_CLAIM: &str = "Depth is reported as the trunk angle only: do the thumb-and-finger drill so depth beyond your pelvic limit can be checked.";
 pub const TIER_A_NOTE: &str = "Crane vs engine is judged from the trunk line (hip to shoulder) and the hips' drive: the camera sees the chest rise before the hips, not the spine or the pelvis themselves.";
+/// The note for a set whose back outline was read (a set filmed with masks, side-on).
+pub const TIER_C_NOTE: &str = "Crane vs engine is judged from the trunk line (hip to shoulder) and the hips' drive; the back itself from its outline in the person mask: a rounded back is how far your trunk tipped past your pelvis at the bottom, against your own standing (read side-on, within 20°). The outline is your skin or your top, not the spine.";
 pub const NOT_A_HINGE_PISTOL: &str = "This looks like one-legged squats (pistols), not a hip hinge: no hinge reps are judged. Hinge Check judges swings, deadlifts, cleans and RDLs.";
 pub const NOT_A_HINGE_SQUAT: &str = "This looks like squats with the arms out front, not a hip hinge: no hinge reps are judged. Hinge Check judges swings, deadlifts, cleans and RDLs.";
 pub const BUILD_UP: &str = "Build yourself up: fewer reps, a lighter bell or more rest, and add volume only when the engine lasts longer.";
