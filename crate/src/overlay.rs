@@ -166,7 +166,8 @@ fn text_width(text: &str, size: f64) -> f64 {
 }
 
 /// Where a label beside the point `x` goes: `gap` pixels to the `prefer` side (−1 left, +1
-/// right), unless it would run off a canvas `w` wide and fits on the other side.
+/// right), unless it would run off a canvas `w` wide and fits on the other side; where it fits
+/// on neither, over the point, kept on the canvas.
 fn beside(x: f64, gap: f64, prefer: f64, text: &str, size: f64, w: f64) -> (f64, Align) {
     let tw = text_width(text, size);
     let fits = |s: f64| {
@@ -176,10 +177,13 @@ fn beside(x: f64, gap: f64, prefer: f64, text: &str, size: f64, w: f64) -> (f64,
             x + gap + tw <= w
         }
     };
-    let s = if fits(prefer) || !fits(-prefer) {
+    let s = if fits(prefer) {
         prefer
-    } else {
+    } else if fits(-prefer) {
         -prefer
+    } else {
+        // Neither side has room: over the point, kept on the canvas.
+        return ((x - tw / 2.0).clamp(0.0, (w - tw).max(0.0)), Align::Left);
     };
     (
         x + s * gap,
@@ -383,16 +387,14 @@ fn back_line(items: &mut Vec<Item>, fig: &Figure<'_>, live: &Live, o: &Options) 
             .filter(|i| *i == crate::motion::contour::ContourIssue::Loose)
         {
             let (x, y) = fig.m.map(fig.hip());
+            let text = format!("back hidden: {}", short_issue(why));
+            let (tx, align) = beside(x, 60.0 * ts, side, &text, 11.0 * ts, o.width);
             items.push(Item::Text {
-                at: (x + side * 60.0 * ts, y - 40.0 * ts),
-                text: format!("back hidden: {}", short_issue(why)),
+                at: (tx, y - 40.0 * ts),
+                text,
                 size: 11.0 * ts,
                 color: color::UNCLEAR,
-                align: if side < 0.0 {
-                    Align::Right
-                } else {
-                    Align::Left
-                },
+                align,
                 bold: false,
             });
         }
@@ -423,16 +425,14 @@ fn back_line(items: &mut Vec<Item>, fig: &Figure<'_>, live: &Live, o: &Options) 
     }
     if let (Some(f), Some(mid)) = (flex, shown.get(shown.len() * 2 / 3)) {
         let (x, y) = fig.m.map(*mid);
+        let text = format!("lower back {f:+.0}°");
+        let (tx, align) = beside(x, 14.0 * ts, side, &text, 12.0 * ts, o.width);
         items.push(Item::Text {
-            at: (x + side * 14.0 * ts, y),
-            text: format!("lower back {f:+.0}°"),
+            at: (tx, y),
+            text,
             size: 12.0 * ts,
             color: col,
-            align: if side < 0.0 {
-                Align::Right
-            } else {
-                Align::Left
-            },
+            align,
             bold: true,
         });
     }
@@ -795,6 +795,42 @@ mod tests {
                         a.0
                     );
                 }
+            }
+            // On a narrow canvas (a phone held upright), either way round, the number stays on
+            // it: beside the back where it fits, else across the hip.
+            for mirror in [false, true] {
+                let o = Options {
+                    width: 200.0,
+                    height: 480.0,
+                    mirror,
+                    ..Default::default()
+                };
+                let s = scene(&live, None, &o);
+                let (at, text, size, align) = s
+                    .items
+                    .iter()
+                    .find_map(|i| match i {
+                        Item::Text {
+                            at,
+                            text,
+                            size,
+                            align,
+                            ..
+                        } if text.starts_with("lower back") => Some((*at, text, *size, *align)),
+                        _ => None,
+                    })
+                    .expect("the bend is labelled");
+                let w = text_width(text, size);
+                let (l, r) = match align {
+                    Align::Left => (at.0, at.0 + w),
+                    Align::Right => (at.0 - w, at.0),
+                    Align::Center => (at.0 - w / 2.0, at.0 + w / 2.0),
+                };
+                assert!(
+                    l >= -1e-9 && r <= o.width + 1e-9,
+                    "{preset}, mirror {mirror}: {text:?} spans {l:.0}..{r:.0} of {}",
+                    o.width
+                );
             }
             // Too far from side-on: no back line, no number.
             live.back_judged = false;
