@@ -226,7 +226,10 @@ test('History: a set opened in Review, the chart over days, export and import of
   await page.click('#history-delete-all');
   await page.click('#banners [data-id="history-delete"] button:has-text("Delete all")');
   await until(page, async () => (await window.hingecheck.history()).length === 0, null, { what: 'all deleted' });
-  assert.equal(await page.locator('#history-days tr[data-id]').count(), 0);
+  // The list follows the store a moment later (it re-renders once the deletion is written).
+  await page.waitForFunction(() => document.querySelectorAll('#history-days tr[data-id]').length === 0, null, { timeout: 5000 })
+    .catch(() => {});
+  assert.equal(await page.locator('#history-days tr[data-id]').count(), 0, 'the list is empty');
 
   // Import the exported file: every set back as it was; again: nothing doubled.
   await page.setInputFiles('#history-import-file', file);
