@@ -236,27 +236,7 @@ fn fit_rule(
     // that, the rep-to-rep noise once for the warning and twice for the fault.
     let band = if fitted {
         let q: Vec<f64> = sources.iter().map(|s| s.2).collect();
-        let n = q.len() as f64;
-        let mean = q.iter().sum::<f64>() / n;
-        let width = between * (1.0 + 1.0 / n).sqrt();
-        let df = q.len() - 1;
-        let (w80, w90) = (student_t(df, 0.80) * width, student_t(df, 0.90) * width);
-        match rule.worse {
-            Worse::High => {
-                let top = q.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                Band::new(
-                    (mean + w80).max(top) + noise,
-                    (mean + w90).max(top) + 2.0 * noise,
-                )
-            }
-            Worse::Low => {
-                let bottom = q.iter().copied().fold(f64::INFINITY, f64::min);
-                Band::new(
-                    (mean - w80).min(bottom) - noise,
-                    (mean - w90).min(bottom) - 2.0 * noise,
-                )
-            }
-        }
+        new_source_band(&q, between, noise, rule.worse)
     } else if let Some(side) = side {
         // Too few oblique lifts to fit: the side's lines, one of the side's noise widths
         // further out (an oblique view's angles scatter more).
@@ -289,6 +269,32 @@ fn fit_rule(
         between_sources: if fitted { between } else { 0.0 },
         noise_sets,
         unit: rule.unit.to_string(),
+    }
+}
+
+/// The lines for a new source, from the sources' percentiles `q` (their spread `between`) and
+/// the rep-to-rep `noise` (see [`fit_rule`]).
+fn new_source_band(q: &[f64], between: f64, noise: f64, worse: Worse) -> Band {
+    let n = q.len() as f64;
+    let mean = q.iter().sum::<f64>() / n;
+    let width = between * (1.0 + 1.0 / n).sqrt();
+    let df = q.len().saturating_sub(1);
+    let (w80, w90) = (student_t(df, 0.80) * width, student_t(df, 0.90) * width);
+    match worse {
+        Worse::High => {
+            let top = q.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            Band::new(
+                (mean + w80).max(top) + noise,
+                (mean + w90).max(top) + 2.0 * noise,
+            )
+        }
+        Worse::Low => {
+            let bottom = q.iter().copied().fold(f64::INFINITY, f64::min);
+            Band::new(
+                (mean - w80).min(bottom) - noise,
+                (mean - w90).min(bottom) - 2.0 * noise,
+            )
+        }
     }
 }
 
@@ -362,4 +368,54 @@ pub fn as_source(notes: &[FitNote]) -> String {
     }
     s.push_str("    ];\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spread(q: &[f64]) -> f64 {
+        let m = q.iter().sum::<f64>() / q.len() as f64;
+        (q.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (q.len() - 1) as f64).sqrt()
+    }
+
+    /// Sources that agree exactly: the lines sit the noise beyond them, once and twice.
+    #[test]
+    fn sources_that_agree_put_the_lines_the_noise_beyond_them() {
+        let b = new_source_band(&[0.1, 0.1, 0.1], 0.0, 0.05, Worse::High);
+        assert!(
+            (b.warn - 0.15).abs() < 1e-12 && (b.fault - 0.2).abs() < 1e-12,
+            "{b:?}"
+        );
+        let b = new_source_band(&[-50.0, -50.0], 0.0, 30.0, Worse::Low);
+        assert!(
+            (b.warn + 80.0).abs() < 1e-12 && (b.fault + 110.0).abs() < 1e-12,
+            "{b:?}"
+        );
+    }
+
+    /// Two BlazePose sources that agree closely on the trunk-lead index (−0.21, −0.26) leave
+    /// room for a third whose good lifts read −0.08 (the Kinect's): it stays inside the fault
+    /// line (the furthest source plus the combined noise twice had put the line at −0.09).
+    #[test]
+    fn two_sources_leave_room_for_a_third_that_sits_apart() {
+        let q = [-0.21, -0.26];
+        let b = new_source_band(&q, spread(&q), 0.05, Worse::High);
+        assert!(b.fault > -0.08, "{b:?}");
+        assert!(b.warn < b.fault, "{b:?}");
+        // Never inside the furthest source, whatever the spread.
+        assert!(b.warn >= -0.21 + 0.05 - 1e-12, "{b:?}");
+    }
+
+    /// The bound narrows as sources agree in number: ten sources with the same spread put the
+    /// fault line nearer than two do.
+    #[test]
+    fn more_sources_narrow_the_bound() {
+        let two = [0.0, 1.0];
+        let ten = [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0];
+        let b2 = new_source_band(&two, spread(&two), 0.1, Worse::High);
+        let b10 = new_source_band(&ten, spread(&ten), 0.1, Worse::High);
+        assert!(b10.fault < b2.fault, "{b10:?} vs {b2:?}");
+        assert!(b10.fault > 1.0 + 0.2, "{b10:?}: beyond the furthest source");
+    }
 }
