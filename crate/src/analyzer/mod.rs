@@ -389,9 +389,14 @@ impl Analyzer {
                     {
                         self.back_recent.pop_front();
                     }
-                    let mut recent: Vec<f64> = self.back_recent.iter().map(|(_, v)| *v).collect();
-                    let bend = (recent.len() >= BACK_LIVE_MIN)
-                        .then(|| median(&mut recent))
+                    // The latest values, on the stack (no allocation in the per-frame path).
+                    let mut recent = [0.0; 32];
+                    let n = self.back_recent.len().min(recent.len());
+                    for (r, (_, v)) in recent.iter_mut().zip(self.back_recent.iter().rev()) {
+                        *r = *v;
+                    }
+                    let bend = (n >= BACK_LIVE_MIN)
+                        .then(|| median(&mut recent[..n]))
                         .flatten();
                     (bend, Some(c.theta_low - s.low))
                 }
