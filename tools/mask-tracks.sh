@@ -60,12 +60,33 @@ for v in "${videos[@]}"; do
     echo "mask-tracks: $name: kept ($dest)"
     continue
   fi
-  if node tools/mask-track.mjs "$v" "$dest" --model "$model" --quiet; then
+  # A video whose picture Chromium cannot decode (MPEG-4 Part 2 from an older camera) is
+  # re-saved as H.264 first, frame for frame, as the page asks a user to (into a temporary
+  # folder, removed after).
+  src="$v"
+  tmp=""
+  codec=$(ffprobe -v error -select_streams v:0 -show_entries stream=codec_name -of csv=p=0 "$v" 2>/dev/null || true)
+  case "$codec" in
+    h264|vp8|vp9|av1|"") ;;
+    *)
+      tmp=$(mktemp -d)
+      src="$tmp/$name.mp4"
+      echo "mask-tracks: $name: $codec video, which Chromium cannot decode: re-saved as H.264 first"
+      if ! ffmpeg -v error -y -i "$v" -map 0:v:0 -c:v libx264 -crf 16 -preset fast -pix_fmt yuv420p -vsync passthrough -an "$src"; then
+        echo "mask-tracks: $name FAILED (could not re-save it as H.264)" >&2
+        failed=$((failed + 1))
+        rm -rf "$tmp"
+        continue
+      fi
+      ;;
+  esac
+  if node tools/mask-track.mjs "$src" "$dest" --model "$model" --quiet; then
     done_=$((done_ + 1))
   else
     echo "mask-tracks: $name FAILED" >&2
     failed=$((failed + 1))
   fi
+  [[ -n "$tmp" ]] && rm -rf "$tmp"
 done
 echo "mask-tracks: $done_ made, $failed failed, in $abs"
 [[ $failed -eq 0 ]]

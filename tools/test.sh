@@ -2,6 +2,7 @@
 # The one command that sets up and runs every test, from a fresh machine:
 #   the habits first: formatting (cargo fmt), lints (clippy, native and wasm, -D warnings) and
 #   the JS check (ESLint, pinned in package.json) — any finding fails the command;
+#   the page's own tracks (with person masks) of the real videos, made once into a cache;
 #   native Rust tests (unit, simulator ground truth, real tracks, property tests),
 #   wasm-bindgen tests in headless Chromium (the JS boundary and the drawing),
 #   end-to-end tests of the page in headless Chromium with real clips as the fake camera.
@@ -28,6 +29,15 @@ cargo clippy --target wasm32-unknown-unknown --lib --test web --test web_record 
 
 banner "JS check (eslint: www, tests, tools)"
 npx --no-install eslint www tests tools eslint.config.js
+
+if [[ -d ../shared/data ]]; then
+  banner "the page's own tracks of the real videos, person masks included (tools/mask-tracks.sh; kept in a cache outside the repository)"
+  # The page (headless Chromium, the full pose model, Clip mode) over the videos the native
+  # tests read back: the back's outline (masks.rs) and the corpus through the page (corpus.rs).
+  bash tools/mask-tracks.sh \
+    ../shared/data/videos/kb-deadlift-{c,h,r}-side.mp4 \
+    ../shared/data/corpus/videos/bbdl-*.mp4 ../shared/data/corpus/videos/mw-gif-*.mp4
+fi
 
 banner "native tests (cargo test --release)"
 cargo test --release --workspace

@@ -137,11 +137,45 @@ pub struct ClipRun {
     /// source sets thresholds: each is real lifters seen by a real sensor, and a rule must hold
     /// for all of them.
     pub pose_model: String,
+    /// The track was read from a `--tracks` folder (the page's own track of the clip's video),
+    /// not the labels file's.
+    pub own_track: bool,
     pub error: Option<String>,
+}
+
+/// Tracks that stand in for labelled ones: in `dir`, `ID.posetrack.json[.gz]` or
+/// `ID.NAME.posetrack.json[.gz]` (what `tools/mask-tracks.sh` writes: the page's own track of a
+/// clip's video, with the person masks the back's outline is read from). The first name in
+/// sorted order wins where a clip has several.
+pub fn tracks_in(dir: &Path) -> Result<BTreeMap<String, PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".posetrack.json") || n.ends_with(".posetrack.json.gz"))
+        .collect();
+    names.sort();
+    let mut out = BTreeMap::new();
+    for n in names {
+        let stem = n.split(".posetrack.json").next().unwrap_or(&n);
+        let id = stem.split('.').next().unwrap_or(stem);
+        out.entry(id.to_string()).or_insert_with(|| dir.join(&n));
+    }
+    Ok(out)
 }
 
 /// Runs every labelled track (paths relative to the labels file's folder).
 pub fn run_all(labels: &[Label], base: &Path) -> Vec<ClipRun> {
+    run_all_with(labels, base, &BTreeMap::new())
+}
+
+/// Runs every labelled track, reading a clip's track from `own` where it has one there
+/// (`tracks_in`).
+pub fn run_all_with(
+    labels: &[Label],
+    base: &Path,
+    own: &BTreeMap<String, PathBuf>,
+) -> Vec<ClipRun> {
     let names = source_names(labels);
     labels
         .iter()
@@ -150,7 +184,9 @@ pub fn run_all(labels: &[Label], base: &Path) -> Vec<ClipRun> {
                 .get(&source_key(l))
                 .cloned()
                 .unwrap_or_else(|| source_key(l));
-            let path: PathBuf = base.join(&l.track);
+            let own_track = own.get(&l.id);
+            let path: PathBuf = own_track.cloned().unwrap_or_else(|| base.join(&l.track));
+            let own_track = own_track.is_some();
             match posetrack::read_file(&path) {
                 Err(e) => ClipRun {
                     label: l.clone(),
@@ -158,6 +194,7 @@ pub fn run_all(labels: &[Label], base: &Path) -> Vec<ClipRun> {
                     reps: Vec::new(),
                     auto_lift: None,
                     pose_model: String::new(),
+                    own_track,
                     error: Some(format!("{}: {e}", path.display())),
                 },
                 Ok(track) => {
@@ -194,6 +231,7 @@ pub fn run_all(labels: &[Label], base: &Path) -> Vec<ClipRun> {
                         reps,
                         auto_lift,
                         pose_model,
+                        own_track,
                         error: None,
                     }
                 }
@@ -230,6 +268,8 @@ pub struct ClipOutcome {
     pub expected: String,
     pub auto_lift: Option<String>,
     pub lift_detected_right: Option<bool>,
+    /// Read from a `--tracks` folder (the page's own track of the video), not the labels'.
+    pub own_track: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -320,6 +360,7 @@ pub fn score_clip(run: &ClipRun, book: &Rulebook) -> ClipOutcome {
                 || (w == Lift::Rdl && got == Some(Lift::SingleLegRdl))
                 || (w == Lift::KettlebellDeadlift && got == Some(Lift::Deadlift))
         }),
+        own_track: run.own_track,
         error: run.error.clone(),
     }
 }
@@ -520,6 +561,13 @@ impl Evaluation {
     /// beside leave-one-source-out), by view, and one closing line.
     pub fn table(&self, by_source_only: bool) -> String {
         let mut s = String::new();
+        let own = self.clips.iter().filter(|c| c.own_track).count();
+        if own > 0 {
+            s.push_str(&format!(
+                "{own} of {} clips read from the --tracks folder (marked *): the page's own tracks of their videos, masks included where the page made them\n\n",
+                self.clips.len()
+            ));
+        }
         if !by_source_only {
             s.push_str("clip                             view     label           reps  verdicts (E/C/U)  faults seen                          expected → result\n");
             for c in &self.clips {
@@ -545,7 +593,7 @@ impl Evaluation {
                 let count_mark = if c.rep_count_exact { " " } else { "≠" };
                 s.push_str(&format!(
                     "{:<32} {:<8} {:<15} {:>2}/{:<2}{} {:>2}/{:>2}/{:>2}          {:<36} {} → {}{}\n",
-                    truncate(&c.id, 32),
+                    truncate(&format!("{}{}", c.id, if c.own_track { "*" } else { "" }), 32),
                     c.view,
                     truncate(&c.class, 15),
                     c.reps_found,
@@ -677,5 +725,63 @@ fn truncate(s: &str, n: usize) -> String {
         let mut t: String = s.chars().take(n - 1).collect();
         t.push('…');
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracks_in_names_each_clip_by_the_id_before_the_first_dot() {
+        let dir = std::env::temp_dir().join(format!("hingecheck-tracks-in-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for n in [
+            "bbdl-b-bad007.full.posetrack.json.gz",
+            "bbdl-b-bad007.lite.posetrack.json.gz",
+            "kinect-g-1-side.posetrack.json",
+            "notes.txt",
+            "bbdl-b-good014.mp4",
+        ] {
+            std::fs::write(dir.join(n), b"").unwrap();
+        }
+        let t = tracks_in(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            t.keys().collect::<Vec<_>>(),
+            ["bbdl-b-bad007", "kinect-g-1-side"]
+        );
+        // Several tracks of one clip: the first in sorted order (full before lite).
+        assert!(t["bbdl-b-bad007"].ends_with("bbdl-b-bad007.full.posetrack.json.gz"));
+        assert!(tracks_in(Path::new("/no/such/folder")).is_err());
+    }
+
+    #[test]
+    fn a_clip_without_its_own_track_keeps_the_labelled_one_and_a_bad_one_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("hingecheck-own-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.page.posetrack.json"), b"{not json").unwrap();
+        let label = |id: &str| Label {
+            id: id.into(),
+            source: "src".into(),
+            exercise: "deadlift".into(),
+            view: "side".into(),
+            class: "correct".into(),
+            reps: 1,
+            lifter: None,
+            notes: String::new(),
+            track: format!("{id}.posetrack.json"),
+        };
+        let own = tracks_in(&dir).unwrap();
+        let runs = run_all_with(&[label("a"), label("b")], &dir, &own);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(runs[0].own_track && !runs[1].own_track);
+        // Both unreadable here, each with its own path named.
+        assert!(runs[0]
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("a.page.posetrack.json"));
+        assert!(runs[1].error.as_ref().unwrap().contains("b.posetrack.json"));
     }
 }

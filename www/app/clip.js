@@ -68,6 +68,15 @@ export function createClip(app) {
       video.onloadeddata = null;
       video.onerror = null;
     }
+    // A file whose sound plays but whose picture this browser cannot decode (MPEG-4 Part 2 from
+    // an older camera, say) loads with no picture at all.
+    if (!video.videoWidth || !video.videoHeight) {
+      banner('clip', `"${file.name}" cannot be played here: this browser cannot decode its picture (its video format), only its sound. Re-save it as an MP4 (H.264) or WebM file and open that.`, { kind: 'error' });
+      setStatus('clip-status', 'No clip.', true);
+      video.removeAttribute('src');
+      video.load();
+      return;
+    }
     if (!video.requestVideoFrameCallback) {
       banner('clip', 'This browser cannot step through video frames (requestVideoFrameCallback): use a current Chrome, Edge or Safari.', { kind: 'error' });
       return;

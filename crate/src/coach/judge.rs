@@ -550,4 +550,37 @@ mod tests {
             turned.faults
         );
     }
+
+    #[test]
+    fn no_lockout_fault_on_a_lockout_no_hip_can_reach() {
+        use crate::motion::reps::RepEnd;
+        let th = Thresholds::est(Lift::Deadlift);
+        let lockout = |hip: f64| {
+            let mut m = rep(20.0, 5.0);
+            m.end = RepEnd::Lockout;
+            m.standing_known = true;
+            m.seen.trunk_lock = 1.0;
+            m.seen.knee_lock = 1.0;
+            m.seen.wrist_lock = 1.0;
+            m.seen.elbow_lock = 1.0;
+            m.wrist_over_hip_lock = Some(0.27);
+            m.elbow_lock = Some(177.0);
+            m.lock_hip_change = hip;
+            judge(&m, Lift::Deadlift, &th, None)
+        };
+        let has = |j: &Judgement, c: FaultCode| j.faults.iter().any(|f| f.code == c);
+        // Hands well above the hips at a lockout the camera saw: the arms lifted the bar.
+        let seen = lockout(2.0);
+        assert!(has(&seen, FaultCode::ArmsLiftBell), "{:?}", seen.faults);
+        // The same hands at a "lockout" 130° past standing (a cut in an edited clip, a body the
+        // model flipped): no posture, no lockout fault.
+        let impossible = lockout(-132.0);
+        assert!(
+            !has(&impossible, FaultCode::ArmsLiftBell)
+                && !has(&impossible, FaultCode::LeanBackLockout)
+                && !has(&impossible, FaultCode::IncompleteLockout),
+            "{:?}",
+            impossible.faults
+        );
+    }
 }

@@ -158,8 +158,16 @@ pub fn posture_seen(m: &RepMeasure) -> bool {
 }
 /// The lockout's angles: the trunk and the thigh (hip to knee) seen as the lifter stood up,
 /// against a standing posture known before the rep (its own lockout cannot be its reference).
+/// The furthest a hip extends past standing (deg; about 20° in life, with room for noise): a
+/// "lockout" further back than this is the track's mistake (a cut in an edited clip, a body
+/// flipped by the model, a lifter gone out of the frame), not a posture to judge.
+pub const HIP_PAST_STANDING_MAX: f64 = 40.0;
+fn lockout_plausible(m: &RepMeasure) -> bool {
+    !(m.lock_hip_change < -HIP_PAST_STANDING_MAX)
+}
 pub fn lockout_seen(m: &RepMeasure) -> bool {
     m.end == RepEnd::Lockout
+        && lockout_plausible(m)
         && m.standing_known
         && yaw_within(m, SEQUENCE_MAX_YAW)
         && m.seen.trunk_lock >= SEEN
@@ -177,7 +185,10 @@ pub fn back_seen(m: &RepMeasure) -> Option<super::measure::BackMeasure> {
         .filter(|_| yaw_within(m, BACK_MAX_YAW))
 }
 pub fn arms_seen_at_lockout(m: &RepMeasure) -> bool {
-    m.end == RepEnd::Lockout && m.seen.wrist_lock >= SEEN && m.seen.elbow_lock >= SEEN
+    m.end == RepEnd::Lockout
+        && lockout_plausible(m)
+        && m.seen.wrist_lock >= SEEN
+        && m.seen.elbow_lock >= SEEN
 }
 pub fn head_seen(m: &RepMeasure) -> bool {
     yaw_within(m, DETAIL_MAX_YAW) && m.seen.head_bottom >= SEEN && m.seen.trunk_bottom >= SEEN

@@ -66,6 +66,11 @@ enum Command {
         /// Also write every counted rep's measurement (JSON lines) to this file.
         #[arg(long, value_name = "FILE")]
         dump_reps: Option<PathBuf>,
+        /// Read a clip's track from this folder where it has one (ID.*.posetrack.json.gz: the
+        /// page's own track of the clip's video, with person masks, as tools/mask-tracks.sh
+        /// makes them); the others keep the labelled track.
+        #[arg(long, value_name = "DIR")]
+        tracks: Option<PathBuf>,
     },
     /// Write a simulated lifter's track (exact ground truth for tests and demos).
     Simulate {
@@ -160,12 +165,25 @@ fn run() -> Result<(), String> {
             json,
             by_source,
             dump_reps,
+            tracks,
         } => {
+            let own = match &tracks {
+                Some(dir) => hingecheck::eval::tracks_in(dir)?,
+                None => Default::default(),
+            };
             let mut runs = Vec::new();
             for file in &labels {
                 let list = hingecheck::eval::read_labels(file)?;
                 let base = file.parent().unwrap_or(std::path::Path::new("."));
-                runs.extend(hingecheck::eval::run_all(&list, base));
+                runs.extend(hingecheck::eval::run_all_with(&list, base, &own));
+            }
+            if let Some(dir) = &tracks {
+                if !runs.iter().any(|r| r.own_track) {
+                    return Err(format!(
+                        "{}: no track there is named after a labelled clip (ID.posetrack.json.gz or ID.NAME.posetrack.json.gz)",
+                        dir.display()
+                    ));
+                }
             }
             if let Some(p) = dump_reps {
                 std::fs::write(&p, hingecheck::eval::dump_reps(&runs))
