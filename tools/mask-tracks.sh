@@ -7,7 +7,8 @@
 #
 # Without VIDEO it takes ../shared/data/videos/*.mp4 and ../shared/data/corpus/videos/*.mp4.
 # Each VIDEO.mp4 becomes DIR/VIDEO.<model>.posetrack.json.gz (default DIR:
-# ${XDG_CACHE_HOME:-~/.cache}/hingecheck/mask-tracks); one already there is kept unless --force.
+# $HINGECHECK_MASK_TRACKS, else ${XDG_CACHE_HOME:-~/.cache}/hingecheck/mask-tracks; the
+# native tests read the same place); one already there is kept unless --force.
 # One video at a time (the model takes the CPU); a failed video is reported and the rest go on;
 # the exit status is 1 if any failed.
 set -uo pipefail
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 model=full
 force=0
-out="${XDG_CACHE_HOME:-$HOME/.cache}/hingecheck/mask-tracks"
+out="${HINGECHECK_MASK_TRACKS:-${XDG_CACHE_HOME:-$HOME/.cache}/hingecheck/mask-tracks}"
 videos=()
 while [[ $# -gt 0 ]]; do
   case "$1" in

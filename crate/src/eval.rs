@@ -164,6 +164,19 @@ pub fn tracks_in(dir: &Path) -> Result<BTreeMap<String, PathBuf>, String> {
     Ok(out)
 }
 
+/// Where `tools/mask-tracks.sh` keeps the page's tracks: `$HINGECHECK_MASK_TRACKS`, else
+/// `$XDG_CACHE_HOME/hingecheck/mask-tracks`, else `~/.cache/hingecheck/mask-tracks`.
+pub fn page_tracks_cache() -> Option<PathBuf> {
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    var("HINGECHECK_MASK_TRACKS")
+        .or_else(|| var("XDG_CACHE_HOME").map(|c| c.join("hingecheck/mask-tracks")))
+        .or_else(|| var("HOME").map(|h| h.join(".cache/hingecheck/mask-tracks")))
+}
+
 /// Runs every labelled track (paths relative to the labels file's folder).
 pub fn run_all(labels: &[Label], base: &Path) -> Vec<ClipRun> {
     run_all_with(labels, base, &BTreeMap::new())

@@ -150,12 +150,7 @@ fn print_fit() {
 #[test]
 fn through_the_page_the_backs_outline_finds_rounded_backs_without_false_alarms() {
     let Some(files) = labels() else { return };
-    let dir = std::env::var_os("HINGECHECK_MASK_TRACKS")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/hingecheck/mask-tracks"))
-        })
-        .unwrap_or_default();
+    let dir = eval::page_tracks_cache().unwrap_or_default();
     let own = eval::tracks_in(&dir).unwrap_or_default();
     let list = eval::read_labels(&files[0]).unwrap_or_else(|e| panic!("{e}"));
     let with_video: Vec<&eval::Label> = list.iter().filter(|l| l.id.starts_with("bbdl-")).collect();

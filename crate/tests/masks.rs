@@ -1,8 +1,8 @@
 //! The back's outline on real masks (issue 10): posetracks with the browser pose model's
 //! segmentation masks, made from the real videos in `../shared/data` by `tools/mask-tracks.sh`
-//! into a cache outside the repository (`$HINGECHECK_MASK_TRACKS`, default
-//! `~/.cache/hingecheck/mask-tracks`). Skipped, with a message, when the cache is absent (CI makes
-//! it only where Chromium and the models are at hand).
+//! into a cache outside the repository (`hingecheck::eval::page_tracks_cache`:
+//! `$HINGECHECK_MASK_TRACKS`, else under `$XDG_CACHE_HOME` or `~/.cache`; `tools/test.sh` makes
+//! them before the native tests). Skipped, with a message, when the cache is absent.
 //!
 //! - The shirtless barbell pulls labelled `rounded_back` (the spine line drawn on the skin) get
 //!   `rounded_back` as a fault; the same lifter's good pulls do not.
@@ -17,11 +17,7 @@ use hingecheck::{analyse_track, Exercise, Settings};
 use std::path::PathBuf;
 
 fn cache() -> Option<PathBuf> {
-    let dir = std::env::var_os("HINGECHECK_MASK_TRACKS")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/hingecheck/mask-tracks"))
-        })?;
+    let dir = hingecheck::eval::page_tracks_cache()?;
     if dir
         .join("kb-deadlift-r-side.full.posetrack.json.gz")
         .exists()
