@@ -141,9 +141,11 @@ export async function maskTrack(video, { model = 'full', masks = 1, exercise = '
   }
 }
 
-/** The video's frame count by ffprobe (null when ffprobe is missing or cannot tell). */
+/** The video's frame count by ffprobe (null when ffprobe is missing or cannot tell): the frames
+ * it shows, decoded — a phone video's edit list can hide packets that are never shown (a bbdl-m
+ * clip has 223 packets and 167 frames). */
 function videoFrames(video) {
-  const r = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', video], { encoding: 'utf8' });
+  const r = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', video], { encoding: 'utf8' });
   const n = Number(r.stdout?.trim());
   return r.status === 0 && Number.isInteger(n) && n > 0 ? n : null;
 }
