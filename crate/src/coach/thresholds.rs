@@ -269,8 +269,8 @@ pub mod fitted {
             "a1_lead_ms",
             ViewClass::Side,
             LiftGroup::Floor,
-            -302.1238,
-            -665.3587,
+            -303.9875,
+            -666.8033,
         ),
         (
             "a1_lead_ms",

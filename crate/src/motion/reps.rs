@@ -224,6 +224,8 @@ pub struct RepMachine {
     anchored: bool,
     /// Unanchored: the lowest point since the start, and a rise from it.
     low: Option<(f64, f64)>,
+    /// The height the frame before had, while unanchored: a low must hold two frames.
+    watch_prev: Option<f64>,
     rising: Option<Rising>,
     t_first: Option<f64>,
     /// The latest frame seen: (t, drop %, head at the top edge).
@@ -261,6 +263,7 @@ impl RepMachine {
             standing: StandingHeight::default(),
             anchored: false,
             low: None,
+            watch_prev: None,
             rising: None,
             t_first: None,
             last: None,
@@ -322,6 +325,7 @@ impl RepMachine {
     fn counted(&mut self, c: Candidate) -> Event {
         self.anchored = true;
         self.low = None;
+        self.watch_prev = None;
         self.rising = None;
         Event::Lockout(c)
     }
@@ -532,19 +536,25 @@ impl RepMachine {
             // At the highest so far: a descent from here would start now.
             self.t_low = t;
         }
-        let (low, t_low_pt) = match self.low {
-            Some((l, tl)) if l <= h => (l, tl),
+        // A low must hold for two frames: one odd frame (the pose model's first guess as a clip
+        // opens, before its tracking settles) is no bottom to rise from.
+        let held = self.watch_prev.map(|p| p.max(h));
+        self.watch_prev = Some(h);
+        let low = held.map(|held| match self.low {
+            Some((l, tl)) if l <= held => (l, tl),
             _ => {
-                self.low = Some((h, t));
-                (h, t)
+                self.low = Some((held, t));
+                (held, t)
             }
-        };
+        });
         if let Some(r) = &mut self.rising {
             if h > r.top {
                 r.top = h;
                 r.t_top = t;
             }
-        } else if 100.0 * (h - low) / h >= UNANCHORED_RISE.max(self.min_depth()) {
+        } else if let Some((low, t_low_pt)) =
+            low.filter(|&(low, _)| 100.0 * (h - low) / h >= UNANCHORED_RISE.max(self.min_depth()))
+        {
             let t_start = if self.t_low < t_low_pt {
                 self.t_low
             } else {
@@ -814,5 +824,39 @@ mod tests {
         }
         let ev = run(&mut m, frames.into_iter().take(n));
         assert!(ev.contains(&Event::Cut), "{ev:?}");
+    }
+
+    #[test]
+    fn a_misread_first_frame_is_no_bottom_to_rise_from() {
+        // The pose model's first guess as a clip opens puts the shoulders 40 % lower for one
+        // frame; the lifter stands, then only lowers the bar (no lift in the clip).
+        let fs = 30.0;
+        let frames = (0..60).map(|i| {
+            let t = i as f64 / fs;
+            let h = match i {
+                0 => 300.0,
+                _ if t < 0.8 => 500.0,
+                _ => 500.0 - 400.0 * (t - 0.8).min(0.5),
+            };
+            let mut p = at(h);
+            p.upright = Some((1..24).contains(&i));
+            (t, p)
+        });
+        let ev = run(&mut RepMachine::new(MachineParams::default()), frames);
+        assert!(locks(&ev).is_empty(), "{ev:?}");
+        // A real bottom the clip opens at (two frames and more) still counts its lift.
+        let frames = (0..60).map(|i| {
+            let t = i as f64 / fs;
+            let h = if i < 6 {
+                300.0
+            } else {
+                (300.0 + 1000.0 * (t - 0.2)).min(500.0)
+            };
+            let mut p = at(h);
+            p.upright = Some(h >= 500.0);
+            (t, p)
+        });
+        let ev = run(&mut RepMachine::new(MachineParams::default()), frames);
+        assert_eq!(locks(&ev).len(), 1, "{ev:?}");
     }
 }
