@@ -138,12 +138,13 @@ fn rounded_backs_on_real_masks_are_faults_and_good_backs_are_not() {
     );
 }
 
-/// A pull that opens at the bottom: the rep arrives before the lifter has stood, so its back
-/// cannot be read yet; half a second into the lockout the standing outline is known and the rep
-/// is judged again (`rep_revised`) — crane for the rounded back, as the final report says —
-/// long before the recording ends.
+/// A pull that opens at the bottom: its back can only be read against the lifter's standing,
+/// seen after the lockout. The rep is told with its back judged — crane, `rounded_back` as a
+/// fault — long before the recording ends: either it arrives once the standing is seen, or it
+/// arrives earlier without a back item and is told again (`rep_revised`) once it is. The final
+/// report is what the lifter was last told.
 #[test]
-fn a_rep_that_opens_at_the_bottom_is_told_again_once_standing_is_seen() {
+fn a_rep_that_opens_at_the_bottom_is_told_with_its_back_once_standing_is_seen() {
     let Some(dir) = cache() else { return };
     let path = dir.join("bbdl-b-bad007.full.posetrack.json.gz");
     let track = hingecheck::pose::posetrack::read_file(&path).unwrap();
@@ -168,32 +169,34 @@ fn a_rep_that_opens_at_the_bottom_is_told_again_once_standing_is_seen() {
     let end = track.frames.last().unwrap().t_ms / 1000.0;
     let report = a.finish();
     assert_eq!(arrived.len(), 1, "one rep arrives");
-    assert_eq!(
-        arrived[0].1.verdict,
-        hingecheck::Verdict::Engine,
-        "before the back is read"
-    );
-    assert!(
-        !arrived[0].1.metrics.contains_key("lumbar_flexion_deg"),
-        "its back waits for standing"
-    );
-    assert_eq!(revised.len(), 1, "told again once: {revised:?}");
-    let (t, again) = &revised[0];
+    let rounded = |r: &hingecheck::report::RepReport| {
+        r.faults
+            .iter()
+            .any(|f| f.code == FaultCode::RoundedBack && f.severity == Severity::Fault)
+    };
+    let (t_told, told) = if rounded(&arrived[0].1) {
+        assert!(revised.is_empty(), "told once: {revised:?}");
+        &arrived[0]
+    } else {
+        assert!(
+            !arrived[0].1.metrics.contains_key("lumbar_flexion_deg"),
+            "an earlier arrival's back waits for standing"
+        );
+        assert_eq!(revised.len(), 1, "told again once: {revised:?}");
+        &revised[0]
+    };
     println!(
-        "arrived {:.2} s, told again {t:.2} s (end {end:.2} s): {:?}, {}",
-        arrived[0].0, again.verdict, again.message
+        "arrived {:.2} s ({:?}), told {t_told:.2} s (end {end:.2} s): {:?}, {}",
+        arrived[0].0, arrived[0].1.verdict, told.verdict, told.message
     );
     assert!(
-        *t < end - 1.0,
-        "told again mid-set ({t:.2} s of {end:.2} s)"
+        *t_told < end - 1.0,
+        "told mid-set ({t_told:.2} s of {end:.2} s)"
     );
-    assert_eq!(again.verdict, hingecheck::Verdict::Crane);
-    assert!(again
-        .faults
-        .iter()
-        .any(|f| f.code == FaultCode::RoundedBack && f.severity == Severity::Fault));
+    assert_eq!(told.verdict, hingecheck::Verdict::Crane);
+    assert!(rounded(told));
     assert_eq!(
-        &report.reps[0], again,
+        &report.reps[0], told,
         "the final report is what the lifter was told"
     );
 }

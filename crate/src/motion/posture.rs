@@ -93,9 +93,17 @@ impl PostureReader {
             .iter()
             .any(|&i| seen(i) && lm.get(i).is_some_and(|l| l.y < TOP_EDGE));
         let shoulders = pts.mid(idx::LEFT_SHOULDER);
+        let hips = pts.mid(idx::LEFT_HIP);
+        // A body the model drew upside down — the shoulders below the hips by half the trunk, a
+        // trunk past 120° from vertical, which no hinge reaches (a lifter gone out of a close
+        // camera's picture, say) — is not the lifter: no height from this frame.
+        let trunk = (shoulders.x - hips.x).hypot(shoulders.y - hips.y);
+        let flipped = shoulders.y - hips.y < -0.5 * trunk;
         let floor = self.floor.median();
         let height = match floor {
-            Some(f) if shoulders.y.is_finite() && shoulders.y - f > 1.0 => Some(shoulders.y - f),
+            Some(f) if shoulders.y.is_finite() && shoulders.y - f > 1.0 && !flipped => {
+                Some(shoulders.y - f)
+            }
             _ => None,
         };
         Posture {
@@ -147,4 +155,41 @@ fn upright(pts: &Points) -> Option<bool> {
         .map(|(hp, kn, an)| 180.0 - angle_at(hp, kn, an))
         .fold(f64::INFINITY, f64::min);
     Some(trunk < UPRIGHT_TRUNK_DEG || (trunk < UPRIGHT_TRUNK_SOFT_DEG && knee < UPRIGHT_KNEE_DEG))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Shoulders, hips and ankles at the given heights (y up), seen.
+    fn body(shoulder: (f64, f64), hip: (f64, f64)) -> Points {
+        let mut pts = Points::default();
+        for (i, (x, y)) in [
+            (idx::LEFT_SHOULDER, shoulder),
+            (idx::RIGHT_SHOULDER, shoulder),
+            (idx::LEFT_HIP, hip),
+            (idx::RIGHT_HIP, hip),
+            (idx::LEFT_ANKLE, (0.0, 0.0)),
+            (idx::RIGHT_ANKLE, (0.0, 0.0)),
+        ] {
+            pts.p[i] = V2::new(x, y);
+            pts.v[i] = 1.0;
+        }
+        pts
+    }
+
+    #[test]
+    fn a_body_drawn_upside_down_gives_no_height_and_a_deep_hinge_does() {
+        let mut r = PostureReader::default();
+        assert_eq!(
+            r.read(&body((0.0, 500.0), (0.0, 300.0)), &[]).height,
+            Some(500.0)
+        );
+        // The bottom of a deep RDL: the trunk a little past horizontal (100°).
+        let deep = r.read(&body((197.0, 265.0), (0.0, 300.0)), &[]);
+        assert_eq!(deep.height, Some(265.0));
+        // The model's misread of a lifter leaving the picture: shoulders far below the hips.
+        let flipped = r.read(&body((30.0, 100.0), (0.0, 300.0)), &[]);
+        assert_eq!(flipped.height, None);
+    }
 }
