@@ -189,6 +189,10 @@ fn through_the_page_the_backs_outline_finds_rounded_backs_without_false_alarms()
     }
     assert!(ev.mean.false_alarm_pct <= 10.0, "{:?}", ev.mean);
     assert!(ev.loso_mean.false_alarm_pct <= 10.0, "{:?}", ev.loso_mean);
+    // Rep counts exact on ≥ 95 % of clips, averaged over sources: the edited social-media
+    // clips' cuts, title frames and a lifter leaving the picture, as the browser model reads
+    // them.
+    assert!(ev.mean.rep_exact_pct >= 95.0, "{:?}", ev.mean);
     // The rounded backs (labelled from the spine line drawn on the skin) are found from the
     // back's outline: what the tracks alone cannot show.
     for c in ev
@@ -199,7 +203,9 @@ fn through_the_page_the_backs_outline_finds_rounded_backs_without_false_alarms()
     {
         assert_eq!(c.fault_found, Some(true), "{}: {:?}", c.id, c.reps);
     }
-    // Faults found, averaged over sources: not below where they stand through the page.
-    assert!(ev.mean.found_pct >= 40.0, "{:?}", ev.mean);
-    assert!(ev.loso_mean.found_pct >= 40.0, "{:?}", ev.loso_mean);
+    // Faults found, averaged over sources: not below where they stand through the page (52 %,
+    // leaving each source out 48 %; the bar, 60 %, is not reached: README).
+    assert!(ev.mean.found_pct >= 45.0, "{:?}", ev.mean);
+    assert!(ev.loso_mean.found_pct >= 45.0, "{:?}", ev.loso_mean);
+    assert!((ev.mean.found_pct - ev.loso_mean.found_pct).abs() <= 10.0);
 }
