@@ -344,9 +344,17 @@ test('bad files get a clear message and the page goes on', async () => {
   const ff = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30:duration=1',
     '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:v', 'mpeg4', '-c:a', 'aac', '-shortest', mpeg4]);
   assert.equal(ff.status, 0, String(ff.stderr));
+  // As a user who scrolled down to the panel's file button, past the banners above the stage.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
   await page.setInputFiles('#clip-file', mpeg4);
   await page.waitForFunction(() => /cannot decode its picture/.test(document.querySelector('#banners [data-id="clip"]')?.textContent || ''), null, { timeout: 15000 });
   assert.match(await page.textContent('#banners [data-id="clip"]'), /old-camera\.mp4.*H\.264/s);
+  // In view where the user acted: the panel's file button is below the banners.
+  const inView = await page.evaluate(() => {
+    const r = document.querySelector('#banners [data-id="clip"]').getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+  assert.ok(inView, 'the error is scrolled into view');
   await shot(page, 'bad-files');
   // Still working: the demo runs again.
   await page.keyboard.press('d');

@@ -35,6 +35,9 @@ export function banner(id, text, { kind = 'warn', actions = [], timeoutMs = 0 } 
       ...actions.map((a) => h('button', { type: 'button', onclick: () => { clearBanner(id); a.run(); } }, a.label)),
       h('button', { type: 'button', 'aria-label': 'Dismiss', onclick: () => clearBanner(id) }, '×')));
   host.append(el);
+  // An error the user must read is brought into view (the banners sit above the stage: a user
+  // who opened a file from the panel below has scrolled past them).
+  if (kind === 'error') el.scrollIntoView?.({ block: 'nearest' });
   messageLog.push({ id, kind, text, at: Date.now() });
   if (timeoutMs) setTimeout(() => el.isConnected && el.remove(), timeoutMs);
   return () => el.remove();
