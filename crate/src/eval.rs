@@ -197,9 +197,9 @@ pub fn run_all_with(
                 .get(&source_key(l))
                 .cloned()
                 .unwrap_or_else(|| source_key(l));
-            let own_track = own.get(&l.id);
-            let path: PathBuf = own_track.cloned().unwrap_or_else(|| base.join(&l.track));
-            let own_track = own_track.is_some();
+            let own_path = own.get(&l.id);
+            let own_track = own_path.is_some();
+            let path: PathBuf = own_path.cloned().unwrap_or_else(|| base.join(&l.track));
             match posetrack::read_file(&path) {
                 Err(e) => ClipRun {
                     label: l.clone(),

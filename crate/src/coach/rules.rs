@@ -156,15 +156,16 @@ pub fn timing_trusted(m: &RepMeasure) -> bool {
 pub fn posture_seen(m: &RepMeasure) -> bool {
     yaw_within(m, posture_max_yaw(m)) && m.seen.trunk_bottom >= SEEN && m.seen.knee_bottom >= SEEN
 }
-/// The lockout's angles: the trunk and the thigh (hip to knee) seen as the lifter stood up,
-/// against a standing posture known before the rep (its own lockout cannot be its reference).
 /// The furthest a hip extends past standing (deg; about 20° in life, with room for noise): a
 /// "lockout" further back than this is the track's mistake (a cut in an edited clip, a body
 /// flipped by the model, a lifter gone out of the frame), not a posture to judge.
 pub const HIP_PAST_STANDING_MAX: f64 = 40.0;
+/// (A hip angle that could not be measured, NaN, is left to the other checks.)
 fn lockout_plausible(m: &RepMeasure) -> bool {
     !(m.lock_hip_change < -HIP_PAST_STANDING_MAX)
 }
+/// The lockout's angles: the trunk and the thigh (hip to knee) seen as the lifter stood up,
+/// against a standing posture known before the rep (its own lockout cannot be its reference).
 pub fn lockout_seen(m: &RepMeasure) -> bool {
     m.end == RepEnd::Lockout
         && lockout_plausible(m)
